@@ -1,0 +1,137 @@
+// The configuration file's shape: one zod schema, the single source of truth for what a valid
+// config is. Field names are a stable contract (README "Configuration"); add, never rename.
+
+import { z } from 'zod';
+import { ROLES } from '../identity/types.js';
+
+const httpUrl = z
+  .string()
+  .refine((s) => {
+    try {
+      const u = new URL(s);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+    } catch {
+      return false;
+    }
+  }, 'expected an http(s) URL');
+
+/** host:port, [v6]:port or a bare port; port 0 asks the OS for a free one (tests). */
+const listenAddress = z
+  .string()
+  .regex(/^(?:(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):)?\d{1,5}$/, 'expected host:port, such as 127.0.0.1:8080')
+  .refine((s) => Number(s.slice(s.lastIndexOf(':') + 1)) <= 65535, 'port must be 0-65535');
+
+const cidr = z.union([z.cidrv4(), z.cidrv6(), z.ipv4(), z.ipv6()], { error: 'expected an IP address or CIDR' });
+
+const pathPrefix = z
+  .string()
+  .regex(/^\/(?:[A-Za-z0-9._~-]+(?:\/[A-Za-z0-9._~-]+)*)?$/, 'expected an absolute path prefix such as /dagster')
+  .default('/');
+
+const upstream = z.strictObject({
+  url: httpUrl,
+  /** Requests whose normalized path starts with this prefix go here. Paths are forwarded unstripped. */
+  pathPrefix,
+  /** Match on Host as well (or instead, with pathPrefix "/"). */
+  host: z.string().min(1).optional(),
+  /** Abort an upstream request that has not answered headers in this many milliseconds. */
+  timeoutMs: z.number().int().positive().default(60_000),
+  /** Service account the proxy uses to read state from the upstream (change details, runs). */
+  serviceAccount: z.strictObject({ username: z.string().min(1), token: z.string().min(1) }).optional(),
+});
+
+const roleGrant = z.strictObject({
+  groups: z.array(z.string().min(1)).default([]),
+  subjects: z.array(z.string().min(1)).default([]),
+  /** Matches a token's client_id or azp. */
+  clients: z.array(z.string().min(1)).default([]),
+  emails: z.array(z.string().min(1)).default([]),
+});
+
+const bearerIssuer = z.strictObject({
+  issuer: httpUrl,
+  audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  /** Defaults to the issuer's discovery document's jwks_uri. */
+  jwksUri: httpUrl.optional(),
+  algorithms: z
+    .array(z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']))
+    .min(1)
+    .default(['RS256', 'ES256']),
+  /** Claim naming the subject's user name (Gerrit's username header). */
+  usernameClaim: z.string().min(1).default('preferred_username'),
+});
+
+const oidc = z.strictObject({
+  issuer: httpUrl,
+  clientId: z.string().min(1),
+  clientSecret: z.string().min(1).optional(),
+  scopes: z.array(z.string().min(1)).default(['openid', 'email', 'profile', 'groups', 'offline_access']),
+  usernameClaim: z.string().min(1).default('preferred_username'),
+});
+
+const session = z.strictObject({
+  /** Encryption keys for the session cookie, newest first: the first encrypts, all decrypt. */
+  keys: z.array(z.string().min(32, 'session keys must be at least 32 characters')).min(1).optional(),
+  absoluteLifetimeSeconds: z.number().int().positive().default(12 * 3600),
+  idleLifetimeSeconds: z.number().int().positive().default(3600),
+  maxGroups: z.number().int().positive().default(64),
+});
+
+export const roleNames = z.enum(ROLES);
+
+export const configSchema = z.strictObject({
+  listen: listenAddress.default('127.0.0.1:8080'),
+  admin: z.strictObject({ listen: listenAddress.default('127.0.0.1:9901') }).default({ listen: '127.0.0.1:9901' }),
+  publicUrl: httpUrl.default('http://127.0.0.1:8080'),
+  trustedProxies: z.array(cidr).default([]),
+  /** Number of worker processes; "auto" is one per core. */
+  workers: z.union([z.literal('auto'), z.number().int().min(1).max(256)]).default(1),
+  /** Directory for runtime state (PAT store, generated keys). */
+  stateDir: z.string().min(1).default('var'),
+  upstreams: z
+    .strictObject({ gerrit: upstream.optional(), dagster: upstream.optional() })
+    .refine((u) => u.gerrit !== undefined || u.dagster !== undefined, 'configure at least one upstream'),
+  identity: z
+    .strictObject({
+      bearer: z.array(bearerIssuer).default([]),
+      oidc: oidc.optional(),
+      session: session.default({ absoluteLifetimeSeconds: 43200, idleLifetimeSeconds: 3600, maxGroups: 64 }),
+      groupsClaim: z.string().min(1).default('groups'),
+      roles: z.partialRecord(roleNames, roleGrant).default({}),
+    })
+    .default({ bearer: [], session: { absoluteLifetimeSeconds: 43200, idleLifetimeSeconds: 3600, maxGroups: 64 }, groupsClaim: 'groups', roles: {} }),
+  policy: z
+    .strictObject({
+      path: z.string().min(1).default('policies/'),
+      /** A bundle built by `opa build -t wasm`, used instead of compiling `path`. */
+      bundle: z.string().min(1).optional(),
+      entrypoint: z.string().min(1).default('changegate/decision'),
+      cacheSize: z.number().int().min(0).default(10_000),
+      watch: z.boolean().default(true),
+    })
+    .default({ path: 'policies/', entrypoint: 'changegate/decision', cacheSize: 10_000, watch: true }),
+  audit: z
+    .strictObject({
+      path: z.string().min(1).default('var/audit.jsonl'),
+      stdout: z.boolean().default(false),
+    })
+    .default({ path: 'var/audit.jsonl', stdout: false }),
+  limits: z
+    .strictObject({
+      /** Largest body the proxy buffers to classify (JSON, GraphQL); larger gets 413. */
+      maxClassifiedBodyBytes: z.number().int().positive().default(1024 * 1024),
+      maxHeaderBytes: z.number().int().positive().default(16 * 1024),
+      maxUrlBytes: z.number().int().positive().default(8 * 1024),
+    })
+    .default({ maxClassifiedBodyBytes: 1048576, maxHeaderBytes: 16384, maxUrlBytes: 8192 }),
+  log: z
+    .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+    .default({ level: 'info' }),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type UpstreamConfig = z.infer<typeof upstream>;
+export type BearerIssuerConfig = z.infer<typeof bearerIssuer>;
+export type OidcConfig = z.infer<typeof oidc>;
+export type SessionConfig = z.infer<typeof session>;
+export type RoleGrant = z.infer<typeof roleGrant>;

@@ -1,0 +1,63 @@
+// The per-request types that flow through the pipeline (see pipeline.ts). Each stage takes what
+// the previous stage produced and adds its own part; no stage reaches back.
+
+import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { Identity } from '../identity/types.js';
+import type { Decision, ResourceInput, UpstreamName } from '../policy/types.js';
+
+/** A request target after normalization (normalize.ts). */
+export interface NormalizedTarget {
+  /** Normalized path: dot segments resolved, slashes merged, unreserved octets decoded, %2F kept. */
+  readonly path: string;
+  /** Raw query string without the leading `?` ('' when absent), with `access_token` removed. */
+  readonly query: string;
+}
+
+/** Facts about the client connection, computed once with the trusted-proxy rules applied. */
+export interface ClientInfo {
+  readonly ip: string;
+  readonly proto: 'http' | 'https';
+  readonly host: string;
+  readonly userAgent: string;
+}
+
+/**
+ * What the request body becomes after classification. A classifier that read part of the body
+ * hands the bytes it consumed back so they are forwarded unchanged, and never a half request.
+ */
+export type ForwardBody =
+  | { readonly kind: 'untouched' }
+  | { readonly kind: 'buffered'; readonly bytes: Buffer }
+  | { readonly kind: 'stream'; readonly stream: Readable };
+
+/** A Gerrit change, as far as the request tells us. */
+export interface ChangeRef {
+  readonly number?: number;
+  readonly changeId?: string;
+  readonly project?: string;
+  readonly branch?: string;
+}
+
+export interface Classification {
+  readonly action: string;
+  readonly resource: ResourceInput;
+  readonly change?: ChangeRef;
+  readonly body: ForwardBody;
+}
+
+export interface ClassifyRequest {
+  readonly upstream: UpstreamName;
+  readonly method: string;
+  readonly target: NormalizedTarget;
+  readonly req: IncomingMessage;
+  readonly identity: Identity;
+  readonly requestId: string;
+}
+
+/** Turns a request into an action and a resource. One per upstream; see gerrit/ and dagster/. */
+export interface Classifier {
+  classify(request: ClassifyRequest): Promise<Classification>;
+}
+
+export type { Decision };
