@@ -1,0 +1,40 @@
+import { parseModule, ParseError } from './src/rego/parser/index.js';
+const srcs = [
+  'p := 1',
+  '',
+  'package',
+  'package x\np {',
+  'package x\np if {}',
+  'package x\np if { x := }',
+  'package x\np if { x y }',
+  'package x\np := "abc',
+  'package x\np := "a\\qb"',
+  'package x\np := 01',
+  'package x\np := 1.',
+  'package x\np := 1e',
+  'package x\np := 12ab',
+  'package x\np := $x',
+  'package x\np := -y',
+  'package x\np[x] if { x := 1 } else := 2',
+  'package x\np contains x if { x := 1 } else := 2',
+  'package x\ndefault p := x',
+  'package x\ndefault p',
+  'package x\ndefault f(1) := 1',
+  'package x\nimport foo.bar',
+  'package x\nimport rego.v2',
+  'package x\np if { not some x in y }',
+  'package x\np if { every x in y }',
+  'package x\np if { every 1 in y { true } }',
+  'package x\np if { some x == y }',
+  'package x\np if { x with 1 as 2 }',
+  'package x\np if { "a"[0] }',
+  'package x\np if { f (x) }',
+  'package x\np := 1e999999',
+  'package x\np if {\n\tx := [1,\n\t\t2\n}',
+  'package x\np if { x := "\\ud800" }',
+  'package x\n\np if {\n\tx := 1 +\n}\n\nq if { y := ) }\n\nr := 1\n',
+];
+for (const s of srcs) {
+  try { parseModule(s, 'policy.rego'); console.log('OK?', JSON.stringify(s)); }
+  catch (e) { if (!(e instanceof ParseError)) throw e; console.log(JSON.stringify(s), '=>\n' + e.message); }
+}

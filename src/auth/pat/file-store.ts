@@ -1,0 +1,115 @@
+// The default token store: one JSON file under stateDir, mode 0600, replaced atomically (write a
+// temporary file, then rename) so a crash never leaves half a file. Writes are serialized in
+// this process. Another process writing the same file is noticed by its mtime and reloaded
+// before the next read (at most once a second) and before every write; that suits a few
+// workers on one host, and a shared store (Redis) is the answer beyond that.
+
+import { mkdir, readFile, rename, stat, writeFile, chmod } from 'node:fs/promises';
+import path from 'node:path';
+import { MemoryTokenStore } from './memory-store.js';
+import type { PatPatch, PatRecord } from './types.js';
+
+export const TOKEN_FILE = 'tokens.json';
+const RELOAD_CHECK_MS = 1000;
+/** Records past expiry (or revoked) this long are dropped at the next write. */
+const KEEP_DEAD_SECONDS = 30 * 24 * 3600;
+
+interface TokenFile {
+  readonly version: 1;
+  readonly tokens: PatRecord[];
+}
+
+export class FileTokenStore extends MemoryTokenStore {
+  readonly #file: string;
+  #mtimeMs = -1;
+  #checkedAt = 0;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(file: string) {
+    super();
+    this.#file = file;
+  }
+
+  static async open(stateDir: string): Promise<FileTokenStore> {
+    await mkdir(stateDir, { recursive: true, mode: 0o700 });
+    const store = new FileTokenStore(path.join(stateDir, TOKEN_FILE));
+    await store.#reloadIfChanged(true);
+    return store;
+  }
+
+  get file(): string {
+    return this.#file;
+  }
+
+  async #reloadIfChanged(force = false): Promise<void> {
+    const now = Date.now();
+    if (!force && now - this.#checkedAt < RELOAD_CHECK_MS) return;
+    this.#checkedAt = now;
+    let mtimeMs: number;
+    try {
+      mtimeMs = (await stat(this.#file)).mtimeMs;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw e;
+    }
+    if (mtimeMs === this.#mtimeMs) return;
+    const parsed = JSON.parse(await readFile(this.#file, 'utf8')) as Partial<TokenFile>;
+    if (parsed.version !== 1 || !Array.isArray(parsed.tokens)) throw new Error(`${this.#file}: not a Changegate token file`);
+    this.load(parsed.tokens);
+    this.#mtimeMs = mtimeMs;
+  }
+
+  async #persist(): Promise<void> {
+    const cutoff = Math.floor(Date.now() / 1000) - KEEP_DEAD_SECONDS;
+    const tokens = this.records().filter((r) => r.expiresAt > cutoff && (r.revokedAt ?? Infinity) > cutoff);
+    const body: TokenFile = { version: 1, tokens };
+    const tmp = `${this.#file}.${process.pid}.tmp`;
+    await writeFile(tmp, `${JSON.stringify(body)}\n`, { mode: 0o600 });
+    await chmod(tmp, 0o600);
+    await rename(tmp, this.#file);
+    this.#mtimeMs = (await stat(this.#file)).mtimeMs;
+  }
+
+  /** Runs a mutation against fresh data and persists it, one at a time. */
+  #write<T>(mutate: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(async () => {
+      await this.#reloadIfChanged(true);
+      const result = await mutate();
+      await this.#persist();
+      return result;
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  override insert(record: PatRecord): Promise<void> {
+    return this.#write(() => super.insert(record));
+  }
+
+  override update(id: string, patch: PatPatch): Promise<PatRecord | undefined> {
+    return this.#write(() => super.update(id, patch));
+  }
+
+  override revokeBoundTo(change: number, at: number): Promise<number> {
+    return this.#write(() => super.revokeBoundTo(change, at));
+  }
+
+  override async findByHash(hash: string): Promise<PatRecord | undefined> {
+    await this.#reloadIfChanged();
+    return super.findByHash(hash);
+  }
+
+  override async get(id: string): Promise<PatRecord | undefined> {
+    await this.#reloadIfChanged();
+    return super.get(id);
+  }
+
+  override async listByOwner(sub: string, issuer: string): Promise<PatRecord[]> {
+    await this.#reloadIfChanged();
+    return super.listByOwner(sub, issuer);
+  }
+
+  override async close(): Promise<void> {
+    await this.#queue;
+  }
+}

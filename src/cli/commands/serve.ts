@@ -1,0 +1,77 @@
+// `changegate serve [--config FILE]`: load the config (a bad one exits 2 before any port is
+// opened), start the proxy, and on SIGTERM/SIGINT drain and stop. A second signal exits at once.
+
+import type { Config } from '../../config/schema.js';
+import { loadConfig } from '../../config/load.js';
+import { createLogger, type Logger } from '../../observability/logger.js';
+import { parseArgs, UsageError } from '../args.js';
+import type { Command, CliIo } from '../command.js';
+import { importOptional } from '../optional-module.js';
+
+const USAGE = `Usage: changegate serve [--config FILE]
+
+Runs the proxy. The config file comes from --config, else the CHANGEGATE_CONFIG environment
+variable, else the embedded development default (loopback only, with a development identity
+provider). A bad config prints one line per problem and exits 2 before any port is opened.
+SIGTERM or SIGINT drains in-flight requests and exits; a second signal exits immediately.
+
+Options:
+  -c, --config FILE   the YAML config file`;
+
+interface Handle {
+  close(): Promise<void>;
+}
+type StartFn = (config: Config, options: { logger: Logger }) => Promise<Handle>;
+
+async function embeddedConfig(io: CliIo): Promise<Config> {
+  const mod = await importOptional(new URL('../../config/embedded.js', import.meta.url));
+  const load = mod?.['loadEmbeddedConfig'];
+  if (typeof load !== 'function') {
+    throw new UsageError('no config: pass --config FILE or set CHANGEGATE_CONFIG (this build has no embedded default)');
+  }
+  return (await load({ env: io.env, cwd: io.cwd })) as Config;
+}
+
+async function loadStart(): Promise<StartFn> {
+  const mod = await importOptional(new URL('../../proxy/server.js', import.meta.url));
+  const start = mod?.['startChangegate'];
+  if (typeof start !== 'function') throw new Error('this build has no proxy server (src/proxy/server.ts)');
+  return start as StartFn;
+}
+
+/** Resolves with the first SIGTERM/SIGINT; a second one exits the process. */
+function untilSignal(logger: Logger): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    let received = false;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (received) {
+        logger.warn({ event: 'shutdown_forced' }, `second ${signal}: exiting without draining`);
+        process.exit(130);
+      }
+      received = true;
+      resolve(signal);
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+}
+
+export const serveCommand: Command = {
+  name: ['serve'],
+  summary: 'Run the proxy (config from --config, CHANGEGATE_CONFIG or the embedded default)',
+  usage: USAGE,
+  async run(args: readonly string[], io: CliIo): Promise<number> {
+    const { flags, positionals } = parseArgs(args, { config: { type: 'string', short: 'c' } });
+    if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
+    const config = (await loadConfig({ file: flags.config, env: io.env, cwd: io.cwd })) ?? (await embeddedConfig(io));
+    const logger = createLogger({ level: config.log.level });
+    const start = await loadStart();
+    const stopped = untilSignal(logger);
+    const handle = await start(config, { logger });
+    const signal = await stopped;
+    logger.info({ event: 'shutdown' }, `${signal}: draining and stopping`);
+    await handle.close();
+    logger.info({ event: 'stopped' }, 'stopped');
+    return 0;
+  },
+};

@@ -1,0 +1,13 @@
+// Every CLI command, in the order `changegate --help` lists them. Adding a command is one line
+// here: import its Command object and put it in the list.
+
+import type { Command } from './command.js';
+import { configCheckCommand } from './commands/config-check.js';
+import { helpCommand } from './commands/help.js';
+import { serveCommand } from './commands/serve.js';
+
+export const COMMANDS: readonly Command[] = [
+  serveCommand,
+  configCheckCommand,
+  helpCommand(() => COMMANDS),
+];

@@ -1,0 +1,61 @@
+// Turns the configured policy (a directory of Rego, or an `opa build -t wasm` bundle) into a
+// ready snapshot for the engine: compile, instantiate in the opa-wasm SDK, load data.
+
+import { readFileSync } from 'node:fs';
+import { loadPolicy } from '@open-policy-agent/opa-wasm';
+import { ChangegateError } from '../errors.js';
+import { hostBuiltins } from '../rego/host/index.js';
+import { compileModules } from '../rego/compile.js';
+import { compileIrToWasm } from '../rego/wasm/index.js';
+import { readBundle } from './bundle.js';
+import type { PolicySnapshot } from './engine.js';
+import { readPolicySources, type PolicySources } from './sources.js';
+import { createHash } from 'node:crypto';
+
+export interface PolicyLocation {
+  /** Directory of .rego files (and data.json/yaml). */
+  readonly path: string;
+  /** A bundle.tar.gz built by `opa build -t wasm`; wins over `path`. */
+  readonly bundle?: string | undefined;
+  /** Entry point, such as `changegate/decision`. */
+  readonly entrypoint: string;
+}
+
+export async function loadSnapshot(location: PolicyLocation): Promise<PolicySnapshot> {
+  if (location.bundle !== undefined) {
+    const bytes = readFileSync(location.bundle);
+    const bundle = readBundle(bytes);
+    const revision = 'bundle-' + createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+    return instantiate(bundle.wasm, bundle.data, location.entrypoint, revision);
+  }
+  const sources = readPolicySources(location.path);
+  return instantiate(compileSources(sources, [location.entrypoint]), sources.data, location.entrypoint, sources.revision);
+}
+
+export function compileSources(sources: PolicySources, entrypoints: readonly string[]): Uint8Array {
+  try {
+    return compileIrToWasm(compileModules(sources.modules, { entrypoints }).ir);
+  } catch (e) {
+    if (e instanceof ChangegateError) throw e;
+    throw new ChangegateError('policy_compile', e instanceof Error ? e.message : String(e), { cause: e });
+  }
+}
+
+export async function instantiate(wasm: Uint8Array, data: unknown, entrypoint: string, revision: string): Promise<PolicySnapshot> {
+  let policy: Awaited<ReturnType<typeof loadPolicy>>;
+  try {
+    policy = await loadPolicy(wasm, undefined, hostBuiltins());
+  } catch (e) {
+    throw new ChangegateError('policy_compile', `the policy module does not load: ${String(e)}`, { cause: e });
+  }
+  if (!Object.prototype.hasOwnProperty.call(policy.entrypoints, entrypoint)) {
+    throw new ChangegateError('policy_compile', `the policy has no entrypoint ${entrypoint} (it has: ${Object.keys(policy.entrypoints).join(', ') || 'none'})`);
+  }
+  policy.setData(data as object);
+  const id = (policy.entrypoints as Record<string, number>)[entrypoint] as number;
+  const encoder = new TextEncoder();
+  return {
+    revision,
+    evaluate: (inputJson: string) => policy.evaluate(encoder.encode(inputJson).buffer, id),
+  };
+}

@@ -1,0 +1,77 @@
+// Keeps the engine's policy current: loads it at start, and on a change under the policy
+// directory compiles the new files, runs their tests, and swaps only if both succeed. A broken
+// edit is reported and the working policy keeps deciding.
+
+import { watch, type FSWatcher } from 'node:fs';
+import type { Logger } from 'pino';
+import type { PolicyEngine } from './engine.js';
+import { loadSnapshot, type PolicyLocation } from './load.js';
+import { runPolicyTests } from './test-runner.js';
+
+export interface WatchConfig extends PolicyLocation {
+  readonly watch: boolean;
+}
+
+const DEBOUNCE_MS = 250;
+
+export class PolicyWatcher {
+  readonly #engine: PolicyEngine;
+  readonly #config: WatchConfig;
+  readonly #logger: Logger;
+  #watcher: FSWatcher | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #reloading: Promise<void> = Promise.resolve();
+  /** The last load failure, for /readyz and the log; undefined when the current files loaded. */
+  lastError: string | undefined;
+
+  constructor(engine: PolicyEngine, config: WatchConfig, logger: Logger) {
+    this.#engine = engine;
+    this.#config = config;
+    this.#logger = logger;
+  }
+
+  async start(): Promise<void> {
+    await this.reload('start');
+    if (this.#config.watch && this.#config.bundle === undefined) {
+      try {
+        this.#watcher = watch(this.#config.path, { recursive: true }, () => this.#schedule());
+        this.#watcher.on('error', (e) => this.#logger.warn({ err: e }, 'policy watch failed; hot reload is off'));
+      } catch (e) {
+        this.#logger.warn({ err: e }, 'policy directory cannot be watched; hot reload is off');
+      }
+    }
+  }
+
+  #schedule(): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#reloading = this.#reloading.then(() => this.reload('change'));
+    }, DEBOUNCE_MS);
+  }
+
+  /** Loads the policy and swaps it in if it compiles and its tests pass. Never throws. */
+  async reload(why: 'start' | 'change'): Promise<void> {
+    try {
+      if (this.#config.bundle === undefined) {
+        const failures = await runPolicyTests(this.#config.path);
+        if (failures.length > 0) throw new Error(`policy tests failed: ${failures.join('; ')}`);
+      }
+      const snapshot = await loadSnapshot(this.#config);
+      const previous = this.#engine.revision;
+      this.#engine.swap(snapshot);
+      this.lastError = undefined;
+      this.#logger.info({ revision: snapshot.revision, previous, why }, 'policy loaded');
+    } catch (e) {
+      this.lastError = e instanceof Error ? e.message : String(e);
+      this.#logger.error(
+        { why, error: this.lastError, keeping: this.#engine.revision ?? null },
+        this.#engine.ready ? 'policy not replaced: the working policy keeps deciding' : 'no policy loaded: every request is refused',
+      );
+    }
+  }
+
+  stop(): void {
+    clearTimeout(this.#timer);
+    this.#watcher?.close();
+  }
+}

@@ -1,0 +1,84 @@
+// The ingress: what every request meets first. It assigns the request id, rejects what cannot
+// be parsed safely, normalizes the target once, and then either serves a proxy-owned route
+// (/.changegate/...) or hands the request to the pipeline for its upstream.
+
+import { ServerResponse, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import { ChangegateError } from '../errors.js';
+import { clientInfo } from './forwarded.js';
+import { normalizeTarget, type TargetLimits } from './normalize.js';
+import { runPipeline, type Exchange, type PipelineDeps } from './pipeline.js';
+import { checkRequestHead } from './request-line.js';
+import { requestId } from './request-id.js';
+import { sendError } from './respond.js';
+import { matchRoute, type Route } from './routes.js';
+import type { TrustedProxies } from './trusted-proxies.js';
+import type { NormalizedTarget } from './types.js';
+
+export const OWN_PREFIX = '/.changegate';
+
+export interface IngressDeps {
+  readonly trusted: TrustedProxies;
+  readonly limits: TargetLimits;
+  readonly routes: readonly Route[];
+  readonly pipeline: PipelineDeps;
+  /** Serves /.changegate/... (sign-in, tokens, JWKS). */
+  own(req: IncomingMessage, res: ServerResponse): void;
+  /** Why the proxy cannot decide right now (no policy, no audit sink), or undefined. */
+  notReady(): ChangegateError | undefined;
+  /** Called with anything thrown past the pipeline: a bug, logged with the request id. */
+  onInternalError(error: unknown, requestId: string): void;
+  /** Observes requests refused before the pipeline. */
+  onRefused(req: IncomingMessage, status: number, requestId: string): void;
+}
+
+export interface Ingress {
+  request(req: IncomingMessage, res: ServerResponse): void;
+  upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void;
+}
+
+export function createIngress(deps: IngressDeps): Ingress {
+  const admit = (req: IncomingMessage, res: ServerResponse, upgrade: Exchange['upgrade']): void => {
+    const id = requestId(req, deps.trusted);
+    res.setHeader('x-request-id', id);
+    const refuse = (error: ChangegateError): void => {
+      sendError(res, error, id);
+      deps.onRefused(req, error.status, id);
+    };
+    let target: NormalizedTarget;
+    try {
+      checkRequestHead(req);
+      target = normalizeTarget(req.url ?? '', deps.limits);
+    } catch (e) {
+      refuse(e instanceof ChangegateError ? e : new ChangegateError('bad_request', 'the request could not be parsed'));
+      return;
+    }
+    const client = clientInfo(req, deps.trusted);
+    if (target.path === OWN_PREFIX || target.path.startsWith(`${OWN_PREFIX}/`)) {
+      if (upgrade !== undefined) return refuse(new ChangegateError('not_found', 'no WebSocket endpoint here'));
+      req.url = target.query === '' ? target.path : `${target.path}?${target.query}`;
+      deps.own(req, res);
+      return;
+    }
+    const route = matchRoute(deps.routes, client.host, target.path);
+    if (route === undefined) return refuse(new ChangegateError('not_found', `no upstream is configured for ${target.path}`));
+    const unavailable = deps.notReady();
+    if (unavailable !== undefined) return refuse(unavailable);
+    const exchange: Exchange = { req, res, requestId: id, client, target, route, ...(upgrade ? { upgrade } : {}) };
+    runPipeline(exchange, deps.pipeline).catch((e: unknown) => deps.onInternalError(e, id));
+  };
+
+  return {
+    request: (req, res) => admit(req, res, undefined),
+    upgrade: (req, socket, head) => {
+      // A response object on the raw socket lets refusals use the same code path as HTTP;
+      // a tunnel detaches it again (forward.ts).
+      const res = new ServerResponse(req);
+      res.assignSocket(socket);
+      res.shouldKeepAlive = false;
+      res.once('finish', () => socket.destroySoon());
+      socket.on('error', () => socket.destroy());
+      admit(req, res, { socket, head });
+    },
+  };
+}

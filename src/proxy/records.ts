@@ -1,0 +1,81 @@
+// Builds the policy input and the audit records from one exchange. Kept together so the
+// audit record always says exactly what the policy saw.
+
+import type { CompletionRecord, DecisionRecord } from '../audit/types.js';
+import { isAuthenticated, type Identity } from '../identity/types.js';
+import type { Decision, PolicyInput, SubjectInput } from '../policy/types.js';
+import type { ForwardOutcome } from './forward.js';
+import type { Exchange } from './pipeline.js';
+import type { Classification } from './types.js';
+
+export function subjectInput(identity: Identity): SubjectInput | null {
+  if (!isAuthenticated(identity)) return null;
+  return {
+    id: identity.id,
+    ...(identity.email === undefined ? {} : { email: identity.email }),
+    username: identity.username,
+    groups: identity.groups,
+    roles: identity.roles,
+    via: identity.via,
+    human: identity.human,
+  };
+}
+
+export function policyInput(exchange: Exchange, identity: Identity, classification: Classification): PolicyInput {
+  return {
+    subject: subjectInput(identity),
+    action: classification.action,
+    resource: classification.resource,
+    request: {
+      method: exchange.req.method ?? 'GET',
+      path: exchange.target.path,
+      ip: exchange.client.ip,
+      requestId: exchange.requestId,
+    },
+  };
+}
+
+export function decisionRecord(
+  exchange: Exchange,
+  identity: Identity,
+  classification: Classification,
+  decision: Decision,
+): DecisionRecord {
+  return {
+    kind: 'decision',
+    time: new Date().toISOString(),
+    requestId: exchange.requestId,
+    subject: isAuthenticated(identity)
+      ? {
+          id: identity.id,
+          ...(identity.email === undefined ? {} : { email: identity.email }),
+          roles: identity.roles,
+          via: identity.via,
+          ...('tokenId' in identity && identity.tokenId !== undefined ? { tokenId: identity.tokenId } : {}),
+        }
+      : null,
+    action: classification.action,
+    resource: classification.resource,
+    ...(classification.change === undefined ? {} : { change: classification.change }),
+    decision: { allow: decision.allow, reasons: decision.reasons, revision: decision.revision },
+    request: {
+      method: exchange.req.method ?? 'GET',
+      path: exchange.target.path,
+      ip: exchange.client.ip,
+      userAgent: exchange.client.userAgent,
+    },
+  };
+}
+
+export function completionRecord(exchange: Exchange, outcome: ForwardOutcome): CompletionRecord {
+  return {
+    kind: 'completion',
+    time: new Date().toISOString(),
+    requestId: exchange.requestId,
+    status: outcome.status,
+    bytesIn: Number(exchange.req.headers['content-length'] ?? 0) || 0,
+    bytesOut: outcome.bytesOut,
+    durationMs: Math.round(outcome.durationMs * 1000) / 1000,
+    ...(outcome.error === undefined ? {} : { error: outcome.error.code }),
+  };
+}

@@ -1,0 +1,165 @@
+// The composition root: builds every component from the config, wires them into the ingress
+// and the pipeline, and listens. Nothing else knows how the pieces fit.
+
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import helmet from 'helmet';
+import { AssertionSigner } from '../auth/assertion.js';
+import { authenticationChain } from '../auth/authenticate.js';
+import { BearerAuthenticator } from '../auth/bearer.js';
+import { createBrowserAuth } from '../auth/routes/setup.js';
+import { respondUnauthenticated } from '../auth/session/challenge.js';
+import type { Authenticator } from '../auth/types.js';
+import { FileAuditSink } from '../audit/file-sink.js';
+import type { Config } from '../config/schema.js';
+import { ChangegateError } from '../errors.js';
+import { assertionJwks, loadAssertionKey } from '../identity/assertion-key.js';
+import { createAdminServer } from '../observability/admin.js';
+import { createLogger, type Logger } from '../observability/logger.js';
+import { createMetrics } from '../observability/metrics.js';
+import { UpstreamProber } from '../observability/prober.js';
+import { Readiness } from '../observability/readiness.js';
+import { PolicyEngine } from '../policy/engine.js';
+import { PolicyWatcher } from '../policy/watch.js';
+import type { UpstreamName } from '../policy/types.js';
+import { Forwarder } from './forward.js';
+import { HeaderPolicy } from './headers.js';
+import { createIngress } from './ingress.js';
+import { methodClassifier } from './method-classifier.js';
+import type { PipelineDeps } from './pipeline.js';
+import { sendError } from './respond.js';
+import { buildRoutes } from './routes.js';
+import { createStamper } from './stamp.js';
+import { TrustedProxies } from './trusted-proxies.js';
+import { listenOn } from './listen.js';
+
+export interface StartOptions {
+  readonly logger?: Logger;
+}
+
+export interface ChangegateHandle {
+  readonly ingress: AddressInfo;
+  readonly admin: AddressInfo;
+  readonly engine: PolicyEngine;
+  /** Stops accepting, drains in-flight requests, then closes everything. */
+  close(): Promise<void>;
+}
+
+const GERRIT_USERNAME_HEADER = 'X-Forwarded-User';
+
+export async function startChangegate(config: Config, options: StartOptions = {}): Promise<ChangegateHandle> {
+  const logger = options.logger ?? createLogger({ level: config.log.level });
+  const metrics = createMetrics();
+  const readiness = new Readiness();
+  readiness.register('config', () => ({ ready: true }));
+
+  const audit = await FileAuditSink.open({ path: config.audit.path, ...(config.audit.stdout ? { mirror: process.stdout } : {}) });
+  readiness.register('audit', () => (audit.ready ? { ready: true } : { ready: false, reason: audit.notReadyReason ?? 'not ready' }));
+
+  const engine = new PolicyEngine({
+    cacheSize: config.policy.cacheSize,
+    cacheTtlMs: 10_000,
+    onEvaluate: (seconds, cached) => {
+      metrics.policyCache(cached);
+      if (!cached) metrics.observePolicyEval(seconds);
+    },
+  });
+  readiness.register('policy', () => (engine.ready ? { ready: true } : { ready: false, reason: 'no policy is loaded' }));
+  const watcher = new PolicyWatcher(engine, config.policy, logger);
+  await watcher.start();
+
+  const assertionKey = await loadAssertionKey({ stateDir: config.stateDir });
+  for (const warning of assertionKey.warnings) logger.warn(warning);
+  const assertions = new AssertionSigner({ key: assertionKey.key, issuer: config.publicUrl });
+
+  const browser = await createBrowserAuth(config, { warn: (m) => logger.warn(m), onEvent: (e) => logger.info({ authEvent: e }, 'auth') });
+  const authenticators: Authenticator[] = [browser.patAuthenticator];
+  if (config.identity.bearer.length > 0) authenticators.push(new BearerAuthenticator(config.identity));
+  authenticators.push(browser.sessionAuthenticator);
+  const chain = authenticationChain(authenticators);
+
+  const own = express();
+  own.disable('x-powered-by');
+  own.set('trust proxy', false);
+  own.use(helmet());
+  own.get('/.changegate/jwks.json', (_req, res) => {
+    res.set('cache-control', 'public, max-age=300').json(assertionJwks([assertionKey.key]));
+  });
+  own.use('/.changegate', browser.router);
+  own.use((req, res) => sendError(res, new ChangegateError('not_found', `${req.path} is not a Changegate endpoint`), String(res.getHeader('x-request-id') ?? '')));
+
+  const routes = buildRoutes(config.upstreams);
+  const forwarder = new Forwarder();
+  const trusted = TrustedProxies.parse(config.trustedProxies);
+  const pipeline: PipelineDeps = {
+    authenticate: (request) => chain.authenticate(request),
+    classifiers: { gerrit: methodClassifier, dagster: methodClassifier } satisfies Record<UpstreamName, unknown>,
+    decider: engine,
+    audit,
+    stamp: createStamper({ headerPolicy: new HeaderPolicy({ identityHeaders: [GERRIT_USERNAME_HEADER] }), gerritUsernameHeader: GERRIT_USERNAME_HEADER, assertions }),
+    challenge: (exchange) => respondUnauthenticated(exchange.req, exchange.res, { target: exchange.target, requestId: exchange.requestId, secure: browser.secure }),
+    forwarder,
+    observe: (exchange, s) => {
+      metrics.observeRequest({ upstream: exchange.route.upstream, action: s.action, decision: s.decision, status: s.status, durationSeconds: s.durationMs / 1000 });
+      logger.info({ requestId: exchange.requestId, method: exchange.req.method, path: exchange.target.path, upstream: exchange.route.upstream, action: s.action, decision: s.decision, status: s.status, reasons: s.reasons, subject: s.identity.kind === 'authenticated' ? s.identity.id : null, durationMs: Math.round(s.durationMs * 100) / 100 }, 'request');
+    },
+  };
+  const ingress = createIngress({
+    trusted,
+    limits: { maxUrlBytes: config.limits.maxUrlBytes },
+    routes,
+    pipeline,
+    own: (req, res) => own(req, res),
+    notReady: () => {
+      if (!engine.ready) return new ChangegateError('policy_unavailable', 'no policy is loaded, so every request is refused (see the proxy log)');
+      if (!audit.ready) return new ChangegateError('audit_unavailable', audit.notReadyReason ?? 'the audit log cannot be written');
+      return undefined;
+    },
+    onInternalError: (e, requestId) => logger.error({ err: e, requestId }, 'internal error'),
+    onRefused: (req, status, requestId) => {
+      metrics.observeRequest({ upstream: undefined, action: undefined, decision: 'none', status, durationSeconds: 0 });
+      logger.info({ requestId, method: req.method, status }, 'refused');
+    },
+  });
+
+  const server = http.createServer({
+    maxHeaderSize: config.limits.maxHeaderBytes,
+    requestTimeout: 0,
+    headersTimeout: 30_000,
+    keepAliveTimeout: 65_000,
+    requireHostHeader: true,
+    joinDuplicateHeaders: false,
+  });
+  server.on('request', ingress.request);
+  server.on('upgrade', ingress.upgrade);
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const text = JSON.stringify({ error: status === 431 ? 'headers_too_large' : 'bad_request', reason: 'the request could not be parsed as HTTP/1.1', requestId: '' });
+    socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`);
+  });
+
+  const prober = new UpstreamProber({ targets: Object.fromEntries(routes.map((r) => [r.upstream, r.target.origin])) });
+  const admin = createAdminServer({ metrics, readiness, prober, logger });
+  const ingressAddress = await listenOn(server, config.listen);
+  const adminAddress = await admin.listen(config.admin.listen);
+  logger.info({ ingress: ingressAddress, admin: adminAddress, upstreams: routes.map((r) => `${r.upstream} ${r.prefix || '/'} -> ${r.target.origin}`), policy: engine.revision }, 'changegate started');
+
+  let closing: Promise<void> | undefined;
+  return {
+    ingress: ingressAddress,
+    admin: adminAddress,
+    engine,
+    close: () =>
+      (closing ??= (async () => {
+        watcher.stop();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        forwarder.close();
+        await Promise.all([admin.close(), audit.close(), browser.close()]);
+      })()),
+  };
+}

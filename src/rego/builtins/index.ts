@@ -1,0 +1,46 @@
+// The builtin registry: one table built from the per-family files.
+import { aggregateBuiltins } from './aggregates.js';
+import { arithmeticBuiltins } from './arithmetic.js';
+import { arrayBuiltins } from './arrays.js';
+import { comparisonBuiltins } from './comparison.js';
+import { encodingBuiltins } from './encoding.js';
+import { globBuiltins } from './glob.js';
+import { memberBuiltins } from './member.js';
+import { netBuiltins } from './net.js';
+import { objectBuiltins } from './objects.js';
+import { regexBuiltins } from './regex.js';
+import { setBuiltins } from './sets.js';
+import { stringBuiltins } from './strings.js';
+import { timeBuiltins } from './time.js';
+import { typeBuiltins } from './typecheck.js';
+import type { BuiltinDef } from './types.js';
+
+export type { BuiltinDef, BuiltinContext, BuiltinImpl } from './types.js';
+
+const table = new Map<string, BuiltinDef>();
+for (const family of [
+  aggregateBuiltins,
+  arithmeticBuiltins,
+  arrayBuiltins,
+  comparisonBuiltins,
+  encodingBuiltins,
+  globBuiltins,
+  memberBuiltins,
+  netBuiltins,
+  objectBuiltins,
+  regexBuiltins,
+  setBuiltins,
+  stringBuiltins,
+  timeBuiltins,
+  typeBuiltins,
+]) {
+  for (const b of family) table.set(b.name, b);
+}
+
+export function lookupBuiltin(name: string): BuiltinDef | undefined {
+  return table.get(name);
+}
+
+export function builtinNames(): string[] {
+  return [...table.keys()];
+}

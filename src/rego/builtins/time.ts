@@ -1,0 +1,22 @@
+// time.now_ns (constant within one evaluation) and a few pure time helpers.
+import { BuiltinError } from '../ir/interp/errors.js';
+import { RNumber } from '../ir/interp/number.js';
+import { str } from './check.js';
+import type { BuiltinDef } from './types.js';
+
+export const timeBuiltins: BuiltinDef[] = [
+  { name: 'time.now_ns', arity: 0, impl: (_args, ctx) => RNumber.int(ctx.nowNs) },
+  {
+    name: 'time.parse_rfc3339_ns',
+    arity: 1,
+    impl: ([s]) => {
+      const text = str('time.parse_rfc3339_ns', s, 1);
+      const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.exec(text);
+      if (!m) throw new BuiltinError('time.parse_rfc3339_ns', `cannot parse "${text}"`);
+      const ms = Date.parse(`${m[1]}${m[3]}`);
+      if (Number.isNaN(ms)) throw new BuiltinError('time.parse_rfc3339_ns', `cannot parse "${text}"`);
+      const frac = BigInt(((m[2] ?? '.').slice(1) + '000000000').slice(0, 9));
+      return RNumber.int(BigInt(ms) * 1_000_000n + frac);
+    },
+  },
+];

@@ -1,0 +1,73 @@
+// The driver: the only module that knows the whole chain, parse -> passes -> plan (-> Wasm).
+import type { Body, Module } from './ast/types.js';
+import { BUILTIN_ARITY } from './builtins/arity.js';
+import { lookupBuiltin } from './builtins/index.js';
+import type { Policy } from './ir/types.js';
+import { ParseError, parseModule, parseQuery } from './parser/index.js';
+import { arityOf } from './passes/check-calls.js';
+import { CompileError, type CompileProblem } from './passes/errors.js';
+import { runPasses } from './passes/index.js';
+import { plan } from './planner/planner.js';
+
+export { CompileError } from './passes/errors.js';
+
+export interface SourceFile {
+  readonly file: string;
+  readonly text: string;
+}
+
+export interface CompileOptions {
+  /** Entrypoints as `pkg/rule` or `data.pkg.rule`; each becomes a plan named `pkg/rule`. */
+  readonly entrypoints?: readonly string[];
+  /** An ad-hoc query planned as the plan named "eval" (conformance and `policy eval`). */
+  readonly query?: string;
+}
+
+export interface CompileResult {
+  readonly ir: Policy;
+  readonly modules: readonly Module[];
+}
+
+function entrypointPath(ep: string): { name: string; path: string[] } {
+  const trimmed = ep.replace(/^data[./]/, '');
+  const path = trimmed.split(/[./]/).filter((p) => p !== '');
+  return { name: path.join('/'), path };
+}
+
+function toCompileError(e: unknown): unknown {
+  if (e instanceof ParseError) {
+    const problems: CompileProblem[] = e.problems.map((p) => ({
+      code: 'rego_parse_error',
+      message: p.reason,
+      location: { file: p.file, row: p.row, col: p.col },
+    }));
+    return new CompileError(problems);
+  }
+  if (e instanceof RangeError) return new CompileError([{ code: 'rego_compile_error', message: `policy too large or too deeply nested: ${e.message}` }]);
+  return e;
+}
+
+/** Compiles already-parsed modules (and optional query) to IR. */
+export function compileParsed(modules: readonly Module[], query: Body | undefined, entrypoints: readonly string[]): Policy {
+  const s = runPasses(modules, query);
+  const isBuiltin = (n: string): boolean => n in BUILTIN_ARITY || lookupBuiltin(n) !== undefined;
+  return plan({
+    modules: s.modules,
+    root: s.root,
+    sets: s.sets,
+    queries: s.query ? [{ name: 'eval', body: s.query }] : [],
+    entrypoints: entrypoints.map(entrypointPath),
+    isBuiltin,
+    arity: (op) => arityOf(s.root, op),
+  });
+}
+
+export function compileModules(files: readonly SourceFile[], options: CompileOptions = {}): CompileResult {
+  try {
+    const modules = files.map((f) => parseModule(f.text, f.file));
+    const query = options.query !== undefined ? parseQuery(options.query, { file: '<query>' }) : undefined;
+    return { ir: compileParsed(modules, query, options.entrypoints ?? []), modules };
+  } catch (e) {
+    throw toCompileError(e);
+  }
+}

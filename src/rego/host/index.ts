@@ -1,0 +1,70 @@
+// Host builtins passed to the SDK's loadPolicy as customBuiltins: everything the runtime does
+// not implement natively. A builtin that fails returns undefined, because OPA's Wasm target has
+// no strict builtin errors (the rule simply does not hold).
+import { goSprintf } from './gofmt.js';
+import { regexBuiltins } from './regex.js';
+import { miscBuiltins } from './misc.js';
+import { stringBuiltins } from './strings.js';
+import { objectBuiltins } from './objects.js';
+import { numberBuiltins } from './numbers.js';
+import { unitBuiltins } from './units.js';
+import { cryptoBuiltins } from './crypto.js';
+
+export type HostBuiltin = (...args: unknown[]) => unknown;
+export type HostBuiltins = Record<string, HostBuiltin>;
+
+export interface HostOptions {
+  /** The clock for time.now_ns, in nanoseconds since the epoch. */
+  readonly nowNs?: () => bigint;
+}
+
+function defaultNowNs(): bigint {
+  return BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000)) * 1000n;
+}
+
+/**
+ * time.now_ns must not change within one evaluation. An evaluation runs synchronously, so the
+ * first call reads the clock and a microtask forgets the reading once the evaluation is over.
+ */
+function evaluationClock(nowNs: () => bigint): HostBuiltin {
+  let current: ArrayBuffer | null = null;
+  return () => {
+    if (current === null) {
+      // Returned as raw JSON text: nanoseconds exceed a double's exact integer range.
+      current = new TextEncoder().encode(nowNs().toString()).buffer as ArrayBuffer;
+      queueMicrotask(() => {
+        current = null;
+      });
+    }
+    return current;
+  };
+}
+
+function lenient(fn: HostBuiltin): HostBuiltin {
+  return (...args) => {
+    try {
+      return fn(...args);
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+export function hostBuiltins(options: HostOptions = {}): HostBuiltins {
+  const table: HostBuiltins = {
+    ...(regexBuiltins as unknown as HostBuiltins),
+    ...miscBuiltins,
+    ...stringBuiltins,
+    ...objectBuiltins,
+    ...numberBuiltins,
+    ...unitBuiltins,
+    ...cryptoBuiltins,
+    'time.now_ns': evaluationClock(options.nowNs ?? defaultNowNs),
+    // The SDK's own `sprintf` (sprintf-js) would shadow ours, so the backend names it this way.
+    'changegate.sprintf': (format, values) => {
+      if (typeof format !== 'string' || !Array.isArray(values)) throw new TypeError('sprintf: bad arguments');
+      return goSprintf(format, values);
+    },
+  };
+  return Object.fromEntries(Object.entries(table).map(([k, f]) => [k, lenient(f)]));
+}

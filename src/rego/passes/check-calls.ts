@@ -1,0 +1,39 @@
+// Builtin and function call checks (OPA's type checker, reduced to what matters for safety):
+// unknown functions and wrong operand counts are rego_type_error.
+import type { Module, RefTerm } from '../ast/types.js';
+import { BUILTIN_ARITY } from '../builtins/arity.js';
+import { lookupBuiltin } from '../builtins/index.js';
+import { fail } from './errors.js';
+import { nodeAt, type RuleNode } from './ruletree.js';
+import { operatorName, visitBody, visitRule, type Visitor } from './walk.js';
+import type { Body } from '../ast/types.js';
+
+/** Operators the planner handles itself rather than as builtin calls. */
+const SPECIAL: Record<string, number> = { eq: 2, assign: 2, print: -1, 'internal.print': 1 };
+
+/** Operand count of a callable, or undefined when unknown; -1 for variadic. */
+export function arityOf(root: RuleNode, op: RefTerm): number | undefined {
+  const name = operatorName(op);
+  if (name === undefined) return undefined;
+  if (name.startsWith('data.')) {
+    const set = nodeAt(root, name.split('.').slice(1), false)?.ruleSet;
+    return set?.kind === 'function' ? set.arity : undefined;
+  }
+  return SPECIAL[name] ?? BUILTIN_ARITY[name] ?? lookupBuiltin(name)?.arity;
+}
+
+export function checkCalls(root: RuleNode, modules: readonly Module[], query: Body | undefined): void {
+  const v: Visitor = {
+    call(op, argc, at) {
+      const name = operatorName(op);
+      if (name === undefined) fail('rego_type_error', 'illegal call: dynamic function name', at);
+      const n = arityOf(root, op);
+      if (n === undefined) fail('rego_type_error', `undefined function ${name}`, at);
+      if (n >= 0 && argc !== n && argc !== n + 1) {
+        fail('rego_type_error', `${name}: arity mismatch\n\thave: ${argc} operands\n\twant: ${n} operands`, at);
+      }
+    },
+  };
+  for (const m of modules) m.rules.forEach((r) => visitRule(r, v));
+  if (query) visitBody(query, v);
+}

@@ -1,0 +1,41 @@
+// Compile errors carry OPA's codes and a location, and print as `opa` prints them:
+//   1 error occurred: policy.rego:3: rego_unsafe_var_error: var x is unsafe
+import type { Location } from '../ast/types.js';
+
+export type CompileErrorCode =
+  | 'rego_parse_error'
+  | 'rego_compile_error'
+  | 'rego_unsafe_var_error'
+  | 'rego_type_error'
+  | 'rego_recursion_error';
+
+export interface CompileProblem {
+  readonly code: CompileErrorCode;
+  readonly message: string;
+  readonly location?: Pick<Location, 'file' | 'row' | 'col'>;
+}
+
+export function problemText(p: CompileProblem): string {
+  const where = p.location ? `${p.location.file}:${p.location.row}: ` : '';
+  return `${where}${p.code}: ${p.message}`;
+}
+
+export class CompileError extends Error {
+  readonly problems: readonly CompileProblem[];
+
+  constructor(problems: readonly CompileProblem[]) {
+    const head = problems.length === 1 ? '1 error occurred' : `${problems.length} errors occurred`;
+    super(problems.length === 1 ? `${head}: ${problemText(problems[0] as CompileProblem)}` : `${head}:\n${problems.map(problemText).join('\n')}`);
+    this.name = 'CompileError';
+    this.problems = problems;
+  }
+
+  /** The first problem's code, which is what conformance cases match on. */
+  get code(): CompileErrorCode {
+    return (this.problems[0] as CompileProblem).code;
+  }
+}
+
+export function fail(code: CompileErrorCode, message: string, location?: CompileProblem['location']): never {
+  throw new CompileError([{ code, message, ...(location ? { location } : {}) }]);
+}

@@ -1,0 +1,55 @@
+// Calls: user functions become CallStmt to their rule set's IR function (input and data first),
+// builtins become CallStmt by name and are declared in static.builtin_funcs. A `with` mock
+// replaces either with another function or with a constant value.
+import type { RefTerm } from '../ast/types.js';
+import type { Operand } from '../ir/types.js';
+import { fail } from '../passes/errors.js';
+import { nodeAt } from '../passes/ruletree.js';
+import { operatorName } from '../passes/walk.js';
+import { local } from './builder.js';
+import type { Ctx, PTerm } from './context.js';
+import { planElems, planTerm, type K } from './terms.js';
+
+/** The IR function name for an operator, or the builtin name. */
+export function resolveCallee(c: Ctx, op: RefTerm): { kind: 'func' | 'builtin'; name: string } {
+  const name = operatorName(op);
+  if (name === undefined) fail('rego_type_error', 'illegal call: dynamic function name', op.location);
+  if (name.startsWith('data.')) {
+    const set = nodeAt(c.shared.root, name.split('.').slice(1), false)?.ruleSet;
+    if (set?.kind !== 'function') fail('rego_type_error', `undefined function ${name}`, op.location);
+    return { kind: 'func', name: set.funcName };
+  }
+  return { kind: 'builtin', name };
+}
+
+export function planCall(c: Ctx, op: RefTerm, args: readonly PTerm[], k: K<Operand>): void {
+  const name = operatorName(op) ?? '';
+  const mock = c.mocks.get(name);
+  if (mock !== undefined) {
+    const v = mock.value;
+    if (v.type === 'ref' && operatorName(v) !== undefined && isCallable(c, v)) return planCall(c.withMocks(new Map()), v, args, k);
+    if (v.type === 'var' && isCallable(c, { type: 'ref', head: v, path: [], location: v.location })) {
+      return planCall(c, { type: 'ref', head: v, path: [], location: v.location }, args, k);
+    }
+    // A value replacement: the call evaluates its arguments (for errors) and yields the value.
+    return planElems(c, args, 0, [], () => planTerm(c, v, k));
+  }
+  const callee = resolveCallee(c, op);
+  planElems(c, args, 0, [], (ops) => {
+    const r = c.fb.local();
+    if (callee.kind === 'func') {
+      c.fb.emit('CallStmt', { func: callee.name, args: [local(0), local(1), ...ops], result: r });
+    } else {
+      c.shared.policy.builtins.add(callee.name);
+      c.fb.emit('CallStmt', { func: callee.name, args: ops, result: r });
+    }
+    k(local(r));
+  });
+}
+
+function isCallable(c: Ctx, op: RefTerm): boolean {
+  const name = operatorName(op);
+  if (name === undefined) return false;
+  if (name.startsWith('data.')) return nodeAt(c.shared.root, name.split('.').slice(1), false)?.ruleSet?.kind === 'function';
+  return c.shared.isBuiltin(name);
+}

@@ -1,0 +1,179 @@
+// Bodies and expressions. A body is ordered for safety first, then planned expression by
+// expression, each continuation nested inside the blocks its predecessor opened.
+import type { Body, Expr, Term, With } from '../ast/types.js';
+import type { Local, Operand } from '../ir/types.js';
+import { fail } from '../passes/errors.js';
+import { checkHeadSafe, isOp, orderBody } from '../passes/safety.js';
+import { operatorName } from '../passes/walk.js';
+import { bool, local } from './builder.js';
+import { planCall } from './calls.js';
+import type { Ctx, Mock, PTerm } from './context.js';
+import { planTerm, toLocal } from './terms.js';
+import { unify } from './unify.js';
+import { walkVars } from '../passes/vars.js';
+
+/**
+ * Plans `body` and then `k` for each solution. `head` terms are what the caller evaluates in
+ * `k`: their vars must be bound by the body (otherwise rego_unsafe_var_error).
+ */
+export function planBody(c: Ctx, body: Body, k: () => void, head: readonly PTerm[] = []): void {
+  const headVars = new Set<string>();
+  for (const t of head) if (t.type !== 'local') walkVars(t, (v) => headVars.add(v.value));
+  const { ordered, bound } = orderBody(body, c.scope.boundNames(), (op) => c.shared.arity(op as Extract<Term, { type: 'ref' }>), headVars);
+  const at = body[0]?.location;
+  if (at) checkHeadSafe(head.filter((t): t is Term => t.type !== 'local'), bound, at);
+  const step = (i: number): void => {
+    const e = ordered[i];
+    if (e === undefined) return k();
+    planExpr(c, e, () => step(i + 1));
+  };
+  step(0);
+}
+
+function planExpr(c: Ctx, e: Expr, k: () => void): void {
+  c.setAt(e.location);
+  if (e.with.length > 0) return planWith(c, e, 0, k);
+  planModified(c, e, k);
+}
+
+function planModified(c: Ctx, e: Expr, k: () => void): void {
+  if (!e.negated) return planPositive(c, e, k);
+  const block = c.fb.block(() => c.nested(() => planPositive(c, e, () => undefined)));
+  c.fb.emit('NotStmt', { block });
+  k();
+}
+
+function truthy(c: Ctx, op: Operand, k: () => void): void {
+  if (!(op.type === 'bool' && op.value)) c.fb.emit('NotEqualStmt', { a: op, b: bool(false) });
+  k();
+}
+
+function planPositive(c: Ctx, e: Expr, k: () => void): void {
+  const t = e.terms;
+  switch (t.kind) {
+    case 'term':
+      return planTerm(c, t.term, (op) => truthy(c, op, k));
+    case 'some':
+      if (t.decl.kind === 'vars') {
+        for (const v of t.decl.vars) c.scope.declare(v.value);
+        return k();
+      }
+      return planSomeIn(c, t.decl.key, t.decl.value, t.decl.collection, k);
+    case 'every':
+      return planEvery(c, t.every, k);
+    case 'call': {
+      const name = operatorName(t.operator);
+      const [a, b] = t.args as [Term, Term];
+      if (isOp(e, 'eq')) return unify(c, a, b, k);
+      if (isOp(e, 'assign')) {
+        walkVars(a, (v) => c.scope.declare(v.value));
+        return unify(c, a, b, k);
+      }
+      if (name === 'print') return k();
+      const n = c.shared.arity(t.operator);
+      if (n !== undefined && n >= 0 && t.args.length === n + 1) {
+        const out = t.args[n] as Term;
+        return planCall(c, t.operator, t.args.slice(0, n), (op) => unify(c, out, { type: 'local', local: toLocal(c, op), location: out.location }, k));
+      }
+      return planCall(c, t.operator, t.args, (op) => truthy(c, op, k));
+    }
+  }
+}
+
+function planSomeIn(c: Ctx, key: Term | undefined, value: Term, coll: Term, k: () => void): void {
+  planTerm(c, coll, (op) => {
+    const src = toLocal(c, op);
+    const kl = c.fb.local();
+    const vl = c.fb.local();
+    for (const t of key ? [key, value] : [value]) walkVars(t, (v) => c.scope.declare(v.value));
+    const block = c.fb.block(() => {
+      const loc = value.location;
+      const withValue = (): void => unify(c, value, { type: 'local', local: vl, location: loc }, k);
+      if (key) unify(c, key, { type: 'local', local: kl, location: key.location }, withValue);
+      else withValue();
+    });
+    c.fb.emit('ScanStmt', { source: src, key: kl, value: vl, block });
+  });
+}
+
+function planEvery(c: Ctx, ev: Extract<Expr['terms'], { kind: 'every' }>['every'], k: () => void): void {
+  planTerm(c, ev.domain, (op) => {
+    const src = toLocal(c, op);
+    requireCollection(c, src);
+    const failed = c.fb.local();
+    c.fb.emit('ResetLocalStmt', { target: failed });
+    const kl = c.fb.local();
+    const vl = c.fb.local();
+    const block = c.fb.block(() =>
+      c.nested(() => {
+        for (const t of ev.key ? [ev.key, ev.value] : [ev.value]) walkVars(t, (v) => c.scope.declare(v.value));
+        const inner = (): void => {
+          const notBlock = c.fb.block(() => c.nested(() => planBody(c, ev.body, () => undefined)));
+          c.fb.emit('NotStmt', { block: notBlock });
+          c.fb.emit('AssignVarStmt', { source: bool(true), target: failed });
+        };
+        const withValue = (): void => unify(c, ev.value, { type: 'local', local: vl, location: ev.value.location }, inner);
+        if (ev.key) unify(c, ev.key, { type: 'local', local: kl, location: ev.key.location }, withValue);
+        else withValue();
+      }),
+    );
+    c.fb.emit('ScanStmt', { source: src, key: kl, value: vl, block });
+    c.fb.emit('IsUndefinedStmt', { source: failed });
+    k();
+  });
+}
+
+/** `every` over a scalar is undefined, not vacuously true. */
+function requireCollection(c: Ctx, src: Local): void {
+  const ok = c.fb.local();
+  c.fb.emit('ResetLocalStmt', { target: ok });
+  const alt = (stmt: 'IsArrayStmt' | 'IsObjectStmt' | 'IsSetStmt') =>
+    c.fb.block(() => {
+      c.fb.emit(stmt, { source: local(src) });
+      c.fb.emit('AssignVarStmt', { source: bool(true), target: ok });
+    });
+  c.fb.emit('BlockStmt', { blocks: [alt('IsArrayStmt'), alt('IsObjectStmt'), alt('IsSetStmt')] });
+  c.fb.emit('IsDefinedStmt', { source: ok });
+}
+
+/** `with` target: a path into input/data (WithStmt) or a mocked rule/function (planner-level). */
+function planWith(c: Ctx, e: Expr, i: number, k: () => void): void {
+  const w = e.with[i];
+  if (w === undefined) return planModified(c, e, k);
+  const target = w.target;
+  const name = target.type === 'ref' ? operatorName(target) : target.type === 'var' ? target.value : undefined;
+  if (name === undefined) fail('rego_type_error', 'with keyword target must reference existing input, data, or a function', w.location);
+  const parts = name.split('.');
+  const root = parts[0];
+  const overlapsRules = root === 'data' && touchesRules(c, parts.slice(1));
+  if ((root === 'input' || root === 'data') && !overlapsRules) {
+    return planTerm(c, w.value, (op) => {
+      const tgt: Local = root === 'input' ? 0 : 1;
+      const saved = c.fb.local();
+      c.fb.emit('AssignVarStmt', { source: local(tgt), target: saved });
+      const path = parts.slice(1).map((p) => c.shared.policy.str(p));
+      const block = c.fb.block(() =>
+        planWith(c, e, i + 1, () => {
+          const restore = c.fb.block(k);
+          c.fb.emit('WithStmt', { local: tgt, path: [], value: local(saved), block: restore });
+        }),
+      );
+      c.fb.emit('WithStmt', { local: tgt, path, value: op, block });
+    });
+  }
+  // A function or a rule: replaced while planning this expression only.
+  const mocks = new Map<string, Mock>([[name, { value: w.value }]]);
+  planWith(c.withMocks(mocks), e, i + 1, k);
+}
+
+function touchesRules(c: Ctx, path: string[]): boolean {
+  let n = c.shared.root;
+  for (const p of path) {
+    if (n.ruleSet) return true;
+    const next = n.children.get(p);
+    if (!next) return false;
+    n = next;
+  }
+  return true;
+}
+

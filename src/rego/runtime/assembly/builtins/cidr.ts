@@ -1,0 +1,126 @@
+// net.cidr_contains over IPv4 and IPv6. Addresses are parsed into 16 bytes (IPv4 in the first 4) and a
+// family, so containment is a byte-wise prefix comparison.
+import { boolV, strLen, strPtr } from "../value";
+import { isStr } from "../strbytes";
+
+// Parse results: a (family, prefix, 16 address bytes) per operand.
+const A_ADDR = memory.data(16, 8);
+const B_ADDR = memory.data(16, 8);
+let family: i32 = 0; // 4 or 6 after a successful parse
+let prefix: i32 = 0;
+
+function digit(c: u32): i32 { return c - 48 < 10 ? (c - 48) as i32 : -1; }
+
+function hexDigit(c: u32): i32 {
+  if (c - 48 < 10) return (c - 48) as i32;
+  const l = c | 32;
+  return l >= 97 && l <= 102 ? (l - 87) as i32 : -1;
+}
+
+/** Dotted quad at [p, p+n) into out[at..at+4]. */
+function parseV4(p: usize, n: usize, out: usize, at: usize): bool {
+  let i: usize = 0;
+  for (let part = 0; part < 4; part++) {
+    if (part > 0) { if (i >= n || load<u8>(p + i) != 46) return false; i++; }
+    let v: i32 = 0;
+    const s = i;
+    while (i < n && digit(load<u8>(p + i)) >= 0) {
+      v = v * 10 + digit(load<u8>(p + i));
+      if (v > 255 || i - s >= 3) return false;
+      i++;
+    }
+    if (i == s || (i - s > 1 && load<u8>(p + s) == 48)) return false;
+    store<u8>(out + at + (part as usize), v as u8);
+  }
+  return i == n;
+}
+
+function parseV6(p: usize, n: usize, out: usize): bool {
+  memory.fill(out, 0, 16);
+  let groups: i32 = 0;
+  let gap: i32 = -1;
+  let i: usize = 0;
+  if (n >= 2 && load<u8>(p) == 58 && load<u8>(p + 1) == 58) { gap = 0; i = 2; }
+  else if (n >= 1 && load<u8>(p) == 58) return false;
+  while (i < n) {
+    // Embedded IPv4 in the last 32 bits.
+    let dot = false;
+    for (let j = i; j < n && load<u8>(p + j) != 58; j++) if (load<u8>(p + j) == 46) { dot = true; break; }
+    if (dot) {
+      if (groups > 6) return false;
+      if (!parseV4(p + i, n - i, out, (groups as usize) * 2)) return false;
+      groups += 2;
+      i = n;
+      break;
+    }
+    let v: i32 = 0;
+    const s = i;
+    while (i < n && hexDigit(load<u8>(p + i)) >= 0) {
+      if (i - s >= 4) return false;
+      v = (v << 4) | hexDigit(load<u8>(p + i));
+      i++;
+    }
+    if (i == s || groups >= 8) return false;
+    store<u8>(out + ((groups * 2) as usize), (v >> 8) as u8);
+    store<u8>(out + ((groups * 2 + 1) as usize), v as u8);
+    groups++;
+    if (i == n) break;
+    if (load<u8>(p + i) != 58) return false;
+    i++;
+    if (i < n && load<u8>(p + i) == 58) {
+      if (gap >= 0) return false;
+      gap = groups;
+      i++;
+    } else if (i == n) return false;
+  }
+  if (gap < 0) return groups == 8;
+  if (groups > 7) return false;
+  // Slide the groups after the gap to the end.
+  const tail = (groups - gap) * 2;
+  const dst = out + 16 - (tail as usize);
+  memory.copy(dst, out + ((gap * 2) as usize), tail as usize);
+  memory.fill(out + ((gap * 2) as usize), 0, (16 - gap * 2 - tail) as usize);
+  return true;
+}
+
+/** Parses "addr" or "addr/prefix" into out, setting family and prefix (full length without one). */
+function parse(v: usize, out: usize, needPrefix: bool): bool {
+  const p = strPtr(v), n = strLen(v);
+  let slash = n;
+  for (let i: usize = 0; i < n; i++) if (load<u8>(p + i) == 47) { slash = i; break; }
+  let v6 = false;
+  for (let i: usize = 0; i < slash; i++) if (load<u8>(p + i) == 58) { v6 = true; break; }
+  memory.fill(out, 0, 16);
+  if (v6 ? !parseV6(p, slash, out) : !parseV4(p, slash, out, 0)) return false;
+  family = v6 ? 6 : 4;
+  const bits = v6 ? 128 : 32;
+  if (slash == n) { prefix = bits; return !needPrefix; }
+  let pre: i32 = 0;
+  if (slash + 1 >= n || n - slash - 1 > 3) return false;
+  for (let i = slash + 1; i < n; i++) {
+    const d = digit(load<u8>(p + i));
+    if (d < 0) return false;
+    pre = pre * 10 + d;
+  }
+  if (pre > bits) return false;
+  prefix = pre;
+  return true;
+}
+
+function samePrefix(a: usize, b: usize, bits: i32): bool {
+  const whole = bits >> 3;
+  if (whole > 0 && memory.compare(a, b, whole as usize) != 0) return false;
+  const rest = bits & 7;
+  if (rest == 0) return true;
+  const mask = (0xff << (8 - rest)) & 0xff;
+  return (load<u8>(a + (whole as usize)) & mask) == (load<u8>(b + (whole as usize)) & mask);
+}
+
+export function builtin_net_cidr_contains(cidr: usize, x: usize): usize {
+  if (!isStr(cidr) || !isStr(x)) return 0;
+  if (!parse(cidr, A_ADDR, true)) return 0;
+  const fa = family, pa = prefix;
+  if (!parse(x, B_ADDR, false)) return 0;
+  if (family != fa) return boolV(false);
+  return boolV(prefix >= pa && samePrefix(A_ADDR, B_ADDR, pa));
+}

@@ -1,0 +1,62 @@
+// Compiles an IR policy into functions and links them into a copy of the runtime module.
+import type { Policy } from '../../ir/types.js';
+import { I32, type FuncType, type Module } from '../binary/module.js';
+import { hostBuiltinAlias } from './calls.js';
+import type { DynamicTarget, PolicyEnv } from './env.js';
+import { compileEval, compileFunc, compileJsonConst, compilePlan } from './functions.js';
+import { linkInto, type NewFunction } from './link.js';
+import { RuntimeInfo } from './runtime.js';
+import { StaticData } from './statics.js';
+
+function i32Type(params: number): FuncType {
+  return { params: new Array<typeof I32>(params).fill(I32), results: [I32] };
+}
+
+function align8(n: number): number {
+  return (n + 7) & ~7;
+}
+
+export function compilePolicy(runtime: Module, policy: Policy): Module {
+  const rt = new RuntimeInfo(runtime);
+  const funcs = policy.funcs?.funcs ?? [];
+  const plans = policy.plans.plans ?? [];
+  const base = rt.importedFuncs + runtime.funcs.length;
+
+  const funcIndex = new Map<string, number>();
+  const dynamicTargets: DynamicTarget[] = [];
+  funcs.forEach((fn, i) => {
+    funcIndex.set(fn.name, base + i);
+    dynamicTargets.push({ path: fn.path, arity: fn.params.length, index: base + i });
+  });
+  const planIndex = plans.map((_, j) => base + funcs.length + j);
+  const evalIndex = base + funcs.length + plans.length;
+
+  const env: PolicyEnv = {
+    rt,
+    statics: new StaticData(align8(rt.dataEnd())),
+    strings: (policy.static.strings ?? []).map((s) => s.value),
+    funcIndex,
+    dynamicTargets,
+    hostBuiltins: new Map(),
+  };
+
+  const out: NewFunction[] = [];
+  funcs.forEach((fn) => out.push({ name: fn.name, type: i32Type(fn.params.length), body: compileFunc(env, fn) }));
+  plans.forEach((p) => out.push({ name: `plan:${p.name}`, type: i32Type(1), body: compilePlan(env, p) }));
+  out.push({ name: 'eval', type: i32Type(1), body: compileEval(env, planIndex), export: true });
+
+  const entrypoints = Object.fromEntries(plans.map((p, j) => [p.name, j]));
+  out.push({ name: 'entrypoints', type: i32Type(0), body: compileJsonConst(env, JSON.stringify(entrypoints)), export: true });
+  // Declared builtins that are neither native nor policy functions go to the host, even when no
+  // statement calls them, so `builtins()` tells the host everything the policy may ask for.
+  for (const decl of policy.static.builtin_funcs ?? []) {
+    const alias = hostBuiltinAlias(decl.name);
+    if (!rt.nativeBuiltin(decl.name) && !funcIndex.has(decl.name) && !env.hostBuiltins.has(alias)) {
+      env.hostBuiltins.set(alias, env.hostBuiltins.size);
+    }
+  }
+  const builtins = Object.fromEntries(env.hostBuiltins);
+  out.push({ name: 'builtins', type: i32Type(0), body: compileJsonConst(env, JSON.stringify(builtins)), export: true });
+
+  return linkInto(runtime, rt, out, env.statics, evalIndex);
+}
