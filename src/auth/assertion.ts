@@ -12,7 +12,7 @@ import type { AuthenticatedIdentity } from '../identity/types.js';
 import { boundGroupsBySize } from '../identity/groups.js';
 import { loadedKey, type AssertionKey } from '../identity/assertion-key.js';
 
-export { loadAssertionKey, type AssertionKey, type LoadedAssertionKey } from '../identity/assertion-key.js';
+export { assertionJwks, loadAssertionKey, type AssertionKey, type LoadedAssertionKey } from '../identity/assertion-key.js';
 
 export const ASSERTION_HEADER = 'X-Changegate-Assertion';
 

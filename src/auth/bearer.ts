@@ -88,12 +88,14 @@ export class BearerAuthenticator implements Authenticator {
 
   async authenticate(request: AuthRequest): Promise<AuthResult> {
     const token = bearerToken(request.req);
-    if (token === undefined || !looksLikeJwt(token)) return { kind: 'absent' };
-    if (this.#verified === undefined) return this.verify(token);
-    // A hash, so the cache does not keep bearer tokens in memory.
+    if (token === undefined) return { kind: 'absent' };
+    if (this.#verified === undefined) return looksLikeJwt(token) ? this.verify(token) : { kind: 'absent' };
+    // A hash, so the cache does not keep bearer tokens in memory. Only verified JWTs get in, so
+    // a hit needs no further look at the token.
     const key = createHash('sha256').update(token).digest('base64url');
     const hit = this.#verified.get(key);
     if (hit !== undefined && Date.now() < hit.until) return { kind: 'authenticated', identity: hit.identity };
+    if (!looksLikeJwt(token)) return { kind: 'absent' };
     const result = await this.verify(token);
     if (result.kind === 'authenticated') {
       const expMs = ((result.identity.expiresAt ?? 0) + CLOCK_SKEW_SECONDS) * 1000;

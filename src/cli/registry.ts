@@ -4,10 +4,14 @@
 import type { Command } from './command.js';
 import { configCheckCommand } from './commands/config-check.js';
 import { helpCommand } from './commands/help.js';
+import { policyBuildCommand, policyEvalCommand, policyTestCommand } from './commands/policy.js';
 import { serveCommand } from './commands/serve.js';
 
 export const COMMANDS: readonly Command[] = [
   serveCommand,
   configCheckCommand,
+  policyBuildCommand,
+  policyTestCommand,
+  policyEvalCommand,
   helpCommand(() => COMMANDS),
 ];

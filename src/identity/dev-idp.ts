@@ -17,7 +17,7 @@ export { resourceForAudience } from './dev-idp-config.js';
 export interface DevIdpOptions {
   /** Default 0: the OS picks a free port. */
   readonly port?: number;
-  /** Default 127.0.0.1. The issuer is `http://<host>:<port>`. */
+  /** Default 127.0.0.1; loopback addresses only. The issuer is `http://<host>:<port>`. */
   readonly host?: string;
   readonly clients: readonly DevClient[];
   /** Default DEV_USERS. */
@@ -76,8 +76,16 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
+/** Anyone can sign in as any dev user (admins included) without a password: loopback only. */
+function assertLoopback(host: string): void {
+  if (!/^(?:127(?:\.\d{1,3}){3}|::1|localhost)$/.test(host)) {
+    throw new TypeError(`the development IdP signs anyone in without a password; it listens on loopback only, not ${host}`);
+  }
+}
+
 export async function startDevIdp(options: DevIdpOptions): Promise<DevIdp> {
   const host = options.host ?? '127.0.0.1';
+  assertLoopback(host);
   const users = options.users ?? DEV_USERS;
   let clients = options.clients;
   const settings = {

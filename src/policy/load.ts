@@ -41,21 +41,37 @@ export function compileSources(sources: PolicySources, entrypoints: readonly str
   }
 }
 
-export async function instantiate(wasm: Uint8Array, data: unknown, entrypoint: string, revision: string): Promise<PolicySnapshot> {
+/** An instantiated policy module: any of its entrypoints can be evaluated. */
+export interface PolicyModule {
+  readonly entrypoints: readonly string[];
+  /** Evaluates `entrypoint` on a JSON-serialised input ('' for no input); the SDK's result set. */
+  evaluate(inputJson: string, entrypoint: string): unknown;
+}
+
+export async function instantiateModule(wasm: Uint8Array, data: unknown): Promise<PolicyModule> {
   let policy: Awaited<ReturnType<typeof loadPolicy>>;
   try {
     policy = await loadPolicy(wasm, undefined, hostBuiltins());
   } catch (e) {
     throw new ChangegateError('policy_compile', `the policy module does not load: ${String(e)}`, { cause: e });
   }
-  if (!Object.prototype.hasOwnProperty.call(policy.entrypoints, entrypoint)) {
-    throw new ChangegateError('policy_compile', `the policy has no entrypoint ${entrypoint} (it has: ${Object.keys(policy.entrypoints).join(', ') || 'none'})`);
-  }
   policy.setData(data as object);
-  const id = (policy.entrypoints as Record<string, number>)[entrypoint] as number;
+  const ids = policy.entrypoints as Record<string, number>;
   const encoder = new TextEncoder();
   return {
-    revision,
-    evaluate: (inputJson: string) => policy.evaluate(encoder.encode(inputJson).buffer, id),
+    entrypoints: Object.keys(ids),
+    evaluate: (inputJson, entrypoint) => {
+      const id = ids[entrypoint];
+      if (id === undefined) throw new ChangegateError('policy_compile', `the policy has no entrypoint ${entrypoint}`);
+      return policy.evaluate(encoder.encode(inputJson).buffer, id);
+    },
   };
+}
+
+export async function instantiate(wasm: Uint8Array, data: unknown, entrypoint: string, revision: string): Promise<PolicySnapshot> {
+  const module = await instantiateModule(wasm, data);
+  if (!module.entrypoints.includes(entrypoint)) {
+    throw new ChangegateError('policy_compile', `the policy has no entrypoint ${entrypoint} (it has: ${module.entrypoints.join(', ') || 'none'})`);
+  }
+  return { revision, evaluate: (inputJson: string) => module.evaluate(inputJson, entrypoint) };
 }

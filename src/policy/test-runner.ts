@@ -4,7 +4,7 @@
 
 import type { Module, RefTerm } from '../rego/ast/types.js';
 import { parseModule } from '../rego/parser/index.js';
-import { compileSources, instantiate } from './load.js';
+import { compileSources, instantiateModule } from './load.js';
 import { readPolicySources, type PolicySources } from './sources.js';
 
 export interface TestResult {
@@ -37,15 +37,14 @@ export async function testSources(sources: PolicySources): Promise<TestResult[]>
   const modules = sources.modules.map((m) => parseModule(m.text, m.file));
   const tests = discoverTests(modules);
   if (tests.length === 0) return [];
-  const wasm = compileSources(sources, tests.map((t) => t.name));
+  const module = await instantiateModule(compileSources(sources, tests.map((t) => t.name)), sources.data);
   const results: TestResult[] = [];
   for (const test of tests) {
     const started = performance.now();
     let passed = false;
     let error: string | undefined;
     try {
-      const snapshot = await instantiate(wasm, sources.data, test.name, sources.revision);
-      const rs = snapshot.evaluate('{}') as { result?: unknown }[];
+      const rs = module.evaluate('', test.name) as { result?: unknown }[];
       passed = rs.length === 1 && rs[0]?.result === true;
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);

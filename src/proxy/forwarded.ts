@@ -17,7 +17,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { ChangegateError } from '../errors.js';
-import { canonicalHost } from './host.js';
+import { cachedCanonicalHost, canonicalHost } from './host.js';
 import { formatIp, parseIp } from './ip.js';
 import type { TrustedProxies } from './trusted-proxies.js';
 import type { ClientInfo } from './types.js';
@@ -70,6 +70,10 @@ export function forwardedHeaders(info: ForwardedClientInfo): Record<string, stri
 export function peerAddress(req: Pick<IncomingMessage, 'socket'>): string {
   const raw = req.socket.remoteAddress;
   if (raw === undefined) return '0.0.0.0'; // a destroyed socket; nothing is trusted from it
+  // The kernel's own spelling (libuv inet_ntop) is already canonical except for the mapped
+  // prefix of IPv4 peers on a dual-stack socket; skip the full parse for the common cases.
+  if (raw.indexOf(':') < 0) return raw;
+  if (raw.startsWith('::ffff:') && raw.indexOf('.') > 0) return raw.slice(7);
   const ip = parseIp(raw);
   return ip === undefined ? raw : formatIp(ip);
 }
@@ -77,7 +81,7 @@ export function peerAddress(req: Pick<IncomingMessage, 'socket'>): string {
 function hostOf(req: ClientRequest): string {
   const raw = req.headers.host;
   if (raw === undefined || raw === '') return ''; // HTTP/1.0 may omit it; Node requires it on 1.1
-  const host = canonicalHost(raw);
+  const host = cachedCanonicalHost(raw);
   if (host === undefined) throw new ChangegateError('bad_header', 'the Host header is not a valid host[:port]');
   return host;
 }

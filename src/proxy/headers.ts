@@ -48,8 +48,20 @@ export class HeaderPolicy {
     this.#dropUnderscore = options.dropUnderscoreNames ?? true;
   }
 
+  /** Names seen before; header names are a small vocabulary, so this is nearly always a hit. */
+  readonly #memo = new Map<string, Strip>();
+
   /** The rule for a header name as sent (any case, `_` or `-`). */
   classify(name: string): Strip {
+    const hit = this.#memo.get(name);
+    if (hit !== undefined) return hit;
+    const rule = this.#classify(name);
+    if (this.#memo.size >= 4096) this.#memo.clear(); // random names: stop benefiting, stay bounded
+    this.#memo.set(name, rule);
+    return rule;
+  }
+
+  #classify(name: string): Strip {
     const canonical = canonicalHeaderName(name);
     const builtin = builtinStrip(canonical);
     if (builtin !== Strip.Keep) return builtin;

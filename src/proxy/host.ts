@@ -35,3 +35,16 @@ function validPort(port: string): boolean {
   // `:` followed by 1-5 digits, at most 65535. An empty port (`host:`) is refused.
   return /^:\d{1,5}$/.test(port) && Number(port.slice(1)) <= 65535;
 }
+
+/** A deployment sees a handful of Host values; remember them (bounded) instead of re-parsing. */
+const cache = new Map<string, string | undefined>();
+const CACHE_MAX = 256;
+
+export function cachedCanonicalHost(value: string): string | undefined {
+  const hit = cache.get(value);
+  if (hit !== undefined || cache.has(value)) return hit;
+  const host = canonicalHost(value);
+  if (cache.size >= CACHE_MAX) cache.clear(); // many distinct hosts: just stop benefiting
+  cache.set(value, host);
+  return host;
+}

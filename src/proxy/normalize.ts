@@ -34,7 +34,8 @@
 // Upstream-specific: Dagster's server decodes `%2F` before routing; use `hasEncodedSlash` to
 // refuse it on routes where the upstream would treat it as a separator.
 //
-// Fast path: a path of plain characters with no `//` and no dot segment is returned as is.
+// Fast path: a path of plain characters and final-form ASCII escapes (`%2F`), with no `//` and
+// no dot segment, is returned as is.
 
 import { ChangegateError } from '../errors.js';
 import { PATH_CHAR, PathChar, encodeByte, escapedByte, isUnreserved } from './percent.js';
@@ -89,6 +90,11 @@ function isPlainPath(p: string): boolean {
     const kind = PATH_CHAR[c];
     if (kind === PathChar.Slash) {
       if (prev === 0x2f) return false;
+    } else if (kind === PathChar.Percent) {
+      // An escape already in final form (`%2F`, `%3A`, uppercase, ASCII, not unreserved) keeps
+      // Gerrit project paths on the fast path; anything else is rewritten by the slow path.
+      if (!isFinalAsciiEscape(p, i)) return false;
+      i += 2;
     } else if (kind !== PathChar.Plain) {
       return false;
     } else if (c === 0x2e && prev === 0x2f && isDotSegmentAt(p, i)) {
@@ -97,6 +103,15 @@ function isPlainPath(p: string): boolean {
     prev = c;
   }
   return true;
+}
+
+function isFinalAsciiEscape(p: string, i: number): boolean {
+  const hi = p.charCodeAt(i + 1);
+  const lo = p.charCodeAt(i + 2);
+  const upperHex = (x: number): boolean => (x >= 0x30 && x <= 0x39) || (x >= 0x41 && x <= 0x46);
+  if (!upperHex(hi) || !upperHex(lo)) return false;
+  const byte = escapedByte(p, i);
+  return byte >= 0x20 && byte < 0x7f && byte !== 0x5c && !isUnreserved(byte);
 }
 
 /** Whether the segment starting at `i` (just after a `/`) is `.` or `..` as written. */
@@ -111,21 +126,22 @@ function isDotSegmentAt(p: string, i: number): boolean {
 function normalizePath(p: string): string {
   const out: string[] = [];
   const utf8 = new Utf8Validator();
-  let seg = '';
+  let seg = ''; // the current segment's rewritten part; p.slice(run, i) is still to be copied
+  let run = 1;
   let trailing = false;
   for (let i = 1; i <= p.length; i++) {
     const c = i < p.length ? p.charCodeAt(i) : 0x2f; // a virtual final `/` closes the last segment
     if (c === 0x2f) {
       if (!utf8.push(c)) throw badUtf8();
-      trailing = applySegment(out, seg);
+      trailing = applySegment(out, seg + p.slice(run, i));
       seg = '';
+      run = i + 1;
       continue;
     }
     if (c >= 128) throw badPath('raw non-ASCII characters in the path must be percent-encoded');
     switch (PATH_CHAR[c]) {
       case PathChar.Plain:
         if (!utf8.push(c)) throw badUtf8();
-        seg += p[i]!;
         break;
       case PathChar.Percent: {
         const byte = escapedByte(p, i);
@@ -133,13 +149,15 @@ function normalizePath(p: string): string {
         if (byte < 0x20 || byte === 0x7f) throw badPath('encoded control character in the path');
         if (byte === 0x5c) throw badPath('encoded backslash (%5C) in the path');
         if (!utf8.push(byte)) throw badUtf8();
-        seg += isUnreserved(byte) ? String.fromCharCode(byte) : encodeByte(byte);
+        seg += p.slice(run, i) + (isUnreserved(byte) ? String.fromCharCode(byte) : encodeByte(byte));
         i += 2;
+        run = i + 1;
         break;
       }
       case PathChar.Encode:
         if (!utf8.push(c)) throw badUtf8();
-        seg += encodeByte(c);
+        seg += p.slice(run, i) + encodeByte(c);
+        run = i + 1;
         break;
       case PathChar.Backslash:
         throw badPath('backslash in the path');

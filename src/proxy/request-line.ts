@@ -39,6 +39,8 @@ const SINGLETONS: ReadonlySet<string> = new Set([
   'x-request-id',
 ]);
 
+const SINGLETON_LENGTHS: ReadonlySet<number> = new Set([...SINGLETONS].map((n) => n.length));
+
 export function checkRequestHead(req: RequestHead): void {
   const version = req.httpVersion;
   if (version !== '1.1' && version !== '1.0') {
@@ -62,7 +64,9 @@ export function checkRequestHead(req: RequestHead): void {
 export function duplicateSingleton(raw: readonly string[]): string | undefined {
   let seen: Set<string> | undefined;
   for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!.toLowerCase();
+    const sent = raw[i]!;
+    if (!SINGLETON_LENGTHS.has(sent.length)) continue; // skips most names without lowercasing
+    const name = sent.toLowerCase();
     if (!SINGLETONS.has(name)) continue;
     seen ??= new Set();
     if (seen.has(name)) return name;

@@ -22,6 +22,8 @@ export function createStamper(options: StampOptions): (exchange: Exchange, ident
   return (exchange, identity, classification) => {
     const { req } = exchange;
     const headers: HeaderOutput = upstreamHeaders(req.headers, options.headerPolicy, { keepUpgrade: exchange.upgrade !== undefined });
+    // The handshake's own hop-by-hop pair: the tunnel needs the upstream to see it.
+    if (exchange.upgrade !== undefined) headers['connection'] = 'upgrade';
     // Our credentials end here: upstreams get identity headers, never the client's token.
     delete headers['authorization'];
     const cookie = cookiesToForward(req.headers.cookie);

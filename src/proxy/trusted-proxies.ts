@@ -15,6 +15,7 @@ interface Range {
 
 export class TrustedProxies {
   readonly #ranges: readonly Range[];
+  readonly #seen = new Map<string, boolean>();
 
   private constructor(ranges: readonly Range[]) {
     this.#ranges = ranges;
@@ -34,8 +35,14 @@ export class TrustedProxies {
   /** Whether an address literal (any spelling) lies in a trusted range. Non-addresses are not. */
   contains(address: string | undefined): boolean {
     if (this.#ranges.length === 0 || address === undefined) return false;
+    const hit = this.#seen.get(address);
+    if (hit !== undefined) return hit;
     const ip = parseIp(address);
-    return ip !== undefined && this.containsParsed(ip);
+    const result = ip !== undefined && this.containsParsed(ip);
+    // Keep-alive clients and load balancers repeat addresses; bounded so a scan cannot grow it.
+    if (this.#seen.size >= 1024) this.#seen.clear();
+    this.#seen.set(address, result);
+    return result;
   }
 
   containsParsed(ip: IpWords): boolean {

@@ -8,6 +8,7 @@ import { arityOf } from './passes/check-calls.js';
 import { CompileError, type CompileProblem } from './passes/errors.js';
 import { runPasses } from './passes/index.js';
 import { plan } from './planner/planner.js';
+import { compileIrToWasm } from './wasm/index.js';
 
 export { CompileError } from './passes/errors.js';
 
@@ -70,4 +71,15 @@ export function compileModules(files: readonly SourceFile[], options: CompileOpt
   } catch (e) {
     throw toCompileError(e);
   }
+}
+
+export interface WasmCompileResult extends CompileResult {
+  readonly wasm: Uint8Array;
+}
+
+/** Rego sources to a Wasm module in OPA's ABI (the backend links it into the runtime). */
+export function compileToWasm(files: readonly SourceFile[], options: CompileOptions & { runtime?: Uint8Array } = {}): WasmCompileResult {
+  const res = compileModules(files, options);
+  const wasm = compileIrToWasm(res.ir, options.runtime !== undefined ? { runtime: options.runtime } : {});
+  return { ...res, wasm };
 }

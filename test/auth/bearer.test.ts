@@ -1,12 +1,23 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPublicKey } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { SignJWT } from 'jose';
 import { BearerAuthenticator, looksLikeJwt } from '../../src/auth/bearer.js';
 import type { AuthResult } from '../../src/auth/types.js';
 import type { BearerIdentity } from '../../src/identity/types.js';
 import { generateSigningKey, nowPlus, startTestIdp, type TestIdp } from '../fakes/idp.js';
 import { authRequest, b64url, identityConfig } from '../identity/auth-helpers.js';
+
+/** An issuer URL on a loopback port nothing listens on. */
+async function closedPortIssuer(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((r) => server.close(() => r()));
+  return `http://127.0.0.1:${port}`;
+}
 
 function identityOf(result: AuthResult): BearerIdentity {
   assert.equal(result.kind, 'authenticated', result.kind === 'rejected' ? result.error.message : 'absent');
@@ -205,10 +216,34 @@ describe('bearer JWKS refetching', () => {
     assert.equal(idp.jwksFetches(), baseline + 2);
   });
 
+  it('holds the floor when the key endpoint fails, too', async () => {
+    let hits = 0;
+    const broken = createServer((_req, res) => {
+      hits += 1;
+      res.writeHead(500).end();
+    });
+    await new Promise<void>((r) => broken.listen(0, '127.0.0.1', r));
+    try {
+      const iss = 'http://issuer.invalid';
+      const jwksUri = `http://127.0.0.1:${(broken.address() as AddressInfo).port}/jwks`;
+      const a = new BearerAuthenticator(identityConfig([{ issuer: iss, jwksUri }]), { refetchFloorMs: FLOOR, now: () => clock });
+      const token = await idp.sign({ iss, aud: 'changegate', sub: 'x', exp: nowPlus(60) });
+      for (let i = 0; i < 20; i++) assert.equal((await a.verify(token)).kind, 'rejected');
+      assert.equal(hits, 1);
+      clock += FLOOR;
+      await a.verify(token);
+      assert.equal(hits, 2);
+    } finally {
+      broken.closeAllConnections();
+      await new Promise<void>((r) => broken.close(() => r()));
+    }
+  });
+
   it('keeps the last good keys when the IdP is down, and answers 502 when it never had any', async () => {
     const token = await idp.mintClientToken('ci-runner');
-    const down = new BearerAuthenticator(identityConfig([{ issuer: 'http://127.0.0.1:9' }]), { refetchFloorMs: FLOOR, now: () => clock, timeoutMs: 2000 });
-    const forged = await idp.sign({ iss: 'http://127.0.0.1:9', aud: 'changegate', sub: 'x', exp: nowPlus(60) });
+    const nobody = await closedPortIssuer();
+    const down = new BearerAuthenticator(identityConfig([{ issuer: nobody }]), { refetchFloorMs: FLOOR, now: () => clock });
+    const forged = await idp.sign({ iss: nobody, aud: 'changegate', sub: 'x', exp: nowPlus(60) });
     const r = await down.verify(forged);
     assert.equal(r.kind, 'rejected');
     assert.equal(r.kind === 'rejected' && r.error.status, 502);

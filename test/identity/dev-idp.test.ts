@@ -68,6 +68,10 @@ describe('development IdP', () => {
     assert.deepEqual(config.identity.roles.ci?.clients, [DEV_MACHINE_CLIENT_ID]);
   });
 
+  it('refuses to listen beyond loopback', async () => {
+    await assert.rejects(startDevIdp({ host: '0.0.0.0', clients: [] }), /loopback only/);
+  });
+
   it('refuses an unknown machine client', async () => {
     await assert.rejects(idp.mintClientToken('nobody'), /no machine client/);
   });
@@ -105,6 +109,9 @@ describe('development IdP', () => {
     assert.deepEqual(refreshed.claims()?.['groups'], ['gerrit-reviewers']);
     const end = client.buildEndSessionUrl(config, { id_token_hint: tokens.id_token ?? '', post_logout_redirect_uri: `${PUBLIC_URL}/` });
     assert.equal(end.origin, idp.issuer);
+    const logout = await fetch(end, { redirect: 'manual' });
+    assert.equal(logout.status, 200);
+    assert.match(await logout.text(), /<form[^>]+method="post"/, 'the IdP asks to confirm sign-out');
   });
 
   it('survives a key rotation and serves both keys', async () => {

@@ -13,6 +13,8 @@ export interface OidcClientOptions {
   /** Absolute URL of /.changegate/callback as the IdP knows it. */
   readonly redirectUri: string;
   readonly timeoutSeconds?: number;
+  /** Seconds since the epoch; expiry times are computed with it (tests move it). */
+  readonly clock?: () => number;
 }
 
 /** What the sign-in transaction keeps between /login and /callback. */
@@ -72,6 +74,10 @@ export class OidcClient {
     return config;
   }
 
+  #now(): number {
+    return this.#options.clock?.() ?? Math.floor(Date.now() / 1000);
+  }
+
   static newChecks(): AuthorizationChecks {
     return { state: oidc.randomState(), nonce: oidc.randomNonce(), codeVerifier: oidc.randomPKCECodeVerifier() };
   }
@@ -100,7 +106,7 @@ export class OidcClient {
       { pkceCodeVerifier: checks.codeVerifier, expectedState: checks.state, expectedNonce: checks.nonce, idTokenExpected: true },
       { redirect_uri: this.#options.redirectUri },
     );
-    return toTokenSet(tokens, {});
+    return toTokenSet(tokens, this.#now(), {});
   }
 
   /** Claims from the userinfo endpoint, for IdPs that keep groups out of the ID token. */
@@ -111,7 +117,7 @@ export class OidcClient {
   async refresh(refreshToken: string, previousClaims: Readonly<Record<string, unknown>>): Promise<TokenSet> {
     const tokens = await oidc.refreshTokenGrant(await this.configuration(), refreshToken);
     // An IdP may or may not rotate the refresh token; keep the old one when it does not.
-    return toTokenSet(tokens, previousClaims, refreshToken);
+    return toTokenSet(tokens, this.#now(), previousClaims, refreshToken);
   }
 
   /** RP-initiated logout URL, or undefined when the IdP has no end_session_endpoint. */
@@ -124,7 +130,7 @@ export class OidcClient {
   }
 }
 
-function toTokenSet(tokens: TokenResponse, fallbackClaims: Readonly<Record<string, unknown>>, previousRefresh?: string): TokenSet {
+function toTokenSet(tokens: TokenResponse, now: number, fallbackClaims: Readonly<Record<string, unknown>>, previousRefresh?: string): TokenSet {
   const claims = tokens.claims() ?? fallbackClaims;
   const expiresIn = tokens.expiresIn();
   const refreshToken = tokens.refresh_token ?? previousRefresh;
@@ -132,7 +138,7 @@ function toTokenSet(tokens: TokenResponse, fallbackClaims: Readonly<Record<strin
     claims: { ...claims },
     accessToken: tokens.access_token,
     ...(refreshToken === undefined ? {} : { refreshToken }),
-    ...(expiresIn === undefined ? {} : { accessExpiresAt: Math.floor(Date.now() / 1000) + expiresIn }),
+    ...(expiresIn === undefined ? {} : { accessExpiresAt: now + expiresIn }),
     ...(tokens.id_token === undefined ? {} : { idToken: tokens.id_token }),
   };
 }

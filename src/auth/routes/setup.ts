@@ -64,6 +64,7 @@ export async function createBrowserAuth(config: Config, options: BrowserAuthOpti
         clientId: oidcConfig.clientId,
         scopes: oidcConfig.scopes,
         redirectUri: `${origin}/.changegate/callback`,
+        clock,
         ...(oidcConfig.clientSecret === undefined ? {} : { clientSecret: oidcConfig.clientSecret }),
       });
   const refresher = oidc === undefined

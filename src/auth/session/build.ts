@@ -4,7 +4,7 @@
 import { boundGroups, MAX_ID_TOKEN_HINT } from './bounds.js';
 import { newSessionId } from './codec.js';
 import type { SessionLifetimes, SessionState } from './types.js';
-import { hasGroupsClaim, profileFromClaims } from '../oidc/profile.js';
+import { hasGroupsClaim } from '../oidc/profile.js';
 import type { Profile, ProfileOptions } from '../oidc/profile.js';
 import type { RefreshedTokens } from './refresh.js';
 
@@ -59,11 +59,8 @@ export function refreshedState(state: SessionState, tokens: RefreshedTokens, sha
   const { rt: _rt, atx: _atx, idt: _idt, gt: _gt, grp: _grp, ...kept } = state;
   let groups: Pick<SessionState, 'grp' | 'gt'> = { grp: state.grp, ...(state.gt === undefined ? {} : { gt: state.gt }) };
   if (hasGroupsClaim(claims, shape.profile.groupsClaim)) {
-    const parsed = profileFromClaims({ ...claims, sub: state.sub, iss: state.iss, [shape.profile.usernameClaim]: state.usr }, shape.profile);
-    if (parsed.ok) {
-      const bounded = boundGroups(parsed.profile.groups, shape.namedGroups, shape.maxGroups);
-      groups = { grp: bounded.groups, ...(bounded.truncated ? { gt: 1 as const } : {}) };
-    }
+    const bounded = boundGroups(claims[shape.profile.groupsClaim], shape.namedGroups, shape.maxGroups);
+    groups = { grp: bounded.groups, ...(bounded.truncated ? { gt: 1 as const } : {}) };
   }
   return {
     ok: true,

@@ -9,6 +9,12 @@ import { objectBuiltins } from './objects.js';
 import { numberBuiltins } from './numbers.js';
 import { unitBuiltins } from './units.js';
 import { cryptoBuiltins } from './crypto.js';
+import { timeBuiltins } from './time.js';
+import { netBuiltins } from './net.js';
+import { jwtBuiltins } from './jwt.js';
+import { templateString } from './rego-text.js';
+import { graphqlBuiltins } from './graphql.js';
+import { str } from './values.js';
 
 export type HostBuiltin = (...args: unknown[]) => unknown;
 export type HostBuiltins = Record<string, HostBuiltin>;
@@ -59,6 +65,12 @@ export function hostBuiltins(options: HostOptions = {}): HostBuiltins {
     ...numberBuiltins,
     ...unitBuiltins,
     ...cryptoBuiltins,
+    ...timeBuiltins,
+    ...netBuiltins,
+    ...jwtBuiltins,
+    ...graphqlBuiltins,
+    // The backend passes this builtin's argument as Rego value text (see wasm/codegen/calls.ts).
+    'internal.template_string': (text) => templateString(str(text)),
     'time.now_ns': evaluationClock(options.nowNs ?? defaultNowNs),
     // The SDK's own `sprintf` (sprintf-js) would shadow ours, so the backend names it this way.
     'changegate.sprintf': (format, values) => {

@@ -103,7 +103,10 @@ export const objectBuiltins: HostBuiltins = {
   'object.union_n': (xs) => arr(xs).reduce<Value>((acc, x) => union(acc, obj(x)), {}),
   'object.subset': (sup, sub) => subset(sup as Value, sub as Value),
   'json.remove': (doc, paths) => arr(paths).reduce<Value>((d, p) => removePath(d, pathOf(p)), obj(doc)),
-  'json.filter': (doc, paths) => filterTree(obj(doc), buildTree(arr(paths))),
+  'json.filter': (doc, paths) => {
+    const tree = buildTree(arr(paths));
+    return Object.keys(tree).length === 0 ? {} : filterTree(obj(doc), tree);
+  },
   'walk': (v) => {
     const out: Value[] = [];
     walk(v as Value, [], out);
@@ -111,10 +114,11 @@ export const objectBuiltins: HostBuiltins = {
   },
   'json.marshal_with_options': (v, opts) => {
     const o = obj(opts);
-    const indent = typeof o['indent'] === 'string' ? o['indent'] : '\t';
-    const pretty = o['pretty'] === true || 'indent' in o || 'prefix' in o;
+    for (const k of Object.keys(o)) if (!['pretty', 'indent', 'prefix'].includes(k)) throw new TypeError(`unknown option ${k}`);
+    const indent = o['indent'] === undefined ? '\t' : str(o['indent']);
+    const prefix = o['prefix'] === undefined ? '' : str(o['prefix']);
+    const pretty = typeof o['pretty'] === 'boolean' ? o['pretty'] : 'indent' in o || 'prefix' in o;
     if (!pretty) return JSON.stringify(v);
-    const prefix = typeof o['prefix'] === 'string' ? o['prefix'] : '';
     return JSON.stringify(v, null, indent).split('\n').map((l) => prefix + l).join('\n');
   },
   'urlquery.encode_object': (o) =>

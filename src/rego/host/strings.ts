@@ -57,8 +57,5 @@ export const stringBuiltins: HostBuiltins = {
   'format_int': formatInt,
   'glob.quote_meta': (s) => str(s).replace(/[*?\\[\]{}]/g, (c) => `\\${c}`),
   'array.reverse': (a) => [...arr(a)].reverse(),
-  'array.flatten': (a) => {
-    const flat = (xs: unknown[]): unknown[] => xs.flatMap((x) => (Array.isArray(x) ? flat(x) : [x]));
-    return flat(arr(a));
-  },
+  'array.flatten': (a) => arr(a).flatMap((x) => (Array.isArray(x) ? x : [x])),
 };

@@ -35,7 +35,7 @@ const DECIMAL: Record<string, bigint> = { k: 10n ** 3n, m: 10n ** 6n, g: 10n ** 
 const BINARY: Record<string, bigint> = { ki: 1n << 10n, mi: 1n << 20n, gi: 1n << 30n, ti: 1n << 40n, pi: 1n << 50n, ei: 1n << 60n };
 
 function split(input: string): { num: string; unit: string } {
-  const s = input.replace(/\s+/g, '').replace(/^"(.*)"$/, '$1');
+  const s = input.replace(/^"(.*)"$/, '$1');
   const m = /^([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(.*)$/.exec(s);
   if (!m) throw new SyntaxError('no amount');
   return { num: m[1] as string, unit: m[2] as string };

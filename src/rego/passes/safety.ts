@@ -45,6 +45,20 @@ function unifiable(a: Term, b: Term, bound: ReadonlySet<string>, outer: Readonly
   if (a.type === 'array' && b.type === 'array' && a.value.length === b.value.length) {
     return a.value.every((x, i) => unifiable(x, b.value[i] as Term, bound, outer));
   }
+  if (a.type === 'object' && b.type === 'object' && a.value.length === b.value.length) {
+    return a.value.every(([k, x]) => {
+      const other = b.value.find(([k2]) => sameScalar(k, k2));
+      return other !== undefined && unifiable(x, other[1], bound, outer);
+    });
+  }
+  return false;
+}
+
+/** Ground scalar keys compare by value (object-pattern keys are always such scalars). */
+export function sameScalar(a: Term, b: Term): boolean {
+  if (a.type !== b.type) return false;
+  if (a.type === 'null') return true;
+  if (a.type === 'string' || a.type === 'number' || a.type === 'boolean') return a.value === (b as typeof a).value;
   return false;
 }
 
@@ -114,13 +128,15 @@ function step(e: Expr, bound: ReadonlySet<string>, outer: ReadonlySet<string>, a
 }
 
 /** Vars that occur in `body` outside nested comprehension bodies, counted once per expr. */
-function occurrences(body: Body): Map<string, number> {
+function occurrences(body: Body, skipDeclared: boolean): Map<string, number> {
   const count = new Map<string, number>();
   for (const e of body) {
     const seen = new Set<string>();
     const terms: Term[] = [];
     const t = e.terms;
     if (t.kind === 'term') terms.push(t.term);
+    // `x := ...` declares x from here on: a comprehension before it cannot mean this x.
+    else if (t.kind === 'call' && skipDeclared && isOp(e, 'assign')) terms.push(...t.args.slice(1));
     else if (t.kind === 'call') terms.push(...t.args);
     else if (t.kind === 'some' && t.decl.kind === 'in') terms.push(...(t.decl.key ? [t.decl.key] : []), t.decl.value, t.decl.collection);
     else if (t.kind === 'every') terms.push(t.every.domain);
@@ -137,11 +153,12 @@ function occurrences(body: Body): Map<string, number> {
  * still reported unsafe.
  */
 export function orderBody(body: Body, bound: ReadonlySet<string>, arity: ArityOf, extra: Iterable<string> = []): { ordered: Expr[]; bound: Set<string> } {
-  const occ = occurrences(body);
+  const occ = occurrences(body, false);
   for (const v of extra) occ.set(v, (occ.get(v) ?? 0) + 1);
-  // A var is "outer" for a nested construct if it is bound already or occurs in 2+ places.
+  // A var is "outer" for a comprehension if it is bound already or used in the body; for a
+  // negation, if it also occurs somewhere else (otherwise it is local to the negation).
   const outer = new Set<string>(bound);
-  occ.forEach((n, v) => n >= 1 && outer.add(v));
+  occurrences(body, true).forEach((n, v) => n >= 1 && outer.add(v));
   const negOuter = new Set<string>(bound);
   occ.forEach((n, v) => n >= 2 && negOuter.add(v));
   const B = new Set(bound);

@@ -17,7 +17,7 @@ export function resolveCallee(c: Ctx, op: RefTerm): { kind: 'func' | 'builtin'; 
   if (name.startsWith('data.')) {
     const set = nodeAt(c.shared.root, name.split('.').slice(1), false)?.ruleSet;
     if (set?.kind !== 'function') fail('rego_type_error', `undefined function ${name}`, op.location);
-    return { kind: 'func', name: set.funcName };
+    return { kind: 'func', name: c.shared.funcFor(set, c.mocks) };
   }
   return { kind: 'builtin', name };
 }

@@ -63,6 +63,8 @@ export interface Shared {
   /** File index per module file name. */
   readonly fileIndex: (file: string) => number;
   readonly isBuiltin: (name: string) => boolean;
+  /** Function name to call for `set` under the active mocks (a specialised variant if needed). */
+  readonly funcFor: (set: import('../passes/ruletree.js').RuleSet, mocks: ReadonlyMap<string, Mock>) => string;
   /** Operand count of a callable (for output-argument calls), or undefined. */
   readonly arity: (op: import('../ast/types.js').RefTerm) => number | undefined;
 }

@@ -32,7 +32,7 @@ function callRuleSet(c: Ctx, node: RuleNode, path: readonly string[], k: K<Local
   const mock = c.mocks.get(mockKey(path));
   if (mock !== undefined) return planTerm(c, mock.value, (op) => k(toLocal(c, op)));
   const r = c.fb.local();
-  c.fb.emit('CallStmt', { func: set.funcName, args: [local(0), local(1)], result: r });
+  c.fb.emit('CallStmt', { func: c.shared.funcFor(set, c.mocks), args: [local(0), local(1)], result: r });
   k(r);
 }
 

@@ -38,9 +38,21 @@ function planExpr(c: Ctx, e: Expr, k: () => void): void {
 
 function planModified(c: Ctx, e: Expr, k: () => void): void {
   if (!e.negated) return planPositive(c, e, k);
-  const block = c.fb.block(() => c.nested(() => planPositive(c, e, () => undefined)));
-  c.fb.emit('NotStmt', { block });
+  const found = solutionFlag(c, (set) => c.nested(() => planPositive(c, e, set)));
+  c.fb.emit('IsUndefinedStmt', { source: found });
   k();
+}
+
+/**
+ * "Has at least one solution" as a flag local. A NotStmt would not do: its block completes
+ * whenever a Scan inside it runs out of elements, solution or not (OPA's planner uses flags too).
+ */
+function solutionFlag(c: Ctx, plan: (found: () => void) => void): Local {
+  const flag = c.fb.local();
+  c.fb.emit('ResetLocalStmt', { target: flag });
+  const found = (): void => c.fb.emit('AssignVarStmt', { source: bool(true), target: flag });
+  c.fb.emit('BlockStmt', { blocks: [c.fb.block(() => plan(found))] });
+  return flag;
 }
 
 function truthy(c: Ctx, op: Operand, k: () => void): void {
@@ -108,8 +120,8 @@ function planEvery(c: Ctx, ev: Extract<Expr['terms'], { kind: 'every' }>['every'
       c.nested(() => {
         for (const t of ev.key ? [ev.key, ev.value] : [ev.value]) walkVars(t, (v) => c.scope.declare(v.value));
         const inner = (): void => {
-          const notBlock = c.fb.block(() => c.nested(() => planBody(c, ev.body, () => undefined)));
-          c.fb.emit('NotStmt', { block: notBlock });
+          const ok = solutionFlag(c, (set) => c.nested(() => planBody(c, ev.body, set)));
+          c.fb.emit('IsUndefinedStmt', { source: ok });
           c.fb.emit('AssignVarStmt', { source: bool(true), target: failed });
         };
         const withValue = (): void => unify(c, ev.value, { type: 'local', local: vl, location: ev.value.location }, inner);
@@ -162,7 +174,10 @@ function planWith(c: Ctx, e: Expr, i: number, k: () => void): void {
     });
   }
   // A function or a rule: replaced while planning this expression only.
-  const mocks = new Map<string, Mock>([[name, { value: w.value }]]);
+  const v = w.value;
+  const bound = v.type === 'var' ? c.scope.lookup(v.value) : undefined;
+  const value: PTerm = bound !== undefined ? { type: 'local', local: bound, location: v.location } : v;
+  const mocks = new Map<string, Mock>([[name, { value }]]);
   planWith(c.withMocks(mocks), e, i + 1, k);
 }
 

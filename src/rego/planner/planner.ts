@@ -9,6 +9,7 @@ import { Ctx, Scope, type Shared } from './context.js';
 import { planDataRef } from './data.js';
 import { planBody } from './exprs.js';
 import { planRuleSet } from './rules.js';
+import { mockKey, RefIndex, relevantMocks } from './specialize.js';
 import { toLocal } from './terms.js';
 
 export interface PlanInput {
@@ -44,14 +45,31 @@ function builtinDecl(): unknown {
 export function plan(input: PlanInput): Policy {
   const policy = new PolicyBuilder();
   for (const m of input.modules) policy.file(m.file);
+  const index = new RefIndex(input.root);
+  const variants = new Map<string, string>();
+  const funcs: Func[] = [];
   const shared: Shared = {
     policy,
     root: input.root,
     fileIndex: (f) => policy.file(f),
     isBuiltin: input.isBuiltin,
     arity: input.arity,
+    funcFor: (set, mocks) => {
+      if (mocks.size === 0) return set.funcName;
+      const relevant = relevantMocks(index, set, mocks);
+      if (relevant.size === 0) return set.funcName;
+      const key = `${set.funcName}|${mockKey(relevant)}`;
+      let name = variants.get(key);
+      if (name === undefined) {
+        if (variants.size > 10_000) throw new RangeError('too many with-specialised functions');
+        name = `${set.funcName}$w${variants.size}`;
+        variants.set(key, name);
+        funcs.push(planRuleSet(shared, set, relevant, name));
+      }
+      return name;
+    },
   };
-  const funcs: Func[] = input.sets.filter((s) => s.rules.length > 0 || s.defaultRule).map((s) => planRuleSet(shared, s));
+  for (const s of input.sets) if (s.rules.length > 0 || s.defaultRule) funcs.push(planRuleSet(shared, s));
   const plans: Plan[] = [];
   for (const q of input.queries) {
     const fb = new FuncBuilder(2);

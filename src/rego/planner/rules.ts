@@ -6,7 +6,7 @@ import type { Rule, Term } from '../ast/types.js';
 import type { Func, Local } from '../ir/types.js';
 import type { RuleInfo, RuleSet } from '../passes/ruletree.js';
 import { FuncBuilder, local } from './builder.js';
-import { Ctx, Scope, type Shared } from './context.js';
+import { Ctx, Scope, type Mock, type Shared } from './context.js';
 import { planBody } from './exprs.js';
 import { planTerm } from './terms.js';
 import { unify } from './unify.js';
@@ -89,12 +89,12 @@ function insertNested(c: Ctx, obj: Local, keys: readonly Term[], value: Term): v
   });
 }
 
-export function planRuleSet(shared: Shared, set: RuleSet): Func {
+export function planRuleSet(shared: Shared, set: RuleSet, mocks: ReadonlyMap<string, Mock> = new Map(), name = set.funcName): Func {
   const params: Local[] = [0, 1];
   for (let i = 0; i < set.arity; i++) params.push(2 + i);
   const ret = params.length;
   const fb = new FuncBuilder(ret + 1);
-  const c = new Ctx(shared, fb, new Scope());
+  const c = new Ctx(shared, fb, new Scope(), mocks);
   const blocks = [];
   const argParams = params.slice(2);
   switch (set.kind) {
@@ -131,6 +131,7 @@ export function planRuleSet(shared: Shared, set: RuleSet): Func {
   }
   fb.emit('ReturnLocalStmt', { source: ret });
   blocks.push(fb.take());
-  return { name: set.funcName, path: ['g0', ...set.path], params, return: ret, blocks };
+  const path = name === set.funcName ? ['g0', ...set.path] : ['g0', ...set.path.slice(0, -1), name.slice(name.lastIndexOf('.') + 1)];
+  return { name, path, params, return: ret, blocks };
 }
 

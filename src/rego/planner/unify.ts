@@ -2,6 +2,7 @@
 // values, destructures array/object patterns, and compares everything else with EqualStmt.
 import type { Operand } from '../ir/types.js';
 import { local } from './builder.js';
+import { sameScalar } from '../passes/safety.js';
 import type { Ctx, PTerm } from './context.js';
 import { planTerm, toLocal } from './terms.js';
 
@@ -47,6 +48,11 @@ export function unify(c: Ctx, a: PTerm, b: PTerm, k: () => void): void {
   if (a.type === 'array' && b.type === 'array') {
     if (a.value.length !== b.value.length) return never(c);
     return unifyPairs(c, a.value, b.value, 0, k);
+  }
+  if (a.type === 'object' && b.type === 'object' && isPattern(c, a) && isPattern(c, b)) {
+    const pairs = a.value.map(([k, x]) => [x, b.value.find(([k2]) => sameScalar(k, k2))?.[1]] as const);
+    if (a.value.length !== b.value.length || pairs.some(([, y]) => y === undefined)) return never(c);
+    return unifyPairs(c, pairs.map(([x]) => x), pairs.map(([, y]) => y as PTerm), 0, k);
   }
   if (isPattern(c, a)) return planTerm(c, b, (op) => destructure(c, a, toLocal(c, op), k));
   if (isPattern(c, b)) return planTerm(c, a, (op) => destructure(c, b, toLocal(c, op), k));

@@ -40,6 +40,8 @@ export interface StandOptions {
   readonly absoluteSeconds?: number;
   /** Extra scopes; default the config default (with offline_access). */
   readonly scopes?: readonly string[];
+  /** Replaces the echo upstream (the hit is still recorded). */
+  readonly upstream?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 export interface Stand {
@@ -64,7 +66,7 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
-function startUpstream(hits: UpstreamHit[]): Server {
+function startUpstream(hits: UpstreamHit[], replacement?: (req: IncomingMessage, res: ServerResponse) => void): Server {
   return createServer((req, res) => {
     const headerBytes = req.rawHeaders.reduce((n, h) => n + h.length + 2, 0);
     const cookie = req.headers.cookie;
@@ -79,6 +81,7 @@ function startUpstream(hits: UpstreamHit[]): Server {
       ...(typeof roles === 'string' ? { roles } : {}),
     };
     hits.push(hit);
+    if (replacement !== undefined) return replacement(req, res);
     // Like Gerrit's /login/, this sets its own session cookie; the proxy must not pass it on.
     const headers: Record<string, string | string[]> = { 'content-type': 'text/html; charset=utf-8' };
     if (req.url === '/login/') headers['set-cookie'] = [`GerritAccount=acct-${String(user)}; Path=/; HttpOnly`, 'theme=dark; Path=/'];
@@ -98,12 +101,17 @@ async function authenticate(auth: BrowserAuth, req: IncomingMessage, target: Nor
 
 function forward(upstream: string, req: IncomingMessage, res: ServerResponse, identity: AuthenticatedIdentity, setCookies: readonly string[]): void {
   const headers: Record<string, string> = { 'x-forwarded-user': identity.username, 'x-changegate-roles': identity.roles.join(',') };
+  for (const name of ['content-type', 'content-length', 'content-encoding', 'accept', 'git-protocol']) {
+    const value = req.headers[name];
+    if (typeof value === 'string') headers[name] = value;
+  }
   const cookie = cookiesToForward(req.headers.cookie);
   if (cookie !== undefined) headers['cookie'] = cookie;
   const out = httpRequest(new URL(req.url ?? '/', upstream), { method: req.method, headers }, (up) => {
     const passed = setCookiesFromUpstream(up.headers['set-cookie']);
     res.writeHead(up.statusCode ?? 502, {
       'content-type': up.headers['content-type'] ?? 'text/plain',
+      'cache-control': up.headers['cache-control'] ?? 'no-store',
       'set-cookie': [...passed, ...setCookies],
     });
     up.pipe(res);
@@ -114,7 +122,7 @@ function forward(upstream: string, req: IncomingMessage, res: ServerResponse, id
 
 export async function startStand(options: StandOptions = {}): Promise<Stand> {
   const hits: UpstreamHit[] = [];
-  const upstream = startUpstream(hits);
+  const upstream = startUpstream(hits, options.upstream);
   const upstreamUrl = `http://127.0.0.1:${await listen(upstream)}`;
   let handler: express.Express | undefined;
   const appServer = createServer((req, res) => (handler === undefined ? res.writeHead(503).end() : handler(req, res)));

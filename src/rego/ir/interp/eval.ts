@@ -374,11 +374,14 @@ function length(v: Value | undefined): number | undefined {
   return undefined;
 }
 
-/** Recursive object merge as opa_value_merge: `a` wins only where both are objects. */
+/**
+ * Recursive object merge (base document `a` with virtual document `b`): objects merge key by
+ * key; anywhere else `b` wins, as rules override base data.
+ */
 export function merge(a: Value | undefined, b: Value | undefined): Value | undefined {
   if (a === undefined) return b;
   if (b === undefined) return a;
-  if (!(a instanceof RObject) || !(b instanceof RObject)) return undefined;
+  if (!(a instanceof RObject) || !(b instanceof RObject)) return b;
   const out = new RObject();
   for (const [k, v] of a.sortedEntries()) {
     const other = b.get(k);

@@ -7,9 +7,22 @@ import { decCmp, decOf } from "./decimal";
 import { heapTop, setHeapTop } from "./heap";
 
 export function bytesCompare(pa: usize, la: usize, pb: usize, lb: usize): i32 {
-  const m = la < lb ? la : lb;
-  const c = memory.compare(pa, pb, m);
-  if (c != 0) return c < 0 ? -1 : 1;
+  let m = la < lb ? la : lb;
+  // Eight bytes per step (unaligned loads are fine in Wasm); on a difference, the lowest differing
+  // byte (memory order, so least significant in a little-endian word) decides.
+  while (m >= 8) {
+    const x = load<u64>(pa), y = load<u64>(pb);
+    if (x != y) {
+      const i = (ctz(x ^ y) >> 3) as usize;
+      return load<u8>(pa + i) < load<u8>(pb + i) ? -1 : 1;
+    }
+    pa += 8; pb += 8; m -= 8;
+  }
+  while (m > 0) {
+    const x = load<u8>(pa), y = load<u8>(pb);
+    if (x != y) return x < y ? -1 : 1;
+    pa++; pb++; m--;
+  }
   return la == lb ? 0 : la < lb ? -1 : 1;
 }
 
@@ -72,7 +85,7 @@ export function equal(a: usize, b: usize): bool {
   if (t != load<u8>(b)) return false;
   if (t == T_STRING) {
     const n = strLen(a);
-    return n == strLen(b) && memory.compare(strPtr(a), strPtr(b), n) == 0;
+    return n == strLen(b) && bytesCompare(strPtr(a), n, strPtr(b), n) == 0;
   }
   if (t >= T_ARRAY && count(a) != count(b)) return false;
   return compare(a, b) == 0;

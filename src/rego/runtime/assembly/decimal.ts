@@ -7,6 +7,8 @@ import { newInt, newRef, numRepr, intValue, refText, refLen, N_INT } from "./val
 
 /** Results longer than this are refused (undefined) so hostile numbers cannot exhaust memory. */
 export const MAX_DIGITS: i32 = 4096;
+/** Exponents beyond this are refused (undefined), keeping exponent arithmetic inside i32. */
+export const MAX_EXPONENT: i64 = 1000000000;
 /** Significant digits kept by a division that does not terminate. */
 export const DIV_PRECISION: i32 = 34;
 
@@ -77,8 +79,13 @@ export function decFromText(p: usize, len: usize): usize {
     if (eneg) exp = -exp;
   }
   if (i != len) return 0;
+  // Absurd exponents are clamped just past the limit: such numbers still compare sensibly, and any
+  // arithmetic on them is refused by the digit and exponent limits.
+  let e = exp - frac;
+  if (e > MAX_EXPONENT) e = MAX_EXPONENT + 1;
+  if (e < -MAX_EXPONENT) e = -MAX_EXPONENT - 1;
   store<i32>(d, n, 4);
-  store<i32>(d, (exp - frac) as i32, 8);
+  store<i32>(d, e as i32, 8);
   normalize(d);
   setNeg(d, neg);
   return d;
@@ -100,7 +107,9 @@ export function decFromInt(x: i64): usize {
 /** The Dec of a number value (int or exact text). */
 export function decOf(v: usize): usize {
   if (numRepr(v) == N_INT) return decFromInt(intValue(v));
-  return decFromText(refText(v), refLen(v));
+  const d = decFromText(refText(v), refLen(v));
+  // Ref texts are validated when made; a malformed static one reads as zero rather than as garbage.
+  return d != 0 ? d : decAlloc(0);
 }
 
 /** A number value: the i64 representation when the Dec is an integer that fits, else exact text. */
@@ -274,7 +283,9 @@ export function decMul(a: usize, b: usize): usize {
     store<u8>(out + ((n - 1 - k) as usize), (s % 10) as u8);
     carry = s / 10;
   }
-  store<i32>(r, dExp(a) + dExp(b), 8);
+  const e = (dExp(a) as i64) + (dExp(b) as i64);
+  if (e > MAX_EXPONENT || e < -MAX_EXPONENT) return 0;
+  store<i32>(r, e as i32, 8);
   normalize(r);
   setNeg(r, dNeg(a) != dNeg(b));
   return r;
@@ -359,7 +370,9 @@ export function decDiv(a: usize, b: usize): usize {
   if (dN(a) == 0) return decAlloc(0);
   const q = longDiv(dDig(a), dN(a), dDig(b), dN(b), DIV_PRECISION);
   if (q == 0) return 0;
-  store<i32>(q, dExp(q) + dExp(a) - dExp(b), 8);
+  const e = (dExp(q) as i64) + (dExp(a) as i64) - (dExp(b) as i64);
+  if (e > MAX_EXPONENT || e < -MAX_EXPONENT) return 0;
+  store<i32>(q, e as i32, 8);
   setNeg(q, dNeg(a) != dNeg(b));
   return q;
 }

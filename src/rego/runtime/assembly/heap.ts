@@ -15,8 +15,15 @@ export function align8(p: usize): usize {
   return (p + 7) & ~(7 as usize);
 }
 
+/**
+ * Bytes of memory known to exist. The embedder may grow memory behind our back (the SDK does for
+ * its input), so this can only be too low, never too high; too low just takes the slow path once.
+ */
+let known: usize = 0;
+
 function growTo(end: usize): void {
   const have = (memory.size() as usize) << 16;
+  known = have;
   if (end <= have) return;
   let pages = ((end - have + 0xffff) >> 16) as i32;
   if (pages < 16) pages = 16;
@@ -24,6 +31,7 @@ function growTo(end: usize): void {
     // A smaller step may still fit under the embedder's maximum.
     if (memory.grow(((end - have + 0xffff) >> 16) as i32) < 0) fail(S_OOM);
   }
+  known = (memory.size() as usize) << 16;
 }
 
 // @ts-ignore: decorator
@@ -36,14 +44,14 @@ export function heapTop(): usize {
 export function malloc(size: usize): usize {
   const p = align8(heapTop());
   const end = p + align8(size);
-  if (end > ((memory.size() as usize) << 16)) growTo(end);
+  if (end > known) growTo(end);
   opa_heap_ptr = end;
   return p;
 }
 
 /** Makes sure bytes [p, end) exist without allocating them (used by writers that stream at the top). */
 export function ensureMemory(end: usize): void {
-  if (end > ((memory.size() as usize) << 16)) growTo(end);
+  if (end > known) growTo(end);
 }
 
 export function setHeapTop(p: usize): void {
@@ -57,7 +65,7 @@ export function setHeapTop(p: usize): void {
 export function realloc(p: usize, oldSize: usize, newSize: usize): usize {
   if (p != 0 && p + align8(oldSize) == heapTop()) {
     const end = p + align8(newSize);
-    if (end > ((memory.size() as usize) << 16)) growTo(end);
+    if (end > known) growTo(end);
     opa_heap_ptr = end;
     return p;
   }

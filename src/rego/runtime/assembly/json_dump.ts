@@ -6,6 +6,7 @@ import {
   count, elemAt, keyAt, valAt, strLen, strPtr, numRepr, intValue, refText, refLen, tag,
 } from "./value";
 import { writeUint } from "./decimal";
+import { scanPlain } from "./swar";
 
 let w: usize = 0;
 let valueSyntax = false;
@@ -29,27 +30,20 @@ function putBytes(p: usize, n: usize): void {
   w += n;
 }
 
+/** Length (without the NUL) of the text the last dump() returned. */
+export let dumpLen: usize = 0;
+
 /** Dumps v at the arena top; returns the NUL-terminated text and claims it. */
 export function dump(v: usize, values: bool): usize {
   const start = align8(heapTop());
   w = start;
   valueSyntax = values;
   writeValue(v);
+  dumpLen = w - start;
   put(0);
   setHeapTop(w);
   return start;
 }
-
-/** Dumps v without claiming the bytes: returns the start; the end is in `dumpEnd`. */
-export function dumpScratch(v: usize): usize {
-  const start = align8(heapTop());
-  w = start;
-  valueSyntax = false;
-  writeValue(v);
-  dumpEnd = w;
-  return start;
-}
-export let dumpEnd: usize = 0;
 
 function writeValue(v: usize): void {
   if (v == 0) { putBytes(memory.data<u8>([110, 117, 108, 108]), 4); return; }
@@ -126,11 +120,14 @@ function writeString(p: usize, n: usize): void {
   store<u8>(w++, 34);
   let run = p;
   const stop = p + n;
-  for (let q = p; q < stop; q++) {
+  let q = p;
+  while (true) {
+    q = scanPlain(q, stop);
+    if (q >= stop) break;
     const c = load<u8>(q);
-    if (c >= 0x20 && c != 34 && c != 92) continue;
     putBytes(run, q - run);
     run = q + 1;
+    q++;
     room(6);
     store<u8>(w++, 92);
     if (c == 34 || c == 92) store<u8>(w++, c);

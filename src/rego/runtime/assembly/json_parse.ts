@@ -6,6 +6,7 @@ import {
 } from "./value";
 import { arrayAppend, objectInsert, setAdd } from "./collections";
 import { encodeRune } from "./utf8";
+import { scanPlain } from "./swar";
 
 /** Deeper documents are rejected rather than risking the Wasm stack. */
 const MAX_DEPTH: i32 = 1000;
@@ -25,11 +26,14 @@ export function parseJSON(p: usize, len: usize, values: bool): usize {
 }
 
 function skipWs(): void {
-  while (pos < end) {
-    const c = load<u8>(pos);
-    if (c != 32 && c != 10 && c != 13 && c != 9) return;
-    pos++;
+  let p = pos;
+  const e = end;
+  while (p < e) {
+    const c = load<u8>(p);
+    if (c != 32 && c != 10 && c != 13 && c != 9) break;
+    p++;
   }
+  pos = p;
 }
 
 function fail(): usize { failed = true; return 0; }
@@ -126,25 +130,34 @@ function isDigit(c: u32): bool { return c - 48 < 10; }
 
 function parseNumber(): usize {
   const start = pos;
-  if (load<u8>(pos) == 45) pos++;
-  if (pos >= end || !isDigit(load<u8>(pos))) return fail();
-  if (load<u8>(pos) == 48) pos++;
-  else while (pos < end && isDigit(load<u8>(pos))) pos++;
+  const e = end;
+  let p = start;
+  const neg = load<u8>(p) == 45;
+  if (neg) p++;
+  if (p >= e || !isDigit(load<u8>(p))) return fail();
+  const digits = p;
+  let m: u64 = 0;
+  if (load<u8>(p) == 48) p++;
+  else while (p < e && isDigit(load<u8>(p))) { m = m * 10 + ((load<u8>(p) - 48) as u64); p++; }
+  const nd = p - digits;
   let integer = true;
-  if (pos < end && load<u8>(pos) == 46) {
+  if (p < e && load<u8>(p) == 46) {
     integer = false;
-    pos++;
-    if (pos >= end || !isDigit(load<u8>(pos))) return fail();
-    while (pos < end && isDigit(load<u8>(pos))) pos++;
+    p++;
+    if (p >= e || !isDigit(load<u8>(p))) return fail();
+    while (p < e && isDigit(load<u8>(p))) p++;
   }
-  if (pos < end && (load<u8>(pos) | 32) == 101) {
+  if (p < e && (load<u8>(p) | 32) == 101) {
     integer = false;
-    pos++;
-    if (pos < end && (load<u8>(pos) == 43 || load<u8>(pos) == 45)) pos++;
-    if (pos >= end || !isDigit(load<u8>(pos))) return fail();
-    while (pos < end && isDigit(load<u8>(pos))) pos++;
+    p++;
+    if (p < e && (load<u8>(p) == 43 || load<u8>(p) == 45)) p++;
+    if (p >= e || !isDigit(load<u8>(p))) return fail();
+    while (p < e && isDigit(load<u8>(p))) p++;
   }
-  const len = pos - start;
+  pos = p;
+  const len = p - start;
+  // Up to 18 digits cannot overflow i64: the common case needs no second pass.
+  if (integer && nd <= 18) return newInt(neg ? -(m as i64) : m as i64);
   if (integer) {
     const v = parseI64(start, len);
     if (v != 0) return v;
@@ -179,22 +192,22 @@ function hex4(p: usize): i32 {
 }
 
 function parseString(): usize {
-  pos++;
-  const start = pos;
+  const start = pos + 1;
+  const e = end;
+  let p = start;
   let escaped = false;
   while (true) {
-    if (pos >= end) return fail();
-    const c = load<u8>(pos);
+    p = scanPlain(p, e);
+    if (p >= e) return fail();
+    const c = load<u8>(p);
     if (c == 34) break;
     if (c < 0x20) return fail();
-    if (c == 92) { escaped = true; pos += 2; continue; }
-    pos++;
+    escaped = true; // a backslash: skip it and the escaped byte
+    p += 2;
   }
-  if (pos > end) return fail();
-  const stop = pos;
-  pos++;
-  if (!escaped) return newString(start, stop - start);
-  return unescape(start, stop);
+  pos = p + 1;
+  if (!escaped) return newString(start, p - start);
+  return unescape(start, p);
 }
 
 /** Decodes escapes of [p, stop) into a fresh buffer (never longer than the source). */

@@ -23,6 +23,7 @@ const enum Op {
   GlobalSet = 0x24,
   I32Load = 0x28,
   I32Store = 0x36,
+  I32Load8U = 0x2d,
   I32Const = 0x41,
   I64Const = 0x42,
   I32Eqz = 0x45,
@@ -88,6 +89,7 @@ export class FuncBody {
   globalSet(g: number): this { this.code.byte(Op.GlobalSet).u32(g); return this; }
   /** i32.load with natural 4-byte alignment hint. */
   load(offset = 0): this { this.code.byte(Op.I32Load).u32(2).u32(offset); return this; }
+  load8u(offset = 0): this { this.code.byte(Op.I32Load8U).u32(0).u32(offset); return this; }
   store(offset = 0): this { this.code.byte(Op.I32Store).u32(2).u32(offset); return this; }
   i32(v: number): this { this.code.byte(Op.I32Const).s32(v | 0); return this; }
   i64(v: bigint): this { this.code.byte(Op.I64Const).s64(v); return this; }

@@ -10,6 +10,12 @@ export function hostBuiltinAlias(name: string): string {
   return SDK_SHADOWED.has(name) ? `changegate.${name}` : name;
 }
 
+/**
+ * Host builtins that must tell sets from arrays, which the SDK's JSON marshalling cannot: their
+ * arguments are passed as the Rego text of the value (a string), and the host parses it.
+ */
+const TEXT_ARGUMENT_BUILTINS = new Set(['internal.template_string']);
+
 function hostBuiltinId(fc: FnCompiler, name: string): number {
   const alias = hostBuiltinAlias(name);
   let id = fc.env.hostBuiltins.get(alias);
@@ -33,7 +39,11 @@ export function compileCall(fc: FnCompiler, s: StmtOf<'CallStmt'>): void {
       throw new Error(`host builtin ${s.func} takes ${args.length} arguments, more than the ABI's 4`);
     }
     b.i32(hostBuiltinId(fc, s.func)).i32(0);
-    for (const a of args) fc.read(a);
+    const asText = TEXT_ARGUMENT_BUILTINS.has(s.func);
+    for (const a of args) {
+      fc.read(a);
+      if (asText) b.call(fc.env.valueTextFunc);
+    }
     b.call(fc.env.rt.envImport(`opa_builtin${args.length}`));
   }
   b.tee(fc.local(s.result)).eqz().brIf(0);

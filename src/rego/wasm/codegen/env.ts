@@ -18,6 +18,8 @@ export interface PolicyEnv {
   /** IR function name -> Wasm function index. */
   readonly funcIndex: ReadonlyMap<string, number>;
   readonly dynamicTargets: readonly DynamicTarget[];
+  /** The generated `value -> string value of its Rego text` helper (see functions.ts). */
+  readonly valueTextFunc: number;
   /** Host builtin name -> the id the SDK sees in `builtins()`. */
   readonly hostBuiltins: Map<string, number>;
 }

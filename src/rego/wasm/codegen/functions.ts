@@ -50,3 +50,18 @@ export function compileJsonConst(env: PolicyEnv, json: string): Uint8Array {
   b.i32(blob.addr).i32(blob.len).call(env.rt.func('opa_json_parse'));
   return b.finish();
 }
+
+/** `(v) -> string value`: the Rego text of v (opa_value_dump writes it NUL-terminated). */
+export function compileValueText(env: PolicyEnv): Uint8Array {
+  const b = new FuncBody(1);
+  const addr = b.newLocal();
+  const len = b.newLocal();
+  b.get(0).call(env.rt.func('opa_value_dump')).set(addr);
+  b.block().loop();
+  b.get(addr).get(len).add().load8u().eqz().brIf(1);
+  b.get(len).i32(1).add().set(len);
+  b.br(0);
+  b.end().end();
+  b.get(addr).get(len).call(env.rt.func('opa_string'));
+  return b.finish();
+}

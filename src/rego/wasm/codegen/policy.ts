@@ -3,7 +3,7 @@ import type { Policy } from '../../ir/types.js';
 import { I32, type FuncType, type Module } from '../binary/module.js';
 import { hostBuiltinAlias } from './calls.js';
 import type { DynamicTarget, PolicyEnv } from './env.js';
-import { compileEval, compileFunc, compileJsonConst, compilePlan } from './functions.js';
+import { compileEval, compileFunc, compileJsonConst, compilePlan, compileValueText } from './functions.js';
 import { linkInto, type NewFunction } from './link.js';
 import { RuntimeInfo } from './runtime.js';
 import { StaticData } from './statics.js';
@@ -30,6 +30,8 @@ export function compilePolicy(runtime: Module, policy: Policy): Module {
   });
   const planIndex = plans.map((_, j) => base + funcs.length + j);
   const evalIndex = base + funcs.length + plans.length;
+  // Order of the generated functions after the plans: eval, entrypoints, builtins, value text.
+  const valueTextFunc = evalIndex + 3;
 
   const env: PolicyEnv = {
     rt,
@@ -37,6 +39,7 @@ export function compilePolicy(runtime: Module, policy: Policy): Module {
     strings: (policy.static.strings ?? []).map((s) => s.value),
     funcIndex,
     dynamicTargets,
+    valueTextFunc,
     hostBuiltins: new Map(),
   };
 
@@ -57,6 +60,7 @@ export function compilePolicy(runtime: Module, policy: Policy): Module {
   }
   const builtins = Object.fromEntries(env.hostBuiltins);
   out.push({ name: 'builtins', type: i32Type(0), body: compileJsonConst(env, JSON.stringify(builtins)), export: true });
+  out.push({ name: 'value_text', type: i32Type(1), body: compileValueText(env) });
 
   return linkInto(runtime, rt, out, env.statics, evalIndex);
 }

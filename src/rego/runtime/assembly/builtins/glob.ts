@@ -1,13 +1,16 @@
 // glob.match with gobwas/glob syntax as OPA uses it: `*` (no delimiters), `**` (anything), `?`,
 // `[abc]`, `[a-z]`, `[!...]`, `{a,b}` and `\` escapes. Alternatives are expanded first; each
 // expansion is matched by backtracking with a failure memo, so hostile input stays polynomial.
-import { malloc } from "../heap";
+import { malloc, heapTop, setHeapTop } from "../heap";
 import { T_ARRAY, T_NULL, boolV, count, elemAt, strLen, strPtr, tag } from "../value";
 import { decodeRune, runeSize } from "../utf8";
 import { isStr } from "../strbytes";
 
 const MAX_DELIMS: i32 = 32;
 const MAX_EXPANSIONS: i32 = 4096;
+/** Largest failure memo (pattern x subject cells) one match may use; beyond it the result is undefined. */
+const MAX_MEMO: usize = 4 << 20;
+let tooBig = false;
 const delims = memory.data(MAX_DELIMS * 4, 4);
 let ndelims: i32 = 0;
 
@@ -91,16 +94,22 @@ function match(pi: usize, si: usize): bool {
 function matchExpanded(p: usize, n: usize): bool {
   pp = p; pn = n;
   const cells = (n + 1) * (sn + 1);
+  if (cells > MAX_MEMO) { tooBig = true; return false; }
+  // The memo is scratch: give it back so thousands of expansions don't pile up in the arena.
+  const mark = heapTop();
   memo = malloc(cells);
   memory.fill(memo, 0, cells);
-  return match(0, 0);
+  const ok = match(0, 0);
+  setHeapTop(mark);
+  return ok;
 }
 
 let expansions: i32 = 0;
 
 /** Expands the first top-level {a,b} group and recurses; matches each brace-free pattern. */
 function expandAndMatch(p: usize, n: usize): bool {
-  if (++expansions > MAX_EXPANSIONS) return false;
+  if (tooBig) return false;
+  if (++expansions > MAX_EXPANSIONS) { tooBig = true; return false; }
   let open: isize = -1;
   let i: usize = 0;
   while (i < n) {
@@ -161,5 +170,7 @@ export function builtin_glob_match(pattern: usize, ds: usize, subject: usize): u
   sp = strPtr(subject);
   sn = strLen(subject);
   expansions = 0;
-  return boolV(expandAndMatch(strPtr(pattern), strLen(pattern)));
+  tooBig = false;
+  const ok = expandAndMatch(strPtr(pattern), strLen(pattern));
+  return ok ? boolV(true) : tooBig ? 0 : boolV(false);
 }

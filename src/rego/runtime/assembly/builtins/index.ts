@@ -30,3 +30,14 @@ export {
 } from "./types";
 export { builtin_net_cidr_contains } from "./cidr";
 export { builtin_glob_match } from "./glob";
+export {
+  builtin_json_marshal, builtin_json_unmarshal, builtin_json_is_valid, builtin_internal_print,
+} from "./json";
+export {
+  builtin_base64_encode, builtin_base64_decode, builtin_base64_is_valid, builtin_base64url_encode,
+  builtin_base64url_encode_no_pad, builtin_base64url_decode, builtin_hex_encode, builtin_hex_decode,
+} from "./encoding";
+export {
+  builtin_object_union, builtin_object_remove, builtin_object_filter, builtin_array_reverse,
+  builtin_numbers_range, builtin_strings_count,
+} from "./objects2";

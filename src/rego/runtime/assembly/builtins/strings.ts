@@ -25,8 +25,9 @@ export function builtin_contains(s: usize, p: usize): usize {
   return boolV(find(strPtr(s), strLen(s), strPtr(p), strLen(p), 0) >= 0);
 }
 
+/** indexof(s, sub): code point index or -1; an empty `sub` is an error in OPA, so undefined. */
 export function builtin_indexof(s: usize, p: usize): usize {
-  if (!isStr(s) || !isStr(p)) return 0;
+  if (!isStr(s) || !isStr(p) || strLen(p) == 0) return 0;
   const i = find(strPtr(s), strLen(s), strPtr(p), strLen(p), 0);
   if (i < 0) return newInt(-1);
   return newInt(runeCount(strPtr(s), i as usize) as i64);

@@ -1,0 +1,40 @@
+// The embedded default: what `npm start` runs with no config file. Everything on loopback: the
+// proxy on :8080, the admin listener on :9901, the development identity provider (a real
+// oidc-provider with the documented dev users, src/identity/dev-users.ts) on :8090, the default
+// policies of this package, and upstreams where a local Gerrit (:8081) and Dagster (:3000, run
+// with --path-prefix /dagster) would listen. Never for production: the IdP takes any password.
+
+import { join } from 'node:path';
+import { defaultDevClients, devIdentityConfig, startDevIdp } from '../identity/dev-idp.js';
+import { packageRoot } from '../util/package-root.js';
+import { configSchema, type Config } from './schema.js';
+
+export const EMBEDDED_PORTS = { ingress: 8080, admin: 9901, idp: 8090, gerrit: 8081, dagster: 3000 } as const;
+
+export interface EmbeddedOptions {
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
+
+export async function loadEmbeddedConfig(options: EmbeddedOptions): Promise<Config> {
+  const publicUrl = `http://127.0.0.1:${EMBEDDED_PORTS.ingress}`;
+  const idp = await startDevIdp({ port: EMBEDDED_PORTS.idp, clients: defaultDevClients(publicUrl) });
+  process.stderr.write(
+    `changegate: no config file, running the embedded development default\n` +
+      `changegate: development identity provider at ${idp.issuer}\n` +
+      `changegate: sign in at ${publicUrl}/.changegate/login as alice (admin), bob (reviewer), carol (operator) or dave (viewer), any password\n`,
+  );
+  return configSchema.parse({
+    listen: `127.0.0.1:${EMBEDDED_PORTS.ingress}`,
+    admin: { listen: `127.0.0.1:${EMBEDDED_PORTS.admin}` },
+    publicUrl,
+    stateDir: join(options.cwd, 'var'),
+    upstreams: {
+      gerrit: { url: `http://127.0.0.1:${EMBEDDED_PORTS.gerrit}`, pathPrefix: '/' },
+      dagster: { url: `http://127.0.0.1:${EMBEDDED_PORTS.dagster}`, pathPrefix: '/dagster' },
+    },
+    identity: devIdentityConfig(idp.issuer),
+    policy: { path: join(packageRoot(), 'policies') },
+    audit: { path: join(options.cwd, 'var', 'audit.jsonl') },
+  });
+}

@@ -1,0 +1,109 @@
+// A Gerrit stand-in for tests and the demo: real git (http-backend and hooks) behind Gerrit's
+// URLs, Gerrit's REST shapes, refs/for/* turned into changes. See server.ts for identity rules.
+//
+//   const gerrit = await startFakeGerrit({ projects: ['demo', 'external/bison'] });
+//   gerrit.url            http://127.0.0.1:<port>
+//   gerrit.received       every request (method, url, identity header, request id, ...)
+//   gerrit.pushes         every refs/for push (commands, options, change numbers)
+//   gerrit.changes        change number -> change
+
+import type { AddressInfo } from 'node:net';
+import { mkdir } from 'node:fs/promises';
+import { GerritModel, type Change } from './model.js';
+import type { PushRecord } from './receive.js';
+import { Repos, tempRoot } from './repos.js';
+import { CALLBACK_PREFIX, createFront, newCallbackSecret, type ReceivedRequest } from './server.js';
+
+export type { Change, ChangeStatus, Account } from './model.js';
+export type { PushRecord } from './receive.js';
+export type { ReceivedRequest } from './server.js';
+export { XSSI_PREFIX } from './rest.js';
+export { COMMIT_MSG_HOOK } from './hooks.js';
+
+export interface FakeGerritOptions {
+  /** Where the bare repositories live; default a temporary directory removed on close. */
+  readonly dir?: string;
+  /** Default 0 (any free port); the demo uses 8081. */
+  readonly port?: number;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Projects to create at start (each a bare repo with an initial commit on master). */
+  readonly projects?: readonly string[];
+  /** Gerrit's auth.httpHeader. Default X-Forwarded-User. */
+  readonly userHeader?: string;
+  /** gerrit.canonicalWebUrl, used in push output and fetch info. Default the stand-in's own URL. */
+  readonly webUrl?: string;
+}
+
+export interface FakeGerrit {
+  readonly url: string;
+  readonly port: number;
+  readonly dir: string;
+  readonly received: ReceivedRequest[];
+  readonly pushes: PushRecord[];
+  readonly changes: ReadonlyMap<number, Change>;
+  readonly model: GerritModel;
+  createProject(name: string): Promise<void>;
+  /** Point change links at the proxy once its port is known. */
+  setWebUrl(url: string): void;
+  close(): Promise<void>;
+}
+
+export async function startFakeGerrit(options: FakeGerritOptions = {}): Promise<FakeGerrit> {
+  const temp = options.dir === undefined ? await tempRoot('changegate-gerrit-') : undefined;
+  const dir = options.dir ?? temp?.dir ?? '';
+  await mkdir(dir, { recursive: true });
+  const repos = new Repos(dir);
+  await repos.installScripts();
+  const model = new GerritModel();
+  const received: ReceivedRequest[] = [];
+  const pushes: PushRecord[] = [];
+  const secret = newCallbackSecret();
+  let port = 0;
+  const host = options.host ?? '127.0.0.1';
+  let webUrl = options.webUrl?.replace(/\/+$/, '');
+  const own = (): string => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const server = createFront(
+    {
+      model,
+      repos,
+      userHeader: options.userHeader ?? 'X-Forwarded-User',
+      received,
+      pushes,
+      webUrl: () => webUrl ?? own(),
+      callbackUrl: () => `${own()}${CALLBACK_PREFIX}${secret}`,
+    },
+    secret,
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  const createProject = async (name: string): Promise<void> => {
+    if (model.projects.has(name)) return;
+    await repos.create(name);
+    model.projects.add(name);
+  };
+  for (const p of options.projects ?? []) await createProject(p);
+  return {
+    url: own(),
+    port,
+    dir,
+    received,
+    pushes,
+    changes: model.changes,
+    model,
+    createProject,
+    setWebUrl: (url) => {
+      webUrl = url.replace(/\/+$/, '');
+    },
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await temp?.remove();
+    },
+  };
+}
