@@ -16,6 +16,7 @@ export const ERROR_STATUS = {
   headers_too_large: 431,
   policy_unavailable: 503,
   audit_unavailable: 503,
+  identity_unavailable: 503,
   upstream_unavailable: 502,
   upstream_timeout: 504,
   internal: 500,

@@ -60,20 +60,21 @@ export interface IdentityHeaderOptions {
 }
 
 /**
- * The identity headers for the upstream. Anonymous requests get none. Callers strip every
- * client-sent identity header first (proxy/header-names.ts); this only says what to set.
+ * The identity headers for the upstream, with lowercase names as in Node's `req.headers`, so the
+ * stamper can merge them without creating case-variant duplicates. Anonymous requests get none.
+ * Callers strip every client-sent identity header first (proxy/header-names.ts); this only says
+ * what to set.
  */
 export function identityHeaders(identity: Identity, options: IdentityHeaderOptions = {}): Record<string, string> {
   if (identity.kind !== 'authenticated') return {};
   const headers: Record<string, string> = {
-    'X-Forwarded-User': identity.username,
-    'X-Forwarded-Preferred-Username': identity.username,
+    'x-forwarded-user': identity.username,
+    'x-forwarded-preferred-username': identity.username,
   };
-  if (identity.email !== undefined) headers['X-Forwarded-Email'] = identity.email;
+  if (identity.email !== undefined) headers['x-forwarded-email'] = identity.email;
   const groups = groupsHeaderValue(identity.groups, options.maxGroupsHeaderBytes ?? 2048);
-  if (groups !== '') headers['X-Forwarded-Groups'] = groups;
-  const gerrit = options.usernameHeader;
-  if (gerrit !== undefined && gerrit.toLowerCase() !== 'x-forwarded-user') headers[gerrit] = identity.username;
-  if (options.assertion !== undefined) headers[ASSERTION_HEADER] = options.assertion;
+  if (groups !== '') headers['x-forwarded-groups'] = groups;
+  if (options.usernameHeader !== undefined) headers[options.usernameHeader.toLowerCase()] = identity.username;
+  if (options.assertion !== undefined) headers[ASSERTION_HEADER.toLowerCase()] = options.assertion;
   return headers;
 }

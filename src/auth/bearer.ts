@@ -161,7 +161,7 @@ export function invalidToken(reason: string): ChangegateError {
 /** When the issuer's keys can't be had, the caller did nothing wrong: 502, and try again. */
 function keysUnavailable(err: unknown, issuer: string): ChangegateError | undefined {
   if (!(err instanceof KeysUnavailableError)) return undefined;
-  return new ChangegateError('upstream_unavailable', `the signing keys of token issuer ${issuer} could not be fetched; try again shortly`);
+  return new ChangegateError('identity_unavailable', `the signing keys of token issuer ${issuer} could not be fetched; try again shortly`);
 }
 
 function describeVerifyError(err: unknown, config: BearerIssuerConfig): string {

@@ -2,7 +2,7 @@
 // ready snapshot for the engine: compile, instantiate in the opa-wasm SDK, load data.
 
 import { readFileSync } from 'node:fs';
-import { loadPolicy } from '@open-policy-agent/opa-wasm';
+import { loadPolicy as loadWasmPolicy } from '@open-policy-agent/opa-wasm';
 import { ChangegateError } from '../errors.js';
 import { hostBuiltins } from '../rego/host/index.js';
 import { compileModules } from '../rego/compile.js';
@@ -10,6 +10,8 @@ import { compileIrToWasm } from '../rego/wasm/index.js';
 import { readBundle } from './bundle.js';
 import type { PolicySnapshot } from './engine.js';
 import { readPolicySources, type PolicySources } from './sources.js';
+import { discoverTests, runTests, type TestResult } from './test-runner.js';
+import { parseModule } from '../rego/parser/index.js';
 import { createHash } from 'node:crypto';
 
 export interface PolicyLocation {
@@ -21,15 +23,34 @@ export interface PolicyLocation {
   readonly entrypoint: string;
 }
 
-export async function loadSnapshot(location: PolicyLocation): Promise<PolicySnapshot> {
+export interface LoadedPolicy {
+  readonly snapshot: PolicySnapshot;
+  /** The policy's own test_* results; a directory whose tests fail must not be swapped in. */
+  readonly tests: readonly TestResult[];
+}
+
+/**
+ * Compiles the decision entrypoint and every test rule into one module, so a reload costs one
+ * compile, and the tests run on exactly the module that will decide.
+ */
+export async function loadPolicy(location: PolicyLocation): Promise<LoadedPolicy> {
   if (location.bundle !== undefined) {
     const bytes = readFileSync(location.bundle);
     const bundle = readBundle(bytes);
     const revision = 'bundle-' + createHash('sha256').update(bytes).digest('hex').slice(0, 16);
-    return instantiate(bundle.wasm, bundle.data, location.entrypoint, revision);
+    return { snapshot: await instantiate(bundle.wasm, bundle.data, location.entrypoint, revision), tests: [] };
   }
   const sources = readPolicySources(location.path);
-  return instantiate(compileSources(sources, [location.entrypoint]), sources.data, location.entrypoint, sources.revision);
+  const tests = discoverTests(sources.modules.map((m) => parseModule(m.text, m.file)));
+  const module = await instantiateModule(compileSources(sources, [location.entrypoint, ...tests.map((t) => t.name)]), sources.data);
+  return { snapshot: snapshotOf(module, location.entrypoint, sources.revision), tests: runTests(module, tests) };
+}
+
+/** Compiles and runs only the test_* rules of a directory (`changegate policy test`). */
+export async function testSources(sources: PolicySources): Promise<TestResult[]> {
+  const tests = discoverTests(sources.modules.map((m) => parseModule(m.text, m.file)));
+  if (tests.length === 0) return [];
+  return runTests(await instantiateModule(compileSources(sources, tests.map((t) => t.name)), sources.data), tests);
 }
 
 export function compileSources(sources: PolicySources, entrypoints: readonly string[]): Uint8Array {
@@ -49,9 +70,9 @@ export interface PolicyModule {
 }
 
 export async function instantiateModule(wasm: Uint8Array, data: unknown): Promise<PolicyModule> {
-  let policy: Awaited<ReturnType<typeof loadPolicy>>;
+  let policy: Awaited<ReturnType<typeof loadWasmPolicy>>;
   try {
-    policy = await loadPolicy(wasm, undefined, hostBuiltins());
+    policy = await loadWasmPolicy(wasm, undefined, hostBuiltins());
   } catch (e) {
     throw new ChangegateError('policy_compile', `the policy module does not load: ${String(e)}`, { cause: e });
   }
@@ -69,7 +90,10 @@ export async function instantiateModule(wasm: Uint8Array, data: unknown): Promis
 }
 
 export async function instantiate(wasm: Uint8Array, data: unknown, entrypoint: string, revision: string): Promise<PolicySnapshot> {
-  const module = await instantiateModule(wasm, data);
+  return snapshotOf(await instantiateModule(wasm, data), entrypoint, revision);
+}
+
+function snapshotOf(module: PolicyModule, entrypoint: string, revision: string): PolicySnapshot {
   if (!module.entrypoints.includes(entrypoint)) {
     throw new ChangegateError('policy_compile', `the policy has no entrypoint ${entrypoint} (it has: ${module.entrypoints.join(', ') || 'none'})`);
   }

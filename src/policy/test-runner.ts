@@ -3,9 +3,7 @@
 // hot reload, so a policy whose tests fail never replaces a working one.
 
 import type { Module, RefTerm } from '../rego/ast/types.js';
-import { parseModule } from '../rego/parser/index.js';
-import { compileSources, instantiateModule } from './load.js';
-import { readPolicySources, type PolicySources } from './sources.js';
+import type { PolicyModule } from './load.js';
 
 export interface TestResult {
   /** Entrypoint form: `package/path/test_name`. */
@@ -33,13 +31,9 @@ export function discoverTests(modules: readonly Module[]): { name: string; file:
   return [...found].map(([name, file]) => ({ name, file })).sort((a, b) => a.name.localeCompare(b.name));
 }
 
-export async function testSources(sources: PolicySources): Promise<TestResult[]> {
-  const modules = sources.modules.map((m) => parseModule(m.text, m.file));
-  const tests = discoverTests(modules);
-  if (tests.length === 0) return [];
-  const module = await instantiateModule(compileSources(sources, tests.map((t) => t.name)), sources.data);
-  const results: TestResult[] = [];
-  for (const test of tests) {
+/** Runs discovered tests on a module that was compiled with them as entrypoints. */
+export function runTests(module: PolicyModule, tests: readonly { name: string; file: string }[]): TestResult[] {
+  return tests.map((test) => {
     const started = performance.now();
     let passed = false;
     let error: string | undefined;
@@ -49,14 +43,12 @@ export async function testSources(sources: PolicySources): Promise<TestResult[]>
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);
     }
-    results.push({ ...test, passed, ...(error === undefined ? {} : { error }), durationMs: performance.now() - started });
-  }
-  return results;
+    return { ...test, passed, ...(error === undefined ? {} : { error }), durationMs: performance.now() - started };
+  });
 }
 
-/** Failure lines for a policy directory's tests; empty when all pass (or there are none). */
-export async function runPolicyTests(dir: string): Promise<string[]> {
-  const results = await testSources(readPolicySources(dir));
+/** One line per failed test. */
+export function failureLines(results: readonly TestResult[]): string[] {
   return results.filter((r) => !r.passed).map((r) => `${r.file}: ${r.name}${r.error ? `: ${r.error}` : ''}`);
 }
 

@@ -5,8 +5,8 @@
 import { watch, type FSWatcher } from 'node:fs';
 import type { Logger } from 'pino';
 import type { PolicyEngine } from './engine.js';
-import { loadSnapshot, type PolicyLocation } from './load.js';
-import { runPolicyTests } from './test-runner.js';
+import { loadPolicy, type PolicyLocation } from './load.js';
+import { failureLines } from './test-runner.js';
 
 export interface WatchConfig extends PolicyLocation {
   readonly watch: boolean;
@@ -20,7 +20,8 @@ export class PolicyWatcher {
   readonly #logger: Logger;
   #watcher: FSWatcher | undefined;
   #timer: NodeJS.Timeout | undefined;
-  #reloading: Promise<void> = Promise.resolve();
+  #running = false;
+  #dirty = false;
   /** The last load failure, for /readyz and the log; undefined when the current files loaded. */
   lastError: string | undefined;
 
@@ -44,19 +45,31 @@ export class PolicyWatcher {
 
   #schedule(): void {
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
-      this.#reloading = this.#reloading.then(() => this.reload('change'));
-    }, DEBOUNCE_MS);
+    this.#timer = setTimeout(() => this.#kick(), DEBOUNCE_MS);
+  }
+
+  /** One reload at a time; edits that land during a reload cause exactly one more. */
+  #kick(): void {
+    if (this.#running) {
+      this.#dirty = true;
+      return;
+    }
+    this.#running = true;
+    void this.reload('change').finally(() => {
+      this.#running = false;
+      if (this.#dirty) {
+        this.#dirty = false;
+        this.#kick();
+      }
+    });
   }
 
   /** Loads the policy and swaps it in if it compiles and its tests pass. Never throws. */
   async reload(why: 'start' | 'change'): Promise<void> {
     try {
-      if (this.#config.bundle === undefined) {
-        const failures = await runPolicyTests(this.#config.path);
-        if (failures.length > 0) throw new Error(`policy tests failed: ${failures.join('; ')}`);
-      }
-      const snapshot = await loadSnapshot(this.#config);
+      const { snapshot, tests } = await loadPolicy(this.#config);
+      const failures = failureLines(tests);
+      if (failures.length > 0) throw new Error(`policy tests failed: ${failures.join('; ')}`);
       const previous = this.#engine.revision;
       this.#engine.swap(snapshot);
       this.lastError = undefined;

@@ -48,10 +48,19 @@ export class Forwarder {
     this.#proxy.on('proxyReq', (proxyReq, req) => {
       const state = inFlight.get(req);
       if (state === undefined) return;
-      state.timer = setTimeout(() => {
+      const expire = (): void => {
         state.timedOut = true;
         proxyReq.destroy();
-      }, state.route.config.timeoutMs);
+      };
+      // Two clocks, both the route's timeout: the upstream must answer within it once the
+      // request is fully sent, and the connection may not sit idle longer than it while a long
+      // body streams (so a 1 GiB push is not cut off, but a stalled upstream is).
+      proxyReq.once('finish', () => {
+        if (state.status === 0) state.timer = setTimeout(expire, state.route.config.timeoutMs);
+      });
+      proxyReq.setTimeout(state.route.config.timeoutMs, () => {
+        if (state.status === 0) expire();
+      });
     });
     this.#proxy.on('proxyRes', (proxyRes, req, res) => {
       const state = inFlight.get(req);

@@ -153,8 +153,9 @@ function rawConnectionTokens(raw: readonly string[]): Set<string> | undefined {
 function addTokens(set: Set<string> | undefined, value: string): Set<string> | undefined {
   for (const part of value.split(',')) {
     const token = canonicalHeaderName(part.trim());
-    // close and keep-alive are options, not names; protected names cannot be removed.
-    if (token === '' || token === 'close' || CONNECTION_PROTECTED.has(token)) continue;
+    // `close` is an option, not a name; hop-by-hop names go anyway (so the usual
+    // `Connection: keep-alive` costs nothing); protected names cannot be removed.
+    if (token === '' || token === 'close' || CONNECTION_PROTECTED.has(token) || builtinStrip(token) === Strip.HopByHop) continue;
     (set ??= new Set()).add(token);
   }
   return set;

@@ -83,3 +83,14 @@ export function compileToWasm(files: readonly SourceFile[], options: CompileOpti
   const wasm = compileIrToWasm(res.ir, options.runtime !== undefined ? { runtime: options.runtime } : {});
   return { ...res, wasm };
 }
+
+/**
+ * A query over modules to Wasm, its only plan named "eval" (the conformance runner's entry:
+ * src/rego/conformance/pipeline.ts probes for this export).
+ */
+export function compileQueryToWasm(modules: readonly { name: string; text: string }[], query: string): Uint8Array {
+  return compileToWasm(
+    modules.map((m) => ({ file: m.name, text: m.text })),
+    { query },
+  ).wasm;
+}

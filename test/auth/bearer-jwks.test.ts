@@ -21,12 +21,12 @@ describe('where bearer keys come from', () => {
     assert.equal(r.kind === 'authenticated' && r.identity.issuer, iss);
   });
 
-  it('refuses discovery that names another issuer (502: not the caller’s fault)', async () => {
+  it('refuses discovery that names another issuer (503: not the caller’s fault)', async () => {
     const alias = idp.issuer.replace('127.0.0.1', 'localhost');
     const auth = new BearerAuthenticator(identityConfig([{ issuer: alias }]));
     const r = await auth.verify(await forge(alias));
     assert.equal(r.kind, 'rejected');
-    assert.equal(r.kind === 'rejected' && r.error.status, 502);
+    assert.equal(r.kind === 'rejected' && r.error.status, 503);
   });
 
   it('fetches discovery and keys once for many requests', async () => {

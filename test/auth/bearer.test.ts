@@ -239,14 +239,14 @@ describe('bearer JWKS refetching', () => {
     }
   });
 
-  it('keeps the last good keys when the IdP is down, and answers 502 when it never had any', async () => {
+  it('keeps the last good keys when the IdP is down, and answers 503 when it never had any', async () => {
     const token = await idp.mintClientToken('ci-runner');
     const nobody = await closedPortIssuer();
     const down = new BearerAuthenticator(identityConfig([{ issuer: nobody }]), { refetchFloorMs: FLOOR, now: () => clock });
     const forged = await idp.sign({ iss: nobody, aud: 'changegate', sub: 'x', exp: nowPlus(60) });
     const r = await down.verify(forged);
     assert.equal(r.kind, 'rejected');
-    assert.equal(r.kind === 'rejected' && r.error.status, 502);
+    assert.equal(r.kind === 'rejected' && r.error.status, 503);
     assert.match(r.kind === 'rejected' ? r.error.message : '', /could not be fetched/);
 
     await idp.close();

@@ -68,9 +68,10 @@ describe('decisions', () => {
     const body = (await api.json()) as Record<string, unknown>;
     assert.equal(body['error'], 'unauthenticated');
     assert.equal(body['requestId'], api.headers.get('x-request-id'));
-    const browser = await fetch(`${h.base}/dagster/runs?x=1`, { headers: { accept: 'text/html', 'sec-fetch-mode': 'navigate' }, redirect: 'manual' });
+    // A page load as a browser sends it (fetch() would add Sec-Fetch-Mode: cors).
+    const browser = await rawRequest(h.proxy.ingress.port, 'GET /dagster/runs?x=1 HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\nSec-Fetch-Mode: navigate\r\nConnection: close\r\n\r\n');
     assert.equal(browser.status, 302);
-    assert.equal(browser.headers.get('location'), `/.changegate/login?rd=${encodeURIComponent('/dagster/runs?x=1')}`);
+    assert.equal(browser.headers.find(([k]) => k.toLowerCase() === 'location')?.[1], `/.changegate/login?rd=${encodeURIComponent('/dagster/runs?x=1')}`);
   });
 
   test('a write the policy does not allow is 403 with the action and reasons, and is audited', async () => {

@@ -2,6 +2,7 @@
 // answers with what it saw. Paths with meaning:
 //   /download?bytes=N   streams N bytes back (a large response)
 //   /hang               never answers (timeouts)
+//   /slow?ms=N          answers after N ms (draining on shutdown)
 //   anything else       JSON echo of the request
 // WebSocket upgrades are echoed back frame by frame.
 
@@ -44,8 +45,12 @@ export async function startEchoUpstream(): Promise<EchoUpstream> {
       received.push(record);
       if (url.pathname.endsWith('/download')) return streamBytes(res, Number(url.searchParams.get('bytes') ?? 0));
       const text = JSON.stringify(record);
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-      res.end(text);
+      const answer = (): void => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+        res.end(text);
+      };
+      if (url.pathname.endsWith('/slow')) setTimeout(answer, Math.min(Number(url.searchParams.get('ms') ?? 0), 10_000));
+      else answer();
     });
   });
   const wss = new WebSocketServer({ server });

@@ -4,7 +4,7 @@
 
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -121,4 +121,19 @@ export function withCredentials(base: string, username: string, password: string
   u.username = encodeURIComponent(username);
   u.password = encodeURIComponent(password);
   return u.toString().replace(/\/$/, '');
+}
+
+/** Writes `file` in the work tree `dir` and commits it; returns the new commit's sha. */
+export async function commitFile(sandbox: GitSandbox, dir: string, file: string, content: string | Uint8Array, message: string): Promise<string> {
+  await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+  await writeFile(path.join(dir, file), content);
+  await sandbox.ok(['add', '--', file], { cwd: dir });
+  await sandbox.ok(['commit', '-q', '-m', message], { cwd: dir });
+  return (await sandbox.ok(['rev-parse', 'HEAD'], { cwd: dir })).stdout.trim();
+}
+
+/** Installs a commit-msg hook script into a clone. */
+export async function installHook(dir: string, script: string): Promise<void> {
+  await mkdir(path.join(dir, '.git', 'hooks'), { recursive: true });
+  await writeFile(path.join(dir, '.git', 'hooks', 'commit-msg'), script, { mode: 0o755 });
 }

@@ -71,6 +71,11 @@ const ACCEPTED: ReadonlyArray<readonly [string, string, string]> = [
   ['/%E2%82%AC', '/%E2%82%AC', ''],
   ['/%F0%9F%98%80', '/%F0%9F%98%80', ''],
   ['/%F4%8F%BF%BF', '/%F4%8F%BF%BF', ''],
+  // lookalikes stay encoded and are never dot segments
+  ['/%EF%BC%8E%EF%BC%8E/x', '/%EF%BC%8E%EF%BC%8E/x', ''],
+  ['/%E2%80%A5/x', '/%E2%80%A5/x', ''],
+  ['/%255c..%255c', '/%255c..%255c', ''],
+  ['/a/%252F', '/a/%252F', ''],
   // printable ASCII outside pchar is encoded to one spelling
   ['/a|b', '/a%7Cb', ''],
   ['/a{b}', '/a%7Bb%7D', ''],
@@ -107,6 +112,8 @@ const ACCEPTED: ReadonlyArray<readonly [string, string, string]> = [
   ['/a?access_tokens=x&my_access_token=y&token=z', '/a', 'access_tokens=x&my_access_token=y&token=z'],
   ['/a?q=access_token', '/a', 'q=access_token'],
   ['/a?&&b', '/a', '&&b'],
+  ['/a?b=1&amp;access_token=x', '/a', 'b=1'],
+  ['/a?b=%23frag&c=%3F', '/a', 'b=%23frag&c=%3F'],
 ];
 
 /** [raw target, error code]. */
@@ -148,6 +155,10 @@ const REJECTED: ReadonlyArray<readonly [string, string]> = [
   ['/a?b=é', 'bad_path'],
   // invalid UTF-8 after decoding
   ['/%C0%AE', 'bad_path'],
+  ['/%C0%80', 'bad_path'],
+  ['/..%00/', 'bad_path'],
+  ['/%2e%2e%5c', 'bad_path'],
+  ['http:/x', 'bad_path'],
   ['/%C0%AE%C0%AE/', 'bad_path'],
   ['/%C0%AF', 'bad_path'],
   ['/%E0%80%AE', 'bad_path'],

@@ -8,8 +8,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isChangegateError } from '../../src/errors.js';
-import { clientInfo } from '../../src/proxy/forwarded.js';
-import { isAsteriskForm, normalizeTarget } from '../../src/proxy/normalize.js';
+import { admitRequest, upstreamRequestHeaders } from '../../src/proxy/hygiene.js';
 import { checkRequestHead, duplicateSingleton } from '../../src/proxy/request-line.js';
 import { TrustedProxies } from '../../src/proxy/trusted-proxies.js';
 import { rawRequest } from '../fakes/raw-http.js';
@@ -42,6 +41,9 @@ const NODE_REFUSES: ReadonlyArray<readonly [string, string, number]> = [
   ['control byte in a header value', `GET / HTTP/1.1\r\n${H}X-A: a\x01b\r\n\r\n`, 400],
   ['bad header name', `GET / HTTP/1.1\r\n${H}X(A): a\r\n\r\n`, 400],
   ['empty header name', `GET / HTTP/1.1\r\n${H}: a\r\n\r\n`, 400],
+  ['non-ASCII header name (lookalike)', `GET / HTTP/1.1\r\n${H}X-Forwarded-Us\xe9r: admin\r\n\r\n`, 400],
+  ['NUL in a header name', `GET / HTTP/1.1\r\n${H}X-Forwarded-User\x00: admin\r\n\r\n`, 400],
+  ['space inside a header name', `GET / HTTP/1.1\r\n${H}X-Forwarded User: admin\r\n\r\n`, 400],
   ['control byte in the target', `GET /a\x01b HTTP/1.1\r\n${H}\r\n`, 400],
   ['tab in the target', `GET /a\tb HTTP/1.1\r\n${H}\r\n`, 400],
   ['DEL in the target', `GET /a\x7fb HTTP/1.1\r\n${H}\r\n`, 400],
@@ -120,17 +122,8 @@ describe('request hygiene against a plain Node server', () => {
   before(async () => {
     server = http.createServer((req, res) => {
       reached++;
-      let verdict: { status: number; code: string };
-      try {
-        checkRequestHead(req);
-        const url = req.url ?? '';
-        if (!(req.method === 'OPTIONS' && isAsteriskForm(url))) normalizeTarget(url, LIMITS);
-        clientInfo(req, TrustedProxies.none);
-        verdict = { status: 200, code: 'ok' };
-      } catch (e) {
-        if (!isChangegateError(e)) throw e;
-        verdict = { status: e.status, code: e.code };
-      }
+      const admission = admitRequest(req, { trusted: TrustedProxies.none, limits: LIMITS });
+      const verdict = admission.kind === 'refused' ? { status: admission.error.status, code: admission.error.code } : { status: 200, code: 'ok' };
       lastVerdict = verdict.code;
       req.resume();
       req.on('end', () => res.writeHead(verdict.status, { 'content-type': 'text/plain' }).end(verdict.code));
@@ -220,5 +213,56 @@ describe('checkRequestHead without a socket', () => {
     assert.equal(duplicateSingleton(['Host', 'a', 'Accept', 'x', 'Accept', 'y']), undefined);
     assert.equal(duplicateSingleton(['Host', 'a', 'Upgrade', 'websocket', 'UPGRADE', 'h2c']), 'upgrade');
     assert.equal(duplicateSingleton(['Proxy-Authorization', 'a', 'proxy-authorization', 'b']), 'proxy-authorization');
+  });
+});
+
+describe('admitRequest and upstreamRequestHeaders', () => {
+  const fake = (url: string, method: string, headers: Record<string, string>, peer = '203.0.113.9') =>
+    ({ url, method, httpVersion: '1.1', headers, rawHeaders: Object.entries(headers).flat(), socket: { remoteAddress: peer } }) as unknown as http.IncomingMessage;
+  const config = { trusted: TrustedProxies.parse(['10.0.0.0/8']), limits: LIMITS };
+
+  it('admits and normalizes', () => {
+    const a = admitRequest(fake('/a/./b//c?access_token=x&d=1', 'GET', { host: 'Gate.Example' }), config);
+    assert.equal(a.kind, 'admitted');
+    if (a.kind !== 'admitted') return;
+    assert.deepEqual(a.target, { path: '/a/b/c', query: 'd=1' });
+    assert.equal(a.client.host, 'gate.example');
+    assert.equal(a.client.ip, '203.0.113.9');
+  });
+
+  it('gives a refused request an id too', () => {
+    const a = admitRequest(fake('/a%5c', 'GET', { host: 'gate.example' }), config);
+    assert.equal(a.kind, 'refused');
+    assert.match(a.requestId, /^[0-9a-f-]{36}$/);
+    if (a.kind === 'refused') assert.equal(a.error.code, 'bad_path');
+  });
+
+  it('answers OPTIONS * separately and refuses * for other methods', () => {
+    assert.equal(admitRequest(fake('*', 'OPTIONS', { host: 'gate.example' }), config).kind, 'asterisk');
+    assert.equal(admitRequest(fake('*', 'GET', { host: 'gate.example' }), config).kind, 'refused');
+  });
+
+  it('builds upstream headers: spoofs gone, ours set', () => {
+    const req = fake('/', 'GET', {
+      host: 'gate.example',
+      'x-forwarded-for': '6.6.6.6',
+      'x-forwarded-user': 'admin',
+      x_forwarded_user: 'admin',
+      'x-request-id': 'mine',
+      forwarded: 'for=6.6.6.6',
+      accept: '*/*',
+    });
+    const a = admitRequest(req, config);
+    assert.equal(a.kind, 'admitted');
+    if (a.kind !== 'admitted') return;
+    assert.deepEqual(upstreamRequestHeaders(req, a.client, a.requestId), {
+      host: 'gate.example',
+      accept: '*/*',
+      'x-forwarded-for': '203.0.113.9',
+      'x-forwarded-proto': 'http',
+      'x-forwarded-host': 'gate.example',
+      'x-request-id': a.requestId,
+    });
+    assert.notEqual(a.requestId, 'mine');
   });
 });

@@ -1,38 +1,25 @@
-// Minting, listing, revoking and checking personal access tokens. Rules live here so the
-// page, the JSON API and the authenticator cannot disagree:
-// - expiry defaults to 8 hours and is at most 30 days;
-// - a role ceiling only narrows (it may name only roles the owner holds when minting, and at use
-//   the token gets the intersection with the owner's roles as mapped then);
-// - a token bound to a Gerrit change dies when the change is merged or abandoned (onChangeClosed).
+// Minting, listing, revoking and checking personal access tokens, so the page, the JSON API and
+// the authenticator cannot disagree. What may be minted is in mint-request.ts. At use, a token
+// gets its owner's roles as mapped now (from the groups kept at mint) narrowed by its ceiling,
+// and a token bound to a Gerrit change dies when the change is merged or abandoned
+// (onChangeClosed).
 
 import { ChangegateError } from '../../errors.js';
-import { ROLES } from '../../identity/types.js';
-import type { OidcIdentity, PatIdentity, Role } from '../../identity/types.js';
+import type { OidcIdentity, PatIdentity } from '../../identity/types.js';
 import type { Clock, RoleMapper } from '../session/types.js';
+import { validateMint } from './mint-request.js';
+import type { MintRequest } from './mint-request.js';
 import { generatePat, hashPat } from './token.js';
 import type { PatOwner, PatRecord, PatSummary, TokenStore } from './types.js';
 
-export const DEFAULT_PAT_SECONDS = 8 * 3600;
-export const MAX_PAT_SECONDS = 30 * 24 * 3600;
-export const MIN_PAT_SECONDS = 60;
+export { DEFAULT_PAT_SECONDS, MAX_PAT_SECONDS, MIN_PAT_SECONDS } from './mint-request.js';
+export type { MintRequest } from './mint-request.js';
+
 export const MAX_LIVE_TOKENS_PER_OWNER = 50;
 /** lastUsedAt is written at most this often per token, so git fetch storms do not rewrite the file. */
 export const TOUCH_INTERVAL_SECONDS = 60;
 
-export interface MintRequest {
-  readonly name: unknown;
-  readonly expiresInSeconds?: unknown;
-  readonly roles?: unknown;
-  readonly change?: unknown;
-}
-
 export type PatCheck = { readonly ok: true; readonly identity: PatIdentity } | { readonly ok: false; readonly reason: string };
-
-const NAME = /^[\x20-\x7e]{1,64}$/;
-
-function bad(reason: string): ChangegateError {
-  return new ChangegateError('bad_request', reason);
-}
 
 function iso(seconds: number): string {
   return new Date(seconds * 1000).toISOString();
@@ -55,19 +42,9 @@ export class PatService {
 
   async mint(owner: OidcIdentity, request: MintRequest): Promise<{ token: string; summary: PatSummary }> {
     const now = this.#clock();
-    const name = typeof request.name === 'string' ? request.name.trim() : '';
-    if (!NAME.test(name)) throw bad('name: 1-64 printable characters');
-    const seconds = request.expiresInSeconds ?? DEFAULT_PAT_SECONDS;
-    if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < MIN_PAT_SECONDS || seconds > MAX_PAT_SECONDS) {
-      throw bad(`expiresInSeconds: a whole number from ${MIN_PAT_SECONDS} to ${MAX_PAT_SECONDS} (30 days)`);
-    }
-    const ceiling = this.#ceiling(request.roles, owner.roles);
-    const change = request.change;
-    if (change !== undefined && (typeof change !== 'number' || !Number.isSafeInteger(change) || change <= 0)) {
-      throw bad('change: a Gerrit change number');
-    }
+    const { name, seconds, ceiling, change } = validateMint(request, owner.roles);
     const live = (await this.#store.listByOwner(owner.id, owner.issuer)).filter((r) => this.#state(r, now) === 'active');
-    if (live.length >= MAX_LIVE_TOKENS_PER_OWNER) throw bad(`at most ${MAX_LIVE_TOKENS_PER_OWNER} live tokens; revoke some first`);
+    if (live.length >= MAX_LIVE_TOKENS_PER_OWNER) throw new ChangegateError('bad_request', `at most ${MAX_LIVE_TOKENS_PER_OWNER} live tokens; revoke some first`);
     const { token, hash, id } = generatePat();
     const ownerRecord: PatOwner = {
       sub: owner.id,
@@ -88,16 +65,6 @@ export class PatService {
     };
     await this.#store.insert(record);
     return { token, summary: this.summary(record) };
-  }
-
-  #ceiling(roles: unknown, held: readonly Role[]): Role[] | undefined {
-    if (roles === undefined || (Array.isArray(roles) && roles.length === 0)) return undefined;
-    if (!Array.isArray(roles) || !roles.every((r): r is Role => typeof r === 'string' && (ROLES as readonly string[]).includes(r))) {
-      throw bad(`roles: a list of ${ROLES.join(', ')}`);
-    }
-    const missing = roles.filter((r) => !held.includes(r));
-    if (missing.length > 0) throw bad(`roles: a token can only narrow your roles; you do not hold ${missing.join(', ')}`);
-    return ROLES.filter((r) => roles.includes(r));
   }
 
   #state(r: PatRecord, now: number): PatSummary['state'] {

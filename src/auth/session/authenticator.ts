@@ -1,9 +1,8 @@
 // The session-cookie authenticator. It reads and opens the cookie, enforces lifetimes, refreshes
 // tokens shortly before the access token expires, and re-issues the cookie for activity at most
-// once a minute. Any failure ends the session; the caller (see challenge.ts) clears the cookies
-// and sends a browser to sign in once, so a bad session can never loop.
+// once a minute. Any failure ends the session; the anonymous challenge (challenge.ts) clears the
+// cookies and sends a browser to sign in once, so a bad session can never loop.
 
-import { ChangegateError } from '../../errors.js';
 import type { OidcIdentity } from '../../identity/types.js';
 import type { AuthRequest, AuthResult, Authenticator } from '../types.js';
 import type { SessionCodec } from './codec.js';
@@ -38,12 +37,6 @@ export type SessionCheck =
   | { readonly kind: 'valid'; readonly state: SessionState; readonly setCookies: readonly string[] }
   | { readonly kind: 'ended'; readonly reason: string };
 
-function unauthenticated(reason: string): ChangegateError {
-  return new ChangegateError('unauthenticated', reason, {
-    headers: { 'www-authenticate': 'Basic realm="changegate", Bearer realm="changegate"' },
-  });
-}
-
 export class SessionAuthenticator implements Authenticator {
   readonly name = 'session';
   readonly #o: SessionAuthenticatorOptions;
@@ -54,8 +47,12 @@ export class SessionAuthenticator implements Authenticator {
 
   async authenticate(request: AuthRequest): Promise<AuthResult> {
     const check = await this.check(parseCookieHeader(request.req.headers.cookie), this.#o.secure);
-    if (check.kind === 'none') return { kind: 'absent' };
-    if (check.kind === 'ended') return { kind: 'rejected', error: unauthenticated(check.reason) };
+    // An ended session (expired, refresh refused, bad or foreign cookie) counts as no session:
+    // the request goes on as anonymous, and the anonymous challenge (challenge.ts) clears the
+    // cookies and sends a browser to sign in once. Answering `rejected` instead would leave a
+    // browser stuck on a 401 page with the dead cookie still set. Nothing can be "rescued" by
+    // this: explicit credentials (PAT, bearer) are checked before the session.
+    if (check.kind !== 'valid') return { kind: 'absent' };
     return { kind: 'authenticated', identity: this.identityOf(check.state), setCookies: check.setCookies };
   }
 

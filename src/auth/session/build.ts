@@ -22,6 +22,13 @@ export interface SignInTokens {
   readonly idToken?: string;
 }
 
+/** A refresh token this large (some IdPs issue JWTs) is not kept; the session then ends at its lifetimes. */
+const MAX_REFRESH_TOKEN = 2560;
+
+function refreshToken(rt: string | undefined): { rt?: string } {
+  return rt !== undefined && rt.length <= MAX_REFRESH_TOKEN ? { rt } : {};
+}
+
 function idTokenHint(idToken: string | undefined): { idt?: string } {
   return idToken !== undefined && idToken.length <= MAX_ID_TOKEN_HINT ? { idt: idToken } : {};
 }
@@ -41,7 +48,7 @@ export function newSessionState(profile: Profile, tokens: SignInTokens, shape: S
     auth: now,
     abs: now + shape.lifetimes.absoluteSeconds,
     seen: now,
-    ...(tokens.refreshToken === undefined ? {} : { rt: tokens.refreshToken }),
+    ...refreshToken(tokens.refreshToken),
     ...(tokens.accessExpiresAt === undefined ? {} : { atx: tokens.accessExpiresAt }),
     ...idTokenHint(tokens.idToken),
   };
@@ -68,7 +75,7 @@ export function refreshedState(state: SessionState, tokens: RefreshedTokens, sha
       ...kept,
       ...groups,
       seen: now,
-      ...(tokens.refreshToken === undefined ? {} : { rt: tokens.refreshToken }),
+      ...refreshToken(tokens.refreshToken),
       ...(tokens.accessExpiresAt === undefined ? {} : { atx: tokens.accessExpiresAt }),
       ...idTokenHint(tokens.idToken ?? state.idt),
     },

@@ -3,9 +3,8 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { compileSources, instantiate } from '../../policy/load.js';
+import { compileSources, instantiate, testSources } from '../../policy/load.js';
 import { readPolicySources } from '../../policy/sources.js';
-import { testSources } from '../../policy/test-runner.js';
 import { parseArgs, UsageError } from '../args.js';
 import type { Command, CliIo } from '../command.js';
 

@@ -15,6 +15,11 @@
 //   "-1", `-.5` is "-0.5"; a leading `.` gains a `0`).
 // - Rules without a body get the body `[true]` and rules without a value get the value `true`,
 //   as in OPA, with `generated: true` on the synthesized terms.
+// - Parentheses leave no node: `(a + b)` is the plus call itself. `set()` is an empty SetTerm,
+//   not a call. A top-level call in a body (`f(x)`, `x == 1`) is an Expr of kind `call`, while a
+//   call nested in a term stays a CallTerm, as in OPA.
+// - `import rego.v1` and `import future.keywords...` are validated and kept in `imports`; they
+//   change nothing (every v1 keyword is always on), so passes may ignore them.
 
 /** Source position. `row` and `col` are 1-based; `col` counts UTF-16 code units. */
 export interface Location {

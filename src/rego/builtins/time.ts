@@ -2,9 +2,11 @@
 import { BuiltinError } from '../ir/interp/errors.js';
 import { RNumber } from '../ir/interp/number.js';
 import { str } from './check.js';
+import { calendarBuiltins, checkInt64 } from './time-calendar.js';
 import type { BuiltinDef } from './types.js';
 
 export const timeBuiltins: BuiltinDef[] = [
+  ...calendarBuiltins,
   { name: 'time.now_ns', arity: 0, impl: (_args, ctx) => RNumber.int(ctx.nowNs) },
   {
     name: 'time.parse_rfc3339_ns',
@@ -16,7 +18,7 @@ export const timeBuiltins: BuiltinDef[] = [
       const ms = Date.parse(`${m[1]}${m[3]}`);
       if (Number.isNaN(ms)) throw new BuiltinError('time.parse_rfc3339_ns', `cannot parse "${text}"`);
       const frac = BigInt(((m[2] ?? '.').slice(1) + '000000000').slice(0, 9));
-      return RNumber.int(BigInt(ms) * 1_000_000n + frac);
+      return RNumber.int(checkInt64('time.parse_rfc3339_ns', BigInt(ms) * 1_000_000n + frac));
     },
   },
 ];

@@ -1,5 +1,8 @@
 // Go's fmt.Sprintf as OPA's sprintf uses it: integers stay ints, other numbers float64, strings
 // strings, and every other value is formatted as its Rego text (so %v and %s print it).
+// Arguments arrive as Rego value text (see TEXT_ARGUMENT_BUILTINS in the backend), so big
+// integers stay exact and sets print as sets.
+import { parseRegoText, regoString, type Term } from './rego-text.js';
 
 interface Spec {
   minus: boolean;
@@ -12,24 +15,24 @@ interface Spec {
   verb: string;
 }
 
-type Arg = { kind: 'int'; v: bigint } | { kind: 'float'; v: number } | { kind: 'string'; v: string } | { kind: 'term'; v: string };
+type Arg =
+  | { kind: 'int'; v: bigint }
+  | { kind: 'float'; v: number }
+  | { kind: 'string'; v: string; big?: bigint }
+  | { kind: 'term'; v: string };
 
-function regoText(v: unknown): string {
-  if (v === null) return 'null';
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (Array.isArray(v)) return `[${v.map(regoText).join(', ')}]`;
-  if (typeof v === 'object') {
-    const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}: ${regoText(x)}`).join(', ')}}`;
+function toArg(t: Term): Arg {
+  if (t.t === 'scalar' && typeof t.value === 'number') {
+    if (/^-?\d+$/.test(t.text)) {
+      const v = BigInt(t.text);
+      // Beyond int64 OPA passes a *big.Int, whose Format prints digits for %s and %v too.
+      return v >= -(1n << 63n) && v < 1n << 63n ? { kind: 'int', v } : { kind: 'string', v: t.text, big: v };
+    }
+    // OPA hands Go a float64 when the number fits one, else the number's text.
+    return Number.isFinite(t.value) ? { kind: 'float', v: t.value } : { kind: 'string', v: t.text };
   }
-  return String(v);
-}
-
-function toArg(v: unknown): Arg {
-  if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) < 2 ** 63 ? { kind: 'int', v: BigInt(v) } : { kind: 'float', v };
-  if (typeof v === 'string') return { kind: 'string', v };
-  return { kind: 'term', v: regoText(v) };
+  if (t.t === 'scalar' && typeof t.value === 'string') return { kind: 'string', v: t.value };
+  return { kind: 'term', v: regoString(t) };
 }
 
 function goFloat(v: number, verb: string, prec: number | null): string {
@@ -89,6 +92,7 @@ function formatOne(spec: Spec, arg: Arg): string {
       if (verb === 'v') return goFloat(arg.v, 'g', spec.precision);
       return bad(spec, arg);
     case 'string': {
+      if (arg.big !== undefined && 'dxXob'.includes(verb)) return formatInt(arg.big, spec);
       if (verb === 's' || verb === 'v') return spec.precision === null ? arg.v : [...arg.v].slice(0, spec.precision).join('');
       if (verb === 'q') return quote(arg.v);
       if (verb === 'x' || verb === 'X') return hex(arg.v, verb === 'X');
@@ -111,7 +115,17 @@ function pad(s: string, spec: Spec): string {
 
 const SPEC = /%([-+# 0]*)(\d+|\*)?(?:\.(\d+|\*)?)?([a-zA-Z%])/y;
 
-export function goSprintf(format: string, values: readonly unknown[]): string {
+/** sprintf(format, values) with both arguments given as Rego value text. */
+export function goSprintfText(formatText: string, valuesText: string): string {
+  const format = parseRegoText(formatText);
+  const values = parseRegoText(valuesText);
+  if (format.t !== 'scalar' || typeof format.value !== 'string' || values.t !== 'array') {
+    throw new TypeError('sprintf: bad arguments');
+  }
+  return goSprintf(format.value, values.items);
+}
+
+export function goSprintf(format: string, values: readonly Term[]): string {
   const args = values.map(toArg);
   let next = 0;
   let out = '';

@@ -1,7 +1,7 @@
 // Host builtins passed to the SDK's loadPolicy as customBuiltins: everything the runtime does
 // not implement natively. A builtin that fails returns undefined, because OPA's Wasm target has
 // no strict builtin errors (the rule simply does not hold).
-import { goSprintf } from './gofmt.js';
+import { goSprintfText } from './gofmt.js';
 import { regexBuiltins } from './regex.js';
 import { miscBuiltins } from './misc.js';
 import { stringBuiltins } from './strings.js';
@@ -14,6 +14,7 @@ import { netBuiltins } from './net.js';
 import { jwtBuiltins } from './jwt.js';
 import { templateString } from './rego-text.js';
 import { graphqlBuiltins } from './graphql.js';
+import { misc2Builtins } from './misc2.js';
 import { str } from './values.js';
 
 export type HostBuiltin = (...args: unknown[]) => unknown;
@@ -69,14 +70,12 @@ export function hostBuiltins(options: HostOptions = {}): HostBuiltins {
     ...netBuiltins,
     ...jwtBuiltins,
     ...graphqlBuiltins,
+    ...misc2Builtins,
     // The backend passes this builtin's argument as Rego value text (see wasm/codegen/calls.ts).
     'internal.template_string': (text) => templateString(str(text)),
     'time.now_ns': evaluationClock(options.nowNs ?? defaultNowNs),
     // The SDK's own `sprintf` (sprintf-js) would shadow ours, so the backend names it this way.
-    'changegate.sprintf': (format, values) => {
-      if (typeof format !== 'string' || !Array.isArray(values)) throw new TypeError('sprintf: bad arguments');
-      return goSprintf(format, values);
-    },
+    'changegate.sprintf': (format, values) => goSprintfText(str(format), str(values)),
   };
   return Object.fromEntries(Object.entries(table).map(([k, f]) => [k, lenient(f)]));
 }

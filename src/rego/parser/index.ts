@@ -41,7 +41,7 @@ export function parseQuery(text: string, options?: ParseOptions & { file?: strin
 }
 
 function start(text: string, file: string, limits: ParseLimits) {
-  const lexed = lex(text, file, limits.maxTokens);
+  const lexed = lex(text, file, limits.maxTokens, limits.maxErrors);
   const state = new ParserState(text, file, lexed.tokens, limits);
   state.problems.push(...lexed.problems);
   return { state, comments: lexed.comments };

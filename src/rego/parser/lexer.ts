@@ -31,14 +31,16 @@ function isDecimal(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-export function lex(source: string, file: string, maxTokens: number): LexResult {
-  return new Lexer(source, file, maxTokens).run();
+/** `maxProblems` bounds memory on garbage input: lexing goes on, reporting stops. */
+export function lex(source: string, file: string, maxTokens: number, maxProblems = 10): LexResult {
+  return new Lexer(source, file, maxTokens, maxProblems).run();
 }
 
 class Lexer {
   readonly #src: string;
   readonly #file: string;
   readonly #maxTokens: number;
+  readonly #maxProblems: number;
   #pos = 0;
   #row = 1;
   #lineStart = 0;
@@ -46,10 +48,11 @@ class Lexer {
   readonly #comments: Comment[] = [];
   readonly #problems: ParseProblem[] = [];
 
-  constructor(src: string, file: string, maxTokens: number) {
+  constructor(src: string, file: string, maxTokens: number, maxProblems: number) {
     this.#src = src;
     this.#file = file;
     this.#maxTokens = maxTokens;
+    this.#maxProblems = maxProblems;
   }
 
   run(): LexResult {
@@ -93,6 +96,7 @@ class Lexer {
   }
 
   #problem(offset: number, reason: string, row = this.#row, col = this.#col(offset)): void {
+    if (this.#problems.length >= this.#maxProblems) return;
     this.#problems.push({ file: this.#file, row, col, offset, reason });
   }
 
@@ -159,6 +163,9 @@ class Lexer {
       else break;
     }
     this.#pos = i;
+    const length = i - start;
+    // Keywords are 2 to 8 letters: skip the set lookup (and the slice) for every other name.
+    if (length < 2 || length > 8) return 'ident';
     const word = src.slice(start, i);
     if (!isKeyword(word)) return 'ident';
     // A keyword directly followed by `.` or `[` starts a ref (`else.x`, `data.foo.in` heads).

@@ -7,6 +7,8 @@ import type { ParseProblem } from './errors.js';
 import type { ParseLimits } from './limits.js';
 import { describeToken, isKeyword, type Token, type TokenKind } from './tokens.js';
 
+const MAX_REASON = 300;
+
 export class Bail {
   readonly problem: ParseProblem;
   constructor(problem: ParseProblem) {
@@ -40,7 +42,8 @@ export class ParserState {
 
   /** The current (not yet consumed) token. The lexer always ends the array with `eof`. */
   get tok(): Token {
-    return this.#at(this.#index);
+    // next() never moves past the final `eof`, so the index is always in range.
+    return this.#tokens[this.#index] as Token;
   }
 
   peek(ahead = 1): Token {
@@ -110,7 +113,9 @@ export class ParserState {
   }
 
   problemAt(t: Token, reason: string): ParseProblem {
-    return { file: this.file, row: t.row, col: t.col, offset: t.start, reason };
+    // Reasons may quote source (a name, a path); a hostile megabyte identifier must not follow.
+    const clipped = reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON)}...` : reason;
+    return { file: this.file, row: t.row, col: t.col, offset: t.start, reason: clipped };
   }
 
   /** Records a problem without unwinding: parsing continues so later problems are found too. */

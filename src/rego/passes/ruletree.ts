@@ -12,6 +12,8 @@ export interface RuleInfo {
   readonly pkg: readonly string[];
   /** Dynamic head elements after the rule set's path (partial-object keys). */
   readonly keys: readonly Term[];
+  /** `p[x].r contains v`: an object whose leaves are sets (the head value is a set element). */
+  readonly setLeaf: boolean;
 }
 
 export interface RuleSet {
@@ -55,8 +57,7 @@ function kindOf(r: Rule, keys: readonly Term[]): RuleKind {
     case 'function':
       return 'function';
     case 'contains':
-      if (keys.length > 0) fail('rego_compile_error', 'partial set rules with dynamic ref heads are not supported', r.location);
-      return 'set';
+      return keys.length > 0 ? 'object' : 'set';
     case 'value':
       return keys.length > 0 ? 'object' : 'complete';
   }
@@ -96,7 +97,7 @@ export function buildRuleTree(modules: readonly Module[]): { root: RuleNode; set
       } else if (set.arity !== arity) {
         fail('rego_type_error', `conflicting rules data.${path.join('.')} found`, rule.location);
       }
-      const info: RuleInfo = { rule, module, pkg, keys };
+      const info: RuleInfo = { rule, module, pkg, keys, setLeaf: rule.head.kind === 'contains' && keys.length > 0 };
       if (rule.default) {
         if (set.defaultRule !== undefined) fail('rego_type_error', `multiple default rules data.${path.join('.')} found`, rule.location);
         set.defaultRule = info;

@@ -117,7 +117,12 @@ function step(e: Expr, bound: ReadonlySet<string>, outer: ReadonlySet<string>, a
       break;
     }
   }
-  for (const w of e.with) add(w.value, 'read');
+  for (const w of e.with) {
+    // `with count as my_count`: a function name, not a var.
+    const v = w.value;
+    const fn = v.type === 'var' || v.type === 'ref' ? arity(v.type === 'var' ? { type: 'ref', location: v.location, head: v, path: [] } : v) : undefined;
+    if (fn === undefined) add(v, 'read');
+  }
   if (e.negated) {
     // Vars that occur only inside a negation are local to it; the others must be bound first.
     binds.forEach((v) => outer.has(v) && !isWildcard(v) && reads.add(v));

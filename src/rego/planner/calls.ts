@@ -27,9 +27,9 @@ export function planCall(c: Ctx, op: RefTerm, args: readonly PTerm[], k: K<Opera
   const mock = c.mocks.get(name);
   if (mock !== undefined) {
     const v = mock.value;
-    if (v.type === 'ref' && operatorName(v) !== undefined && isCallable(c, v)) return planCall(c.withMocks(new Map()), v, args, k);
+    if (v.type === 'ref' && operatorName(v) !== undefined && isCallable(c, v)) return planCall(c.withoutMock(name), v, args, k);
     if (v.type === 'var' && isCallable(c, { type: 'ref', head: v, path: [], location: v.location })) {
-      return planCall(c, { type: 'ref', head: v, path: [], location: v.location }, args, k);
+      return planCall(c.withoutMock(name), { type: 'ref', head: v, path: [], location: v.location }, args, k);
     }
     // A value replacement: the call evaluates its arguments (for errors) and yields the value.
     return planElems(c, args, 0, [], () => planTerm(c, v, k));

@@ -93,6 +93,13 @@ export class Ctx {
     return c;
   }
 
+  /** Inside a replacement function, the name it replaces means the original again. */
+  withoutMock(name: string): Ctx {
+    const m = new Map(this.mocks);
+    m.delete(name);
+    return new Ctx(this.shared, this.fb, this.scope, m);
+  }
+
   setAt(loc: Location): void {
     this.fb.at = { file: this.shared.fileIndex(loc.file), row: loc.row, col: loc.col };
   }

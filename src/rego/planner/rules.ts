@@ -3,8 +3,8 @@
 // candidate is undefined, and `default` fills the return value last. Partial sets and objects
 // build their collection across all rule bodies.
 import type { Rule, Term } from '../ast/types.js';
-import type { Func, Local } from '../ir/types.js';
-import type { RuleInfo, RuleSet } from '../passes/ruletree.js';
+import type { Func, Local, Operand } from '../ir/types.js';
+import { nodeAt, type RuleInfo, type RuleNode, type RuleSet } from '../passes/ruletree.js';
 import { FuncBuilder, local } from './builder.js';
 import { Ctx, Scope, type Mock, type Shared } from './context.js';
 import { planBody } from './exprs.js';
@@ -58,13 +58,16 @@ function planDefault(c: Ctx, info: RuleInfo, ret: Local): void {
   planTerm(c, headValue(info.rule), (op) => c.fb.emit('AssignVarOnceStmt', { source: op, target: ret }));
 }
 
-/** Inserts `value` at `keys` below `obj`, creating intermediate objects (ref-head rules). */
-function insertNested(c: Ctx, obj: Local, keys: readonly Term[], value: Term): void {
+/**
+ * Inserts `value` at `keys` below `obj`, creating intermediate objects (ref-head rules). With
+ * `setLeaf`, the last key holds a set and `value` is added to it.
+ */
+function insertNested(c: Ctx, obj: Local, keys: readonly Term[], value: Term, setLeaf: boolean): void {
   const fb = c.fb;
   const [first, ...rest] = keys;
   if (first === undefined) return;
   planTerm(c, first, (ko) => {
-    if (rest.length === 0) {
+    if (rest.length === 0 && !setLeaf) {
       planTerm(c, value, (vo) => fb.emit('ObjectInsertOnceStmt', { key: ko, value: vo, object: obj }));
       return;
     }
@@ -79,14 +82,65 @@ function insertNested(c: Ctx, obj: Local, keys: readonly Term[], value: Term): v
         }),
         fb.block(() => {
           fb.emit('IsUndefinedStmt', { source: child });
-          fb.emit('MakeObjectStmt', { target: tmp });
+          fb.emit(rest.length === 0 ? 'MakeSetStmt' : 'MakeObjectStmt', { target: tmp });
           fb.emit('ObjectInsertStmt', { key: ko, value: local(tmp), object: obj });
           fb.emit('AssignVarStmt', { source: local(tmp), target: child });
         }),
       ],
     });
-    insertNested(c, child, rest, value);
+    if (rest.length === 0) planTerm(c, value, (vo) => fb.emit('SetAddStmt', { value: vo, set: child }));
+    else insertNested(c, child, rest, value, setLeaf);
   });
+}
+
+/**
+ * Rules below a partial object's path (`p[k] := v` beside `p.q.r := 1`) contribute to the same
+ * object: object values merge, anything else is inserted once (so clashes are conflicts).
+ */
+function mergeChildren(c: Ctx, node: RuleNode, ret: Local): void {
+  const fb = c.fb;
+  for (const [name, child] of node.children) {
+    if (child.ruleSet?.kind === 'function') continue;
+    const key: Operand = { type: 'string_index', value: c.shared.policy.str(name) };
+    const outer = fb.block(() => {
+      const v = childValue(c, child);
+      fb.emit('IsDefinedStmt', { source: v });
+      const asObject = fb.block(() => {
+        fb.emit('IsObjectStmt', { source: local(v) });
+        const cur = fb.local();
+        fb.emit('ResetLocalStmt', { target: cur });
+        const tmp = fb.local();
+        fb.emit('BlockStmt', {
+          blocks: [
+            fb.block(() => {
+              fb.emit('DotStmt', { source: local(ret), key, target: tmp });
+              fb.emit('AssignVarStmt', { source: local(tmp), target: cur });
+            }),
+          ],
+        });
+        const m = fb.local();
+        fb.emit('ObjectMergeStmt', { a: cur, b: v, target: m });
+        fb.emit('ObjectInsertStmt', { key, value: local(m), object: ret });
+        fb.emit('BreakStmt', { index: 1 });
+      });
+      const once = fb.block(() => fb.emit('ObjectInsertOnceStmt', { key, value: local(v), object: ret }));
+      fb.emit('BlockStmt', { blocks: [asObject, once] });
+    });
+    fb.emit('BlockStmt', { blocks: [outer] });
+  }
+}
+
+/** A child node's document: its rule set's value, or an object of its own children. */
+function childValue(c: Ctx, node: RuleNode): Local {
+  const fb = c.fb;
+  const r = fb.local();
+  if (node.ruleSet !== undefined) {
+    fb.emit('CallStmt', { func: c.shared.funcFor(node.ruleSet, c.mocks), args: [local(0), local(1)], result: r });
+    return r;
+  }
+  fb.emit('MakeObjectStmt', { target: r });
+  mergeChildren(c, node, r);
+  return r;
 }
 
 export function planRuleSet(shared: Shared, set: RuleSet, mocks: ReadonlyMap<string, Mock> = new Map(), name = set.funcName): Func {
@@ -120,11 +174,13 @@ export function planRuleSet(shared: Shared, set: RuleSet, mocks: ReadonlyMap<str
             planRuleBody(c, r, [], [key], () => planTerm(c, key, (op) => fb.emit('SetAddStmt', { value: op, set: ret })));
           } else {
             const value = headValue(r);
-            planRuleBody(c, r, [], [...info.keys, value], () => insertNested(c, ret, info.keys, value));
+            planRuleBody(c, r, [], [...info.keys, value], () => insertNested(c, ret, info.keys, value, info.setLeaf));
           }
         });
         fb.emit('BlockStmt', { blocks: [block] });
       }
+      const node = nodeAt(shared.root, set.path, false);
+      if (set.kind === 'object' && node !== undefined) mergeChildren(c, node, ret);
       blocks.push(fb.take());
       break;
     }

@@ -97,7 +97,7 @@ test('a failed refresh ends the session cleanly: one redirect for browsers, 401 
   api.set('changegate', dead);
   const res = await request(api, stand.url('/changes/'), { headers: { accept: 'application/json' } });
   assert.equal(res.status, 401);
-  assert.match((JSON.parse(res.body) as { reason: string }).reason, /identity provider ended the session/);
+  assert.equal((JSON.parse(res.body) as { error: string }).error, 'unauthenticated');
   assert.equal(api.value('changegate'), undefined);
 });
 

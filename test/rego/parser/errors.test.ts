@@ -122,6 +122,17 @@ test('the error count is capped', () => {
   assert.equal(e.problems.length, 5);
 });
 
+test('garbage input reports a bounded number of problems', () => {
+  const e = problemsOf(() => parseModule(`package x\np := ${'$'.repeat(100_000)}`, 'g.rego'));
+  assert.equal(e.problems.length, 10);
+});
+
+test('reasons quoting source are clipped', () => {
+  const e = problemsOf(() => parseModule(`package x\nimport ${'a'.repeat(10_000)}.b`, 'i.rego'));
+  assert.ok(e.reason.length < 400);
+  assert.ok(e.message.length < 1000);
+});
+
 test('input size is capped', () => {
   const e = problemsOf(() => parseModule(`package x\np := "${'a'.repeat(2000)}"`, 'big.rego', { maxBytes: 1000 }));
   assert.match(e.reason, /^input too large/);

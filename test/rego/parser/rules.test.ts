@@ -135,3 +135,16 @@ test('rule location text spans the whole rule including else links', () => {
   assert.equal(r.location.text, 'p := 1 if {\n  false\n} else := 2');
   assert.equal(r.location.row, 3);
 });
+
+test('CRLF line endings parse like LF, with the same positions', () => {
+  const lf = 'package x\n\n# note\np if {\n\tinput.a\n\tinput.b\n}\n';
+  const crlf = lf.replace(/\n/g, '\r\n');
+  const a = parseModule(lf, 'a.rego');
+  const b = parseModule(crlf, 'a.rego');
+  assert.equal(bodySexp(b.rules[0]?.body ?? []), 'ref(input "a"); ref(input "b")');
+  assert.deepEqual(
+    b.rules[0]?.body.map((e) => [e.location.row, e.location.col, e.location.text]),
+    a.rules[0]?.body.map((e) => [e.location.row, e.location.col, e.location.text]),
+  );
+  assert.equal(b.comments[0]?.text, ' note');
+});

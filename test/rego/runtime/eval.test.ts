@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { loadRuntime, runtimePath, type Runtime } from './harness.js';
 import { wasmApi, type GlobalLike, type TableLike } from './wasm-api.js';
+import { MiniLinker } from './mini-linker.js';
 import { I32, OP, body, funcType, name, section, sections, sleb, uleb, vec } from './wasm-bytes.js';
 
 let rt: Runtime;
@@ -57,6 +58,11 @@ describe('module shape', () => {
     assert.equal(ids.includes(8), false);
     assert.equal(ids.includes(9), false);
     assert.equal(ids.includes(4), true);
+  });
+  it('exports the end of its data segments for the linker', () => {
+    const g = rt.instance.exports as Record<string, GlobalLike>;
+    const end = new MiniLinker(new Uint8Array(readFileSync(runtimePath()))).dataEnd;
+    assert.equal(g['opa_runtime_data_end']!.value, (end + 7) & ~7);
   });
   it('reports ABI 1.2', () => {
     const g = rt.instance.exports as Record<string, GlobalLike>;

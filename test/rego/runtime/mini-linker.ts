@@ -16,7 +16,7 @@ export class MiniLinker {
   private readonly newData: number[][] = [];
   private slot0 = -1;
   private heapStart = -1;
-  /** First free byte after the runtime's data segments. */
+  /** First free byte after the runtime's data segments (computed from the data section). */
   readonly dataEnd: number;
 
   constructor(private readonly rt: Uint8Array) {

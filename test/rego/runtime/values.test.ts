@@ -102,12 +102,15 @@ describe('containers', () => {
     assert.throws(() => rt.exports.opa_object_insert_once(o, rt.val('"a"'), rt.val('3')),
       (e: unknown) => e instanceof AbortError && e.message === 'object insert conflict');
   });
-  it('merges objects deeply and reports conflicts as 0', () => {
+  it('merges objects deeply like the C runtime: a wins where both are not objects', () => {
     const m = (a: string, b: string): string => rt.text(rt.exports.opa_value_merge(rt.val(a), rt.val(b)));
     assert.equal(m('{"a": {"x": 1}, "b": 1}', '{"a": {"y": 2}, "c": 3}'), '{"a":{"x":1,"y":2},"b":1,"c":3}');
-    assert.equal(m('{"a": 1}', '{"a": 2}'), 'undefined');
-    assert.equal(m('{"a": 1}', '[1]'), 'undefined');
-    assert.equal(rt.exports.opa_value_merge(0, rt.val('{"a":1}')) !== 0, true);
+    assert.equal(m('{"k": "foo"}', '{"k": "bar"}'), '{"k":"foo"}');
+    assert.equal(m('{"a": {"x": 1}}', '{"a": 5}'), '{"a":{"x":1}}');
+    assert.equal(m('{"a": 1}', '[1]'), '{"a":1}');
+    assert.equal(m('7', '{"a": 1}'), '7');
+    assert.equal(rt.text(rt.exports.opa_value_merge(0, rt.val('{"a":1}'))), '{"a":1}');
+    assert.equal(rt.text(rt.exports.opa_value_merge(rt.val('{"a":1}'), 0)), '{"a":1}');
   });
   it('upserts along a path without touching the original', () => {
     const root = rt.val('{"a": {"b": 1, "c": 2}, "d": 3}');

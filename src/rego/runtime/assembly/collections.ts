@@ -2,10 +2,10 @@
 // without a sort at the end). Inserting in ascending order, the common case, is an append.
 import { realloc } from "./heap";
 import {
-  T_ARRAY, T_OBJECT, T_SET, N_INT, count, buf, elemAt, keyAt, valAt, newContainer, tag,
-  numRepr, intValue,
+  T_ARRAY, T_OBJECT, T_SET, T_STRING, N_INT, count, buf, elemAt, keyAt, valAt, newContainer, tag,
+  numRepr, intValue, strPtr, strLen,
 } from "./value";
-import { compare, equal } from "./compare";
+import { compare, equal, bytesCompare } from "./compare";
 
 /** Makes room for one more slot (slot = 4 bytes, or 8 for objects). */
 function reserve(c: usize, slot: usize): void {
@@ -30,6 +30,7 @@ export function arrayAppend(a: usize, v: usize): void {
  * else -(insertion point) - 1.
  */
 export function search(c: usize, k: usize): i32 {
+  if (tag(k) == T_STRING) return searchString(c, strPtr(k), strLen(k));
   const stride: usize = tag(c) == T_OBJECT ? 8 : 4;
   const b = buf(c);
   let lo: i32 = 0;
@@ -44,6 +45,36 @@ export function search(c: usize, k: usize): i32 {
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
     const c2 = compare(load<u32>(b + (mid as usize) * stride) as usize, k);
+    if (c2 == 0) return mid;
+    if (c2 < 0) lo = mid + 1; else hi = mid - 1;
+  }
+  return -lo - 1;
+}
+
+/** Canonical order of element e against a string with bytes (kp, kl): no dispatch for string keys. */
+// @ts-ignore: decorator
+@inline
+function cmpToString(e: usize, kp: usize, kl: usize): i32 {
+  const t = tag(e);
+  if (t != T_STRING) return t < T_STRING ? -1 : 1;
+  return bytesCompare(strPtr(e), strLen(e), kp, kl);
+}
+
+/** search() for a string key: the hot path of every `input.a.b` lookup. */
+function searchString(c: usize, kp: usize, kl: usize): i32 {
+  const stride: usize = tag(c) == T_OBJECT ? 8 : 4;
+  const b = buf(c);
+  let lo: i32 = 0;
+  let hi: i32 = (count(c) as i32) - 1;
+  if (hi >= 0) {
+    const last = cmpToString(load<u32>(b + (hi as usize) * stride) as usize, kp, kl);
+    if (last < 0) return -(hi + 1) - 1;
+    if (last == 0) return hi;
+    hi--;
+  }
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const c2 = cmpToString(load<u32>(b + (mid as usize) * stride) as usize, kp, kl);
     if (c2 == 0) return mid;
     if (c2 < 0) lo = mid + 1; else hi = mid - 1;
   }
@@ -126,23 +157,21 @@ export function shallowCopy(v: usize): usize {
   return c;
 }
 
-/** Deep merge of two objects (OPA's Object.Merge); 0 on conflict. */
+/**
+ * Deep merge as OPA's C runtime does it (base documents merged with virtual ones): a wins wherever
+ * a and b are not both objects, so the result is 0 only when a and b are.
+ */
 export function merge(a: usize, b: usize): usize {
   if (a == 0) return b;
-  if (b == 0) return a;
-  if (tag(a) != T_OBJECT || tag(b) != T_OBJECT) return 0;
+  if (b == 0 || tag(a) != T_OBJECT || tag(b) != T_OBJECT) return a;
   const r = shallowCopy(a);
   const n = count(b);
   for (let i: usize = 0; i < n; i++) {
     const k = keyAt(b, i);
-    const bv = valAt(b, i);
     const j = search(r, k);
-    if (j < 0) { objectInsert(r, k, bv); continue; }
-    const av = valAt(r, j as usize);
-    if (tag(av) != T_OBJECT || tag(bv) != T_OBJECT) return 0;
-    const m = merge(av, bv);
-    if (m == 0) return 0;
-    store<u32>(buf(r) + ((j as usize) << 3), m as u32, 4);
+    if (j < 0) { objectInsert(r, k, valAt(b, i)); continue; }
+    const p = buf(r) + ((j as usize) << 3);
+    store<u32>(p, merge(load<u32>(p, 4) as usize, valAt(b, i)) as u32, 4);
   }
   return r;
 }

@@ -4,7 +4,7 @@ import {
   count, elemAt, keyAt, valAt, strLen, strPtr, numRepr, intValue,
 } from "./value";
 import { decCmp, decOf } from "./decimal";
-import { heapTop, setHeapTop } from "./heap";
+import { heapTop, setHeapTop, known } from "./heap";
 
 export function bytesCompare(pa: usize, la: usize, pb: usize, lb: usize): i32 {
   let m = la < lb ? la : lb;
@@ -18,10 +18,23 @@ export function bytesCompare(pa: usize, la: usize, pb: usize, lb: usize): i32 {
     }
     pa += 8; pb += 8; m -= 8;
   }
-  while (m > 0) {
-    const x = load<u8>(pa), y = load<u8>(pb);
-    if (x != y) return x < y ? -1 : 1;
-    pa++; pb++; m--;
+  if (m > 0) {
+    // The tail as one masked word, when both 8-byte reads stay inside memory known to exist.
+    const lim = known;
+    if (pa + 8 <= lim && pb + 8 <= lim) {
+      const mask: u64 = ((1 as u64) << ((m as u64) << 3)) - 1;
+      const d = (load<u64>(pa) ^ load<u64>(pb)) & mask;
+      if (d != 0) {
+        const i = (ctz(d) >> 3) as usize;
+        return load<u8>(pa + i) < load<u8>(pb + i) ? -1 : 1;
+      }
+    } else {
+      while (m > 0) {
+        const x = load<u8>(pa), y = load<u8>(pb);
+        if (x != y) return x < y ? -1 : 1;
+        pa++; pb++; m--;
+      }
+    }
   }
   return la == lb ? 0 : la < lb ? -1 : 1;
 }

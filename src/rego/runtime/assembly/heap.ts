@@ -19,7 +19,7 @@ export function align8(p: usize): usize {
  * Bytes of memory known to exist. The embedder may grow memory behind our back (the SDK does for
  * its input), so this can only be too low, never too high; too low just takes the slow path once.
  */
-let known: usize = 0;
+export let known: usize = 0;
 
 function growTo(end: usize): void {
   const have = (memory.size() as usize) << 16;

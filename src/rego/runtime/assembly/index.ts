@@ -22,6 +22,11 @@ export * from "./builtins/index";
 
 export const opa_wasm_abi_version: i32 = 1;
 export const opa_wasm_abi_minor_version: i32 = 2;
+/**
+ * First byte after the runtime's own data segments, for the linker. AS can only compute __data_end
+ * in a start function, so this placeholder is patched in the binary by scripts/build-runtime.mjs.
+ */
+export const opa_runtime_data_end: i32 = 0x7fffffff;
 
 // Allocation
 export function opa_malloc(size: usize): usize { return malloc(size); }

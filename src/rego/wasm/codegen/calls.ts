@@ -14,7 +14,7 @@ export function hostBuiltinAlias(name: string): string {
  * Host builtins that must tell sets from arrays, which the SDK's JSON marshalling cannot: their
  * arguments are passed as the Rego text of the value (a string), and the host parses it.
  */
-const TEXT_ARGUMENT_BUILTINS = new Set(['internal.template_string']);
+const TEXT_ARGUMENT_BUILTINS = new Set(['internal.template_string', 'sprintf']);
 
 function hostBuiltinId(fc: FnCompiler, name: string): number {
   const alias = hostBuiltinAlias(name);

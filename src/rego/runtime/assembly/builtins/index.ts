@@ -41,3 +41,4 @@ export {
   builtin_object_union, builtin_object_remove, builtin_object_filter, builtin_array_reverse,
   builtin_numbers_range, builtin_strings_count,
 } from "./objects2";
+export { builtin_walk } from "./walk";

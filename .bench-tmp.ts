@@ -1,0 +1,15 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { compileModules, compileToWasm } from './src/rego/compile.ts';
+const files: { file: string; text: string }[] = [];
+const walk = (d: string): void => { for (const f of readdirSync(d)) { const p = join(d, f); if (statSync(p).isDirectory()) walk(p); else if (p.endsWith('.rego')) files.push({ file: p, text: readFileSync(p, 'utf8') }); } };
+walk('policies');
+const eps = ['changegate/decision'];
+for (let i = 0; i < 3; i++) compileModules(files, { entrypoints: eps });
+const N = 20;
+let t = performance.now();
+for (let i = 0; i < N; i++) compileModules(files, { entrypoints: eps });
+console.log('files', files.length, 'IR compile ms/iter', ((performance.now() - t) / N).toFixed(2));
+t = performance.now();
+for (let i = 0; i < N; i++) compileToWasm(files, { entrypoints: eps });
+console.log('Rego->Wasm ms/iter', ((performance.now() - t) / N).toFixed(2));

@@ -1,0 +1,127 @@
+// A Dagster webserver stand-in for tests and the demo, built from the real GraphQL SDL
+// (schema.graphql beside this file). It serves what `dagster-webserver --path-prefix <prefix>`
+// serves: GraphQL over every HTTP transport the webserver reads and over `graphql-ws`, the REST
+// routes, and a page at `<prefix>/`. Every query is validated against the schema; every executed
+// operation is recorded with the tags of the runs it created.
+//
+//   const dagster = await startFakeDagster();           // 127.0.0.1, any port, prefix /dagster
+//   dagster.url                                          http://127.0.0.1:<port>/dagster
+//   dagster.recorder.operations / .rejected / .requests / .assetReports
+//   dagster.model.runs                                   launched runs, by id
+
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { handleGraphqlHttp } from './http-graphql.js';
+import { BodyTooLarge, sendJson, sendText } from './http-util.js';
+import { DagsterModel, type LocationDef } from './model.js';
+import { received, Recorder } from './records.js';
+import { handleRoute } from './routes.js';
+import { dagsterSchema } from './schema.js';
+import { GraphqlWsEndpoint } from './ws.js';
+
+export { DagsterModel, DEFAULT_LOCATIONS, REPOSITORY } from './model.js';
+export type { StoredRun, Tag, JobRef, LocationDef } from './model.js';
+export { Recorder } from './records.js';
+export type { OperationRecord, RejectedRecord, RequestRecord, AssetReport, Transport } from './records.js';
+export { SUBPROTOCOL } from './ws.js';
+
+export interface FakeDagsterOptions {
+  /** Default 0 (any free port); the demo uses 3000. */
+  readonly port?: number;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** `--path-prefix`: starts with `/`, no trailing `/`; '' for none. Default /dagster. */
+  readonly pathPrefix?: string;
+  readonly locations?: readonly LocationDef[];
+  /** Send `ka` frames on WebSockets this often. Default never, like the real webserver. */
+  readonly keepAliveMs?: number;
+}
+
+export interface FakeDagster {
+  /** Origin and prefix: `http://127.0.0.1:<port><prefix>`. */
+  readonly url: string;
+  readonly port: number;
+  readonly pathPrefix: string;
+  readonly graphqlPath: string;
+  readonly model: DagsterModel;
+  readonly recorder: Recorder;
+  close(): Promise<void>;
+}
+
+function checkPrefix(prefix: string): string {
+  if (prefix !== '' && (!prefix.startsWith('/') || prefix.endsWith('/'))) {
+    throw new TypeError(`pathPrefix must start with / and must not end with / (got ${JSON.stringify(prefix)})`);
+  }
+  return prefix;
+}
+
+/** The path below the prefix ('/' for the prefix itself), or undefined when outside it. */
+function below(prefix: string, pathname: string): string | undefined {
+  if (pathname === prefix) return '/';
+  if (pathname.startsWith(`${prefix}/`)) return pathname.slice(prefix.length);
+  return undefined;
+}
+
+export async function startFakeDagster(options: FakeDagsterOptions = {}): Promise<FakeDagster> {
+  const prefix = checkPrefix(options.pathPrefix ?? '/dagster');
+  dagsterSchema();
+  const model = new DagsterModel(options.locations);
+  const recorder = new Recorder();
+  const ws = new GraphqlWsEndpoint({ model, recorder, ...(options.keepAliveMs === undefined ? {} : { keepAliveMs: options.keepAliveMs }) });
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://dagster.invalid');
+    recorder.requests.push({ ...received(req.headers), method: req.method ?? 'GET', url: req.url ?? '/', contentType: req.headers['content-type'] });
+    const rest = below(prefix, url.pathname);
+    const work = async (): Promise<void> => {
+      if (rest === undefined) {
+        if (url.pathname === '/' && prefix !== '') {
+          res.writeHead(302, { location: `${prefix}/` }).end();
+          return;
+        }
+        return sendText(res, 404, 'Not Found');
+      }
+      if (rest === '/graphql') return handleGraphqlHttp(req, res, url, model, recorder);
+      return handleRoute(req, res, url, rest, prefix, model, recorder);
+    };
+    work().catch((e: unknown) => {
+      if (res.headersSent) return void res.destroy();
+      if (e instanceof BodyTooLarge) return sendJson(res, 413, { errors: [{ message: e.message }] });
+      sendJson(res, 500, { errors: [{ message: e instanceof Error ? e.message : String(e) }] });
+    });
+  });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://dagster.invalid');
+    recorder.requests.push({ ...received(req.headers), method: `${req.method ?? 'GET'} (upgrade)`, url: req.url ?? '/', contentType: undefined });
+    if (below(prefix, url.pathname) !== '/graphql') {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    ws.upgrade(req, socket, head);
+  });
+
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}${prefix}`,
+    port,
+    pathPrefix: prefix,
+    graphqlPath: `${prefix}/graphql`,
+    model,
+    recorder,
+    close: () =>
+      (closing ??= new Promise<void>((resolve) => {
+        ws.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      })),
+  };
+}

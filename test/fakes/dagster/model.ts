@@ -1,0 +1,146 @@
+// The stand-in's in-memory Dagster instance: two code locations with jobs, schedules and sensors,
+// and the runs and backfills that mutations create, so a launched run shows up in later queries.
+
+import { randomUUID } from 'node:crypto';
+
+export const REPOSITORY = '__repository__';
+
+export interface Tag {
+  readonly key: string;
+  readonly value: string;
+}
+
+export interface JobRef {
+  readonly location: string;
+  readonly repository: string;
+  readonly name: string;
+}
+
+export type RunStatus = 'QUEUED' | 'STARTED' | 'SUCCESS' | 'FAILURE' | 'CANCELED';
+
+export interface StoredRun {
+  readonly runId: string;
+  readonly job: JobRef;
+  status: RunStatus;
+  readonly tags: readonly Tag[];
+  readonly parentRunId: string | null;
+  readonly rootRunId: string | null;
+  readonly creationTime: number;
+  readonly runConfigYaml: string;
+}
+
+export interface Instigator {
+  readonly type: 'SCHEDULE' | 'SENSOR';
+  readonly name: string;
+  readonly location: string;
+  readonly jobName: string;
+  /** The InstigationState id, the origin id and the selector id: the ids stop mutations send. */
+  readonly id: string;
+  readonly originId: string;
+  readonly selectorId: string;
+  status: 'RUNNING' | 'STOPPED';
+  cursor: string | null;
+}
+
+export interface Backfill {
+  readonly backfillId: string;
+  readonly tags: readonly Tag[];
+  readonly partitionNames: readonly string[];
+  readonly partitionSetName: string | null;
+  status: 'REQUESTED' | 'CANCELED';
+  readonly creationTime: number;
+}
+
+export interface LocationDef {
+  readonly name: string;
+  readonly jobs: readonly string[];
+  readonly schedules: readonly (readonly [name: string, job: string])[];
+  readonly sensors: readonly (readonly [name: string, job: string])[];
+}
+
+export const DEFAULT_LOCATIONS: readonly LocationDef[] = [
+  { name: 'demo_location', jobs: ['demo_job', 'nightly_etl'], schedules: [['daily_demo_schedule', 'nightly_etl']], sensors: [['new_file_sensor', 'demo_job']] },
+  { name: 'finance', jobs: ['ledger_job', 'payroll_job'], schedules: [['month_end_close', 'ledger_job']], sensors: [['invoice_sensor', 'payroll_job']] },
+];
+
+function shortId(prefix: string): string {
+  return `${prefix}${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+}
+
+export class DagsterModel {
+  readonly locations: readonly LocationDef[];
+  readonly runs = new Map<string, StoredRun>();
+  readonly backfills = new Map<string, Backfill>();
+  readonly instigators: Instigator[] = [];
+  readonly wipedAssets: string[][] = [];
+  #clock = Date.now() / 1000;
+
+  constructor(locations: readonly LocationDef[] = DEFAULT_LOCATIONS) {
+    this.locations = locations;
+    for (const loc of locations) {
+      for (const [name, job] of loc.schedules) this.#addInstigator('SCHEDULE', name, loc.name, job);
+      for (const [name, job] of loc.sensors) this.#addInstigator('SENSOR', name, loc.name, job);
+    }
+    const first = locations[0];
+    const last = locations[locations.length - 1];
+    if (first?.jobs[0] !== undefined) this.createRun(this.job(first.name, first.jobs[0]), [{ key: 'user', value: 'seed@example.test' }]).status = 'SUCCESS';
+    if (last?.jobs[0] !== undefined) this.createRun(this.job(last.name, last.jobs[0]), [{ key: 'user', value: 'seed@example.test' }]).status = 'FAILURE';
+  }
+
+  #addInstigator(type: Instigator['type'], name: string, location: string, jobName: string): void {
+    this.instigators.push({ type, name, location, jobName, id: shortId('i'), originId: shortId('o'), selectorId: shortId('s'), status: 'STOPPED', cursor: null });
+  }
+
+  location(name: string): LocationDef | undefined {
+    return this.locations.find((l) => l.name === name);
+  }
+
+  job(location: string, name: string): JobRef {
+    return { location, repository: REPOSITORY, name };
+  }
+
+  /** The job a selector names, or undefined when the location, repository or job is unknown. */
+  findJob(location: string, repository: string, name: string): JobRef | undefined {
+    const loc = this.location(location);
+    if (loc === undefined || repository !== REPOSITORY || !loc.jobs.includes(name)) return undefined;
+    return this.job(location, name);
+  }
+
+  createRun(job: JobRef, tags: readonly Tag[], lineage: { parentRunId?: string | null; rootRunId?: string | null } = {}): StoredRun {
+    this.#clock += 1;
+    const run: StoredRun = {
+      runId: randomUUID(),
+      job,
+      status: 'STARTED',
+      tags: tags.map((t) => ({ key: t.key, value: t.value })),
+      parentRunId: lineage.parentRunId ?? null,
+      rootRunId: lineage.rootRunId ?? lineage.parentRunId ?? null,
+      creationTime: this.#clock,
+      runConfigYaml: '{}\n',
+    };
+    this.runs.set(run.runId, run);
+    return run;
+  }
+
+  /** Newest first, as the UI lists them. */
+  listRuns(): StoredRun[] {
+    return [...this.runs.values()].reverse();
+  }
+
+  createBackfill(tags: readonly Tag[], partitionNames: readonly string[], partitionSetName: string | null): Backfill {
+    this.#clock += 1;
+    const backfill: Backfill = { backfillId: shortId(''), tags: [...tags], partitionNames: [...partitionNames], partitionSetName, status: 'REQUESTED', creationTime: this.#clock };
+    this.backfills.set(backfill.backfillId, backfill);
+    return backfill;
+  }
+
+  instigator(type: Instigator['type'], location: string, name: string): Instigator | undefined {
+    return this.instigators.find((i) => i.type === type && i.location === location && i.name === name);
+  }
+
+  /** Stop mutations name the state by any of its ids. */
+  instigatorById(type: Instigator['type'], ids: readonly (string | null | undefined)[]): Instigator | undefined {
+    const wanted = ids.filter((id): id is string => typeof id === 'string');
+    return this.instigators.find((i) => i.type === type && wanted.some((id) => id === i.id || id === i.originId || id === i.selectorId));
+  }
+}

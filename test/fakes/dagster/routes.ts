@@ -1,0 +1,49 @@
+// The webserver's routes outside GraphQL, under the path prefix: the runless asset report
+// endpoints (they write, and the real server checks nothing), captured logs, debug downloads,
+// server info, and the SPA fallback (here a small HTML page).
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
+import { indexPage } from './html.js';
+import { readBody, sendJson, sendText } from './http-util.js';
+import type { DagsterModel } from './model.js';
+import { received, type AssetReport, type Recorder } from './records.js';
+
+const REPORT = /^\/report_asset_(materialization|check|observation)\/(.+)$/;
+const KINDS = { materialization: 'materialization', check: 'check', observation: 'observation' } as const;
+
+async function report(req: IncomingMessage, res: ServerResponse, kind: AssetReport['kind'], keyPath: string, recorder: Recorder): Promise<void> {
+  if (req.method !== 'POST') return sendText(res, 405, 'Method Not Allowed');
+  const type = req.headers['content-type'];
+  if (type !== undefined && type !== 'application/json') return sendJson(res, 400, { error: `Unsupported content type ${type}, expected application/json` });
+  const raw = (await readBody(req)).toString('utf8');
+  let body: unknown = null;
+  try {
+    body = raw === '' ? null : JSON.parse(raw);
+  } catch {
+    return sendJson(res, 400, { error: 'Error parsing request body as JSON' });
+  }
+  const assetKey = decodeURIComponent(keyPath).split('/').filter((p) => p !== '');
+  recorder.assetReports.push({ ...received(req.headers), kind, assetKey, body });
+  sendJson(res, 200, {});
+}
+
+/** Handles a request whose path is already stripped of the prefix. */
+export async function handleRoute(req: IncomingMessage, res: ServerResponse, url: URL, rest: string, prefix: string, model: DagsterModel, recorder: Recorder): Promise<void> {
+  const m = REPORT.exec(rest);
+  if (m !== null) return report(req, res, KINDS[m[1] as keyof typeof KINDS], m[2] ?? '', recorder);
+  if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method Not Allowed');
+  if (rest === '/server_info' || rest === '/dagit_info') {
+    return sendJson(res, 200, { dagster_webserver_version: '1.9.0+stand-in', dagster_version: '1.9.0+stand-in', dagster_graphql_version: '1.9.0+stand-in' });
+  }
+  if (rest.startsWith('/logs/')) return sendText(res, 200, `stand-in captured log ${decodeURIComponent(rest.slice('/logs/'.length))}\n`);
+  if (rest.startsWith('/download_debug/')) {
+    const run = model.runs.get(decodeURIComponent(rest.slice('/download_debug/'.length)));
+    if (run === undefined) return sendText(res, 404, 'Run not found');
+    const gz = gzipSync(JSON.stringify({ run }));
+    res.writeHead(200, { 'content-type': 'application/gzip', 'content-disposition': `attachment; filename=${run.runId}.gz`, 'content-length': gz.length }).end(gz);
+    return;
+  }
+  if (rest === '/notebook' || rest === '/dagit/notebook') return sendText(res, 200, '<!doctype html><title>notebook</title><p>stand-in notebook</p>', 'text/html; charset=utf-8');
+  sendText(res, 200, indexPage(model, prefix, req.headers), 'text/html; charset=utf-8');
+}

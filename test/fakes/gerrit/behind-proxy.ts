@@ -1,0 +1,108 @@
+// The Gerrit stand-in behind a whole Changegate: the dev IdP, the stand-in as the Gerrit upstream,
+// and the proxy from a real config (ports 0, temp state and audit, the repository's policies).
+// PATs are minted the way the token API does (PatService over the same token file), so tests
+// need no browser; the proxy's file store picks new and revoked tokens up from the file.
+
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { FileTokenStore } from '../../../src/auth/pat/file-store.js';
+import { PatService } from '../../../src/auth/pat/service.js';
+import { roleMapper } from '../../../src/auth/session/roles.js';
+import { configSchema, type Config } from '../../../src/config/schema.js';
+import { DEV_USERS } from '../../../src/identity/dev-users.js';
+import type { OidcIdentity } from '../../../src/identity/types.js';
+import { createLogger } from '../../../src/observability/logger.js';
+import { startChangegate, type ChangegateHandle } from '../../../src/proxy/server.js';
+import { packageRoot } from '../../../src/util/package-root.js';
+import { startTestIdp, type TestIdp } from '../idp.js';
+import { startFakeGerrit, type FakeGerrit } from './index.js';
+
+export interface MintedPat {
+  readonly token: string;
+  readonly id: string;
+}
+
+export interface GerritBehindProxy {
+  readonly idp: TestIdp;
+  readonly gerrit: FakeGerrit;
+  readonly proxy: ChangegateHandle;
+  readonly config: Config;
+  /** http://127.0.0.1:<ingress port> */
+  readonly base: string;
+  /** Mints a PAT for a dev user; `ageSeconds` back-dates it (to make expired ones). */
+  mint(username: string, options?: { expiresInSeconds?: number; ageSeconds?: number; roles?: string[] }): Promise<MintedPat>;
+  revoke(username: string, id: string): Promise<void>;
+  /** The audit log's records so far. */
+  audit(): Promise<Record<string, unknown>[]>;
+  close(): Promise<void>;
+}
+
+/** The proxy's file store looks at the token file at most once a second (file-store.ts). */
+const storeReload = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 1100));
+
+export async function startGerritBehindProxy(options: { projects?: readonly string[] } = {}): Promise<GerritBehindProxy> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'changegate-gitproxy-'));
+  const idp = await startTestIdp();
+  const gerrit = await startFakeGerrit({ projects: options.projects ?? ['demo', 'external/bison'] });
+  const config = configSchema.parse({
+    listen: '127.0.0.1:0',
+    admin: { listen: '127.0.0.1:0' },
+    publicUrl: 'http://127.0.0.1:8080',
+    stateDir: path.join(dir, 'state'),
+    upstreams: { gerrit: { url: gerrit.url, pathPrefix: '/', timeoutMs: 30_000 } },
+    identity: {
+      oidc: { issuer: idp.issuer, clientId: 'changegate', clientSecret: 'changegate-dev-secret' },
+      roles: { reviewer: { groups: ['gerrit-reviewers'] }, admin: { groups: ['platform-admins'] } },
+    },
+    policy: { path: path.join(packageRoot(), 'policies'), watch: false },
+    audit: { path: path.join(dir, 'audit.jsonl') },
+    log: { level: 'silent' },
+  });
+  // Our own handle on the proxy's token file, as the token API would mint through it.
+  const store = await FileTokenStore.open(config.stateDir);
+  const roles = roleMapper(config.identity.roles);
+  const owner = (username: string): OidcIdentity => {
+    const u = DEV_USERS.find((d) => d.username === username);
+    if (u === undefined) throw new TypeError(`no dev user ${username}`);
+    const base = { id: u.sub, groups: u.groups, email: u.email, human: true } as const;
+    return { kind: 'authenticated', via: 'oidc', id: u.sub, username: u.username, email: u.email, groups: u.groups, roles: roles(base), issuer: idp.issuer, human: true, sessionId: 'test' };
+  };
+  const proxy = await startChangegate(config, { logger: createLogger({ level: 'silent' }) });
+  const base = `http://127.0.0.1:${proxy.ingress.port}`;
+  gerrit.setWebUrl(base);
+  return {
+    idp,
+    gerrit,
+    proxy,
+    config,
+    base,
+    async mint(username, o = {}) {
+      const age = o.ageSeconds ?? 0;
+      const service = new PatService(store, roles, () => Math.floor(Date.now() / 1000) - age);
+      const { token, summary } = await service.mint(owner(username), {
+        name: `test ${username} ${Math.random().toString(36).slice(2, 8)}`,
+        ...(o.expiresInSeconds === undefined ? {} : { expiresInSeconds: o.expiresInSeconds }),
+        ...(o.roles === undefined ? {} : { roles: o.roles }),
+      });
+      await storeReload();
+      return { token, id: summary.id };
+    },
+    async revoke(username, id) {
+      const service = new PatService(store, roles, () => Math.floor(Date.now() / 1000));
+      const o = owner(username);
+      if (!(await service.revoke({ id: o.id, issuer: o.issuer }, id))) throw new Error(`no token ${id} for ${username}`);
+      await storeReload();
+    },
+    async audit() {
+      const text = await readFile(config.audit.path, 'utf8').catch(() => '');
+      return text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+    },
+    async close() {
+      await proxy.close();
+      await store.close();
+      await Promise.all([gerrit.close(), idp.close()]);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
