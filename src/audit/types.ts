@@ -41,6 +41,43 @@ export interface CompletionRecord {
 
 export type AuditRecord = DecisionRecord | CompletionRecord;
 
+/** What the sink adds to every line so the log is a hash chain (see chain.ts). */
+export interface ChainFields {
+  /** 1 for the first line ever written; +1 per line, across rotated files. */
+  readonly seq: number;
+  /** The previous line's `hash`; GENESIS_HASH for seq 1. */
+  readonly prev: string;
+  /** SHA-256 (hex) over the canonical line without `hash` (and, for checkpoints, `signature`). */
+  readonly hash: string;
+}
+
+/** Signs the chain head: the hash of the line just before it (its `prev`). */
+export interface CheckpointRecord {
+  readonly kind: 'checkpoint';
+  readonly time: string;
+  /** The Ed25519 key that signed, as keyIdOf(public key). */
+  readonly keyId: string;
+  /** Ed25519 over the UTF-8 bytes of this line's own `hash` (base64url). */
+  readonly signature: string;
+}
+
+/**
+ * Written on reopen after a crash left a partial last line: names the torn bytes (their offset
+ * in this file, their length and SHA-256) so the verifier can tell a sealed crash from a tampered
+ * or truncated log. Nothing is dropped: the torn bytes stay in the file. The chain resumes from
+ * the last complete line.
+ */
+export interface TornRecord {
+  readonly kind: 'torn';
+  readonly time: string;
+  readonly offset: number;
+  readonly bytes: number;
+  readonly sha256: string;
+}
+
+export type LogRecord = AuditRecord | CheckpointRecord | TornRecord;
+export type ChainedRecord = LogRecord & ChainFields;
+
 export interface AuditSink {
   /** Resolves once the record is durable (fsync'd). Rejects when it cannot be made durable. */
   append(record: AuditRecord): Promise<void>;

@@ -1,6 +1,6 @@
-// Import a module that may not exist in this build (the proxy server and the embedded default
-// are written elsewhere). A missing module is undefined; a module that exists but fails to load
-// (a broken import inside it) is a real error and propagates.
+// Import a module that may not exist in this build (the demo's optional stand-ins). A missing
+// module is undefined; a module that exists but fails to load (a broken import inside it) is a
+// real error and propagates.
 
 import { fileURLToPath } from 'node:url';
 

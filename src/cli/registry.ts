@@ -3,12 +3,14 @@
 
 import type { Command } from './command.js';
 import { configCheckCommand } from './commands/config-check.js';
+import { demoCommand } from './commands/demo.js';
 import { helpCommand } from './commands/help.js';
 import { policyBuildCommand, policyEvalCommand, policyTestCommand } from './commands/policy.js';
 import { serveCommand } from './commands/serve.js';
 
 export const COMMANDS: readonly Command[] = [
   serveCommand,
+  demoCommand,
   configCheckCommand,
   policyBuildCommand,
   policyTestCommand,

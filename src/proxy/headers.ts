@@ -14,11 +14,14 @@
 //   header), in every case and `-`/`_` spelling, all copies.
 // - Forwarding: Forwarded, X-Forwarded-For/-Proto/-Host/..., X-Real-IP and other client-IP
 //   headers, URL and method overrides, X-Request-Id.
+// - Credentials for the proxy: Authorization (unless `forwardAuthorization`), and the proxy's
+//   own cookies inside Cookie (`proxyCookies`).
 // - Any other name containing `_` is dropped too (as nginx does by default): such names exist
 //   to be folded into something else by some server.
 //
 // Works on req.headers (what http-proxy forwards) and on req.rawHeaders (every copy as sent).
 
+import { withoutCookies } from './cookies.js';
 import { CONNECTION_PROTECTED, Strip, builtinStrip, canonicalHeaderName } from './header-names.js';
 
 export type HeaderValue = string | string[];
@@ -31,6 +34,14 @@ export interface HeaderPolicyOptions {
   readonly identityHeaders?: readonly string[];
   /** Drop every header whose name contains `_` (default true). */
   readonly dropUnderscoreNames?: boolean;
+  /**
+   * Forward the client's Authorization header (default false). The proxy consumes it (bearer
+   * JWT, PAT); upstreams get identity from the stamped headers, and forwarding it would hand a
+   * credential, and a second identity channel, to the upstream.
+   */
+  readonly forwardAuthorization?: boolean;
+  /** Cookies the proxy owns (its session cookie), removed from Cookie before forwarding. */
+  readonly proxyCookies?: readonly string[];
 }
 
 export interface StripOptions {
@@ -42,10 +53,15 @@ export interface StripOptions {
 export class HeaderPolicy {
   readonly #extraIdentity: ReadonlySet<string>;
   readonly #dropUnderscore: boolean;
+  /** Cookie names to remove; empty means Cookie passes untouched. */
+  readonly proxyCookies: ReadonlySet<string>;
 
   constructor(options: HeaderPolicyOptions = {}) {
-    this.#extraIdentity = new Set((options.identityHeaders ?? []).map(canonicalHeaderName));
+    const identity = (options.identityHeaders ?? []).map(canonicalHeaderName);
+    if (options.forwardAuthorization !== true) identity.push('authorization');
+    this.#extraIdentity = new Set(identity);
     this.#dropUnderscore = options.dropUnderscoreNames ?? true;
+    this.proxyCookies = new Set(options.proxyCookies ?? []);
   }
 
   /** Names seen before; header names are a small vocabulary, so this is nearly always a hit. */
@@ -87,6 +103,11 @@ export function upstreamHeaders(headers: HeaderInput, policy: HeaderPolicy = DEF
       if (policy.classify(name) !== Strip.Keep) continue;
       if (named !== undefined && named.has(canonicalHeaderName(name))) continue;
     }
+    if (name === 'cookie' && typeof value === 'string') {
+      const cookie = withoutCookies(value, policy.proxyCookies);
+      if (cookie !== undefined) out[name] = cookie;
+      continue;
+    }
     out[name] = typeof value === 'number' ? String(value) : value;
   }
   return out;
@@ -116,6 +137,11 @@ export function upstreamRawHeaders(raw: readonly string[], policy: HeaderPolicy 
     if (!(options.keepUpgrade === true && isUpgrade(name))) {
       if (policy.classify(name) !== Strip.Keep) continue;
       if (named !== undefined && named.has(canonicalHeaderName(name))) continue;
+    }
+    if (name.length === 6 && name.toLowerCase() === 'cookie') {
+      const cookie = withoutCookies(raw[i + 1]!, policy.proxyCookies);
+      if (cookie !== undefined) out.push(name, cookie);
+      continue;
     }
     out.push(name, raw[i + 1]!);
   }

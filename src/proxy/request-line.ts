@@ -60,6 +60,17 @@ export function checkRequestHead(req: RequestHead): void {
   if (duplicate !== undefined) throw new ChangegateError('bad_header', `the ${duplicate} header appears more than once`);
 }
 
+/**
+ * Why Node's parser is not strict in this process, or undefined. `--insecure-http-parser`
+ * (flag or NODE_OPTIONS) turns off every check listed in the file header; the server refuses to
+ * start with it.
+ */
+export function lenientParserReason(execArgv: readonly string[] = process.execArgv, nodeOptions = process.env['NODE_OPTIONS'] ?? ''): string | undefined {
+  if (execArgv.includes('--insecure-http-parser')) return 'node runs with --insecure-http-parser';
+  if (/(^|\s)--insecure-http-parser(\s|$)/.test(nodeOptions)) return 'NODE_OPTIONS contains --insecure-http-parser';
+  return undefined;
+}
+
 /** The first singleton header sent more than once, or undefined. */
 export function duplicateSingleton(raw: readonly string[]): string | undefined {
   let seen: Set<string> | undefined;

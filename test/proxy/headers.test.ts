@@ -53,7 +53,6 @@ const BENIGN: Record<string, string> = {
   'content-type': 'application/json',
   'content-length': '2',
   cookie: 'a=b',
-  authorization: 'Bearer x',
   'user-agent': 'git/2.45',
   'x-gerrit-auth': 'xsrf',
   'x-custom': 'yes',
@@ -114,6 +113,34 @@ describe('stripIdentityHeaders and upstreamHeaders: spoofed identity variants', 
   });
 });
 
+describe('credentials for the proxy', () => {
+  it('strips Authorization in every spelling unless told to forward it', () => {
+    for (const v of spellings('Authorization')) {
+      assert.deepEqual(upstreamHeaders(asNodeHeaders([[v, 'Bearer t'], ['accept', '*/*']])), { accept: '*/*' }, v);
+    }
+    assert.deepEqual(upstreamHeaders({ authorization: 'Basic x' }, new HeaderPolicy({ forwardAuthorization: true })), { authorization: 'Basic x' });
+    assert.deepEqual(upstreamRawHeaders(['Authorization', 'Bearer t', 'Accept', '*/*']), ['Accept', '*/*']);
+  });
+
+  it('removes the proxy cookies from Cookie and keeps the rest in order', () => {
+    const policy = new HeaderPolicy({ proxyCookies: ['__Host-changegate', 'cg_csrf'] });
+    const cases: ReadonlyArray<readonly [string, string | undefined]> = [
+      ['GerritAccount=a; __Host-changegate=s3cret; XSRF_TOKEN=x', 'GerritAccount=a; XSRF_TOKEN=x'],
+      ['__Host-changegate=s3cret', undefined],
+      ['__Host-changegate=1; __Host-changegate=2;cg_csrf=3', undefined],
+      ['a=1;b=2', 'a=1;b=2'],
+      [' __Host-changegate = s ; a=1', 'a=1'],
+      ['__host-changegate=other-case-is-another-cookie', '__host-changegate=other-case-is-another-cookie'],
+      ['x=__Host-changegate=1', 'x=__Host-changegate=1'],
+    ];
+    for (const [cookie, want] of cases) {
+      assert.deepEqual(upstreamHeaders({ cookie }, policy), want === undefined ? {} : { cookie: want }, cookie);
+      assert.deepEqual(upstreamRawHeaders(['Cookie', cookie], policy), want === undefined ? [] : ['Cookie', want], cookie);
+    }
+    assert.deepEqual(upstreamHeaders({ cookie: 'a=1; __Host-changegate=s' }), { cookie: 'a=1; __Host-changegate=s' });
+  });
+});
+
 describe('upstreamHeaders: forwarding, override and request-id headers', () => {
   for (const name of FORWARDING_NAMES) {
     it(`${name} (every spelling) never goes upstream`, () => {
@@ -158,7 +185,7 @@ describe('stripHopByHop', () => {
     };
     const { connection: _c, ...rest } = headers;
     assert.deepEqual(stripHopByHop(headers), rest);
-    assert.deepEqual(upstreamHeaders(headers), rest);
+    assert.deepEqual(upstreamHeaders(headers, new HeaderPolicy({ forwardAuthorization: true })), rest);
   });
 
   it('keeps Upgrade for a WebSocket handshake when asked, even if Connection names it', () => {

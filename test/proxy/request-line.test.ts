@@ -9,7 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isChangegateError } from '../../src/errors.js';
 import { admitRequest, upstreamRequestHeaders } from '../../src/proxy/hygiene.js';
-import { checkRequestHead, duplicateSingleton } from '../../src/proxy/request-line.js';
+import { checkRequestHead, duplicateSingleton, lenientParserReason } from '../../src/proxy/request-line.js';
 import { TrustedProxies } from '../../src/proxy/trusted-proxies.js';
 import { rawRequest } from '../fakes/raw-http.js';
 
@@ -264,5 +264,14 @@ describe('admitRequest and upstreamRequestHeaders', () => {
       'x-request-id': a.requestId,
     });
     assert.notEqual(a.requestId, 'mine');
+  });
+});
+
+describe('lenientParserReason', () => {
+  it('is quiet in a normal process and names the flag otherwise', () => {
+    assert.equal(lenientParserReason(), undefined);
+    assert.match(lenientParserReason(['--insecure-http-parser'], '') ?? '', /--insecure-http-parser/);
+    assert.match(lenientParserReason([], '--max-old-space-size=100 --insecure-http-parser') ?? '', /NODE_OPTIONS/);
+    assert.equal(lenientParserReason([], '--insecure-http-parser-not'), undefined);
   });
 });

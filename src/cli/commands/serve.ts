@@ -6,7 +6,7 @@ import { loadConfig } from '../../config/load.js';
 import { createLogger, type Logger } from '../../observability/logger.js';
 import { parseArgs, UsageError } from '../args.js';
 import type { Command, CliIo } from '../command.js';
-import { importOptional } from '../optional-module.js';
+import { startChangegate } from '../../proxy/server.js';
 
 const USAGE = `Usage: changegate serve [--config FILE]
 
@@ -18,25 +18,10 @@ SIGTERM or SIGINT drains in-flight requests and exits; a second signal exits imm
 Options:
   -c, --config FILE   the YAML config file`;
 
-interface Handle {
-  close(): Promise<void>;
-}
-type StartFn = (config: Config, options: { logger: Logger }) => Promise<Handle>;
-
+/** The embedded default, imported only when used: it loads oidc-provider for the dev IdP. */
 async function embeddedConfig(io: CliIo): Promise<Config> {
-  const mod = await importOptional(new URL('../../config/embedded.js', import.meta.url));
-  const load = mod?.['loadEmbeddedConfig'];
-  if (typeof load !== 'function') {
-    throw new UsageError('no config: pass --config FILE or set CHANGEGATE_CONFIG (this build has no embedded default)');
-  }
-  return (await load({ env: io.env, cwd: io.cwd })) as Config;
-}
-
-async function loadStart(): Promise<StartFn> {
-  const mod = await importOptional(new URL('../../proxy/server.js', import.meta.url));
-  const start = mod?.['startChangegate'];
-  if (typeof start !== 'function') throw new Error('this build has no proxy server (src/proxy/server.ts)');
-  return start as StartFn;
+  const { loadEmbeddedConfig } = await import('../../config/embedded.js');
+  return loadEmbeddedConfig({ env: io.env, cwd: io.cwd });
 }
 
 /** Resolves with the first SIGTERM/SIGINT; a second one exits the process. */
@@ -65,9 +50,8 @@ export const serveCommand: Command = {
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
     const config = (await loadConfig({ file: flags.config, env: io.env, cwd: io.cwd })) ?? (await embeddedConfig(io));
     const logger = createLogger({ level: config.log.level });
-    const start = await loadStart();
     const stopped = untilSignal(logger);
-    const handle = await start(config, { logger });
+    const handle = await startChangegate(config, { logger });
     const signal = await stopped;
     logger.info({ event: 'shutdown' }, `${signal}: draining and stopping`);
     await handle.close();

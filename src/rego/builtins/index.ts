@@ -2,6 +2,10 @@
 import { aggregateBuiltins } from './aggregates.js';
 import { arithmeticBuiltins } from './arithmetic.js';
 import { arrayBuiltins } from './arrays.js';
+import { bitBuiltins } from './bits.js';
+import { collectionBuiltins } from './collections.js';
+import { cryptoBuiltins } from './crypto.js';
+import { unitBuiltins } from './units.js';
 import { comparisonBuiltins } from './comparison.js';
 import { encodingBuiltins } from './encoding.js';
 import { globBuiltins } from './glob.js';
@@ -22,6 +26,10 @@ for (const family of [
   aggregateBuiltins,
   arithmeticBuiltins,
   arrayBuiltins,
+  bitBuiltins,
+  collectionBuiltins,
+  cryptoBuiltins,
+  unitBuiltins,
   comparisonBuiltins,
   encodingBuiltins,
   globBuiltins,

@@ -1,6 +1,7 @@
 // OPA's conformance cases as the team's copy stores them (plans/: JSON with IR plans).
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import type { Policy } from '../ir/types.js';
 import type { Json } from './json-order.js';
 
@@ -42,6 +43,21 @@ export function loadPlanCases(dir: string): LoadedCase[] {
     for (const file of readdirSync(folderPath).filter((f) => f.endsWith('.json')).sort()) {
       const parsed = JSON.parse(readFileSync(join(folderPath, file), 'utf8')) as { cases?: ConformanceCase[] };
       (parsed.cases ?? []).forEach((c, index) => out.push({ folder, file: `${folder}/${file}`, index, case: c }));
+    }
+  }
+  return out;
+}
+
+/** The YAML cases (original Rego source, 2,095 cases) for the whole-pipeline run. */
+export function loadSourceCases(dir: string): LoadedCase[] {
+  const root = join(dir, 'cases');
+  if (!existsSync(root)) throw new Error(`conformance cases not found at ${root}`);
+  const out: LoadedCase[] = [];
+  for (const folder of readdirSync(root).sort()) {
+    const folderPath = join(root, folder);
+    for (const file of readdirSync(folderPath).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+      const parsed = parseYaml(readFileSync(join(folderPath, file), 'utf8')) as { cases?: ConformanceCase[] } | null;
+      (parsed?.cases ?? []).forEach((c, index) => out.push({ folder, file: `${folder}/${file}`, index, case: c }));
     }
   }
   return out;

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../wasm/index.js';
 import { runBackendCase } from './backend.js';
-import { conformanceDir, loadPlanCases, type LoadedCase } from './cases.js';
+import { conformanceDir, loadPlanCases, loadSourceCases, type LoadedCase } from './cases.js';
 import { Tallies, writeResults } from './report.js';
 import type { Outcome } from './verdict.js';
 
@@ -50,7 +50,7 @@ async function main(): Promise<number> {
     }
     runner = full;
   }
-  const all = loadPlanCases(conformanceDir(root));
+  const all = opts.backend ? loadPlanCases(conformanceDir(root)) : loadSourceCases(conformanceDir(root));
   const cases = opts.filter === null ? all : all.filter((lc) => lc.file.includes(opts.filter as string) || lc.case.note.includes(opts.filter as string));
   const tallies = new Tallies();
   for (const lc of cases) {

@@ -11,6 +11,21 @@ function jsonBuffer(v: Json): ArrayBuffer {
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
 
+/** OPA's Wasm e2e harness registers test.sleep; so does ours (a bounded busy wait). */
+function testBuiltins() {
+  return {
+    ...hostBuiltins(),
+    'test.sleep': (d: unknown) => {
+      const ms = typeof d === 'string' && /^\d+ms$/.test(d) ? Math.min(Number(d.slice(0, -2)), 1000) : 0;
+      const until = performance.now() + ms;
+      while (performance.now() < until) {
+        /* spin: the evaluation is synchronous */
+      }
+      return null;
+    },
+  };
+}
+
 function errorText(e: unknown): string {
   if (typeof e === 'string') return e;
   if (e instanceof Error) return e.message;
@@ -26,7 +41,7 @@ export function caseInput(c: ConformanceCase): Json | undefined {
 /** Evaluates a case's first entrypoint. Inputs go in as raw JSON so `false`, `0` and `null` survive. */
 export async function evaluateWasm(wasm: Uint8Array, c: ConformanceCase): Promise<Evaluation> {
   try {
-    const policy = await loadPolicy(wasm, undefined, hostBuiltins());
+    const policy = await loadPolicy(wasm, undefined, testBuiltins());
     policy.setData(jsonBuffer(c.data ?? {}));
     const input = caseInput(c);
     const result = policy.evaluate(input === undefined ? undefined : jsonBuffer(input)) as unknown;

@@ -1,6 +1,7 @@
 // Host builtins passed to the SDK's loadPolicy as customBuiltins: everything the runtime does
 // not implement natively. A builtin that fails returns undefined, because OPA's Wasm target has
 // no strict builtin errors (the rule simply does not hold).
+import { randomInt, randomUUID } from 'node:crypto';
 import { goSprintfText } from './gofmt.js';
 import { regexBuiltins } from './regex.js';
 import { miscBuiltins } from './misc.js';
@@ -47,6 +48,22 @@ function evaluationClock(nowNs: () => bigint): HostBuiltin {
   };
 }
 
+/** Per-evaluation memo for builtins that must answer consistently within one evaluation. */
+function perEvaluation(compute: (...args: unknown[]) => unknown): HostBuiltin {
+  let memo: Map<string, unknown> | null = null;
+  return (...args) => {
+    if (memo === null) {
+      memo = new Map();
+      queueMicrotask(() => {
+        memo = null;
+      });
+    }
+    const key = JSON.stringify(args);
+    if (!memo.has(key)) memo.set(key, compute(...args));
+    return memo.get(key);
+  };
+}
+
 function lenient(fn: HostBuiltin): HostBuiltin {
   return (...args) => {
     try {
@@ -73,6 +90,14 @@ export function hostBuiltins(options: HostOptions = {}): HostBuiltins {
     ...misc2Builtins,
     // The backend passes this builtin's argument as Rego value text (see wasm/codegen/calls.ts).
     'internal.template_string': (text) => templateString(str(text)),
+    'rand.intn': perEvaluation((_seed, n) => {
+      if (typeof n !== 'number' || !Number.isInteger(n)) throw new TypeError('rand.intn: n must be an integer');
+      return n === 0 ? 0 : randomInt(Math.abs(n));
+    }),
+    'uuid.rfc4122': perEvaluation((seed) => {
+      if (typeof seed !== 'string') throw new TypeError('uuid.rfc4122: expected a string');
+      return randomUUID();
+    }),
     'time.now_ns': evaluationClock(options.nowNs ?? defaultNowNs),
     // The SDK's own `sprintf` (sprintf-js) would shadow ours, so the backend names it this way.
     'changegate.sprintf': (format, values) => goSprintfText(str(format), str(values)),

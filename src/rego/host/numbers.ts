@@ -36,6 +36,5 @@ export const numberBuiltins: HostBuiltins = {
     if (int(b) < 0) throw new RangeError('negative shift');
     return asNumber(big(a) >> big(b));
   },
-  'rand.intn': (_s, n) => Math.floor(Math.random() * Math.abs(int(n))),
   'numbers.abs': (x) => Math.abs(num(x)),
 };

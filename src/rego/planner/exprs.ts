@@ -85,12 +85,25 @@ function planPositive(c: Ctx, e: Expr, k: () => void): void {
       const n = c.shared.arity(t.operator);
       if (n !== undefined && n >= 0 && t.args.length === n + 1) {
         const out = t.args[n] as Term;
+        if (RELATIONS.has(name ?? '')) {
+          // Relations yield several outputs: the call returns them as an array to scan.
+          return planCall(c, t.operator, t.args.slice(0, n), (op) => {
+            const src = toLocal(c, op);
+            const kl = c.fb.local();
+            const vl = c.fb.local();
+            const block = c.fb.block(() => unify(c, out, { type: 'local', local: vl, location: out.location }, k));
+            c.fb.emit('ScanStmt', { source: src, key: kl, value: vl, block });
+          });
+        }
         return planCall(c, t.operator, t.args.slice(0, n), (op) => unify(c, out, { type: 'local', local: toLocal(c, op), location: out.location }, k));
       }
       return planCall(c, t.operator, t.args, (op) => truthy(c, op, k));
     }
   }
 }
+
+/** Builtins that are relations (several outputs per input). */
+const RELATIONS = new Set(['walk']);
 
 function planSomeIn(c: Ctx, key: Term | undefined, value: Term, coll: Term, k: () => void): void {
   planTerm(c, coll, (op) => {

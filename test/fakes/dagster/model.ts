@@ -129,7 +129,7 @@ export class DagsterModel {
 
   createBackfill(tags: readonly Tag[], partitionNames: readonly string[], partitionSetName: string | null): Backfill {
     this.#clock += 1;
-    const backfill: Backfill = { backfillId: shortId(''), tags: [...tags], partitionNames: [...partitionNames], partitionSetName, status: 'REQUESTED', creationTime: this.#clock };
+    const backfill: Backfill = { backfillId: shortId(''), tags: tags.map((t) => ({ key: t.key, value: t.value })), partitionNames: [...partitionNames], partitionSetName, status: 'REQUESTED', creationTime: this.#clock };
     this.backfills.set(backfill.backfillId, backfill);
     return backfill;
   }

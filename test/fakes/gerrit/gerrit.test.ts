@@ -3,6 +3,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { commitFile, createGitSandbox, installHook, type GitSandbox } from '../git.js';
 import { DEMO_GERRIT_PORT, startDemoGerrit } from './demo.js';
 import { COMMIT_MSG_HOOK, startFakeGerrit, XSSI_PREFIX, type FakeGerrit } from './index.js';
@@ -232,4 +233,26 @@ test('the demo stand-in starts with its projects and one open change to review',
   } finally {
     await demo.close();
   }
+});
+
+test('request bodies as git sends them: chunked (large push) and gzip (long negotiation)', { timeout: 120_000 }, async () => {
+  await gerrit.createProject('bodies');
+  const dir = await cloneWithHook('bodies');
+  // Over http.postBuffer (1 MiB): git probes, then streams the pack chunked.
+  await commitFile(git, dir, 'big.bin', randomBytes(3 * 1024 * 1024), 'Big');
+  await git.ok(['push', 'origin', 'HEAD:refs/heads/master'], { cwd: dir });
+  const push = gerrit.received.filter((r) => r.url === '/bodies/git-receive-pack').at(-1);
+  assert.equal(push?.headers['transfer-encoding'], 'chunked');
+  assert.equal(push?.headers['content-length'], undefined);
+
+  // Many local commits the server lacks: the fetch request lists > 1 KiB of haves, gzipped.
+  for (let i = 0; i < 40; i += 1) await git.ok(['commit', '-q', '--allow-empty', '-m', `local ${i}`], { cwd: dir });
+  const other = await cloneWithHook('bodies');
+  await commitFile(git, other, 'new.txt', 'new\n', 'New upstream work');
+  await git.ok(['push', '-q', 'origin', 'HEAD:refs/heads/master'], { cwd: other });
+  await git.ok(['fetch', '-q', 'origin'], { cwd: dir });
+  const upstream = (await git.ok(['rev-parse', 'origin/master'], { cwd: dir })).stdout.trim();
+  assert.equal(upstream, (await git.ok(['rev-parse', 'HEAD'], { cwd: other })).stdout.trim());
+  const gz = gerrit.received.filter((r) => r.url === '/bodies/git-upload-pack' && r.headers['content-encoding'] === 'gzip');
+  assert.ok(gz.length > 0, 'git gzipped its negotiation and http-backend inflated it');
 });

@@ -2,9 +2,8 @@
 // i64 path and falls back to exact decimals on overflow or non-integers, so nothing wraps silently.
 import { heapTop, setHeapTop } from "./heap";
 import { newInt, newRef, numRepr, intValue, N_INT, T_NUMBER, tag } from "./value";
-import {
-  decFromText, decOf, decToValue, decAdd, decMul, decDiv, decRem, decRound, dExp,
-} from "./decimal";
+import { decFromText, decOf, decToValue, dExp } from "./decimal";
+import { decAdd, decMul, decDiv, decRem, decRound } from "./decimal_arith";
 import { parseI64 } from "./json_parse";
 
 function isJsonNumber(p: usize, len: usize): bool {

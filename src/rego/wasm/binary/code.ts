@@ -35,6 +35,8 @@ const enum Op {
   I32Sub = 0x6b,
   I32And = 0x71,
   I64ExtendI32U = 0xad,
+  I64Eq = 0x51,
+  I64Add = 0x7c,
   CallIndirect = 0x11,
 }
 
@@ -101,6 +103,8 @@ export class FuncBody {
   and(): this { this.code.byte(Op.I32And); return this; }
   ltU(): this { this.code.byte(Op.I32LtU); return this; }
   geU(): this { this.code.byte(Op.I32GeU); return this; }
+  i64Eq(): this { this.code.byte(Op.I64Eq); return this; }
+  i64Add(): this { this.code.byte(Op.I64Add); return this; }
   i64ExtendU(): this { this.code.byte(Op.I64ExtendI32U); return this; }
   callIndirect(typeIndex: number): this { this.code.byte(Op.CallIndirect).u32(typeIndex).byte(0); return this; }
 

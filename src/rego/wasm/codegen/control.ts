@@ -57,10 +57,14 @@ export function compileWith(fc: FnCompiler, s: StmtOf<'WithStmt'>): void {
   }
   b.set(target);
   b.i32(1).set(undefinedFlag);
+  // Memoized rules must neither use nor fill their cache while the with is in force.
+  const depth = fc.env.memo.withDepth;
+  b.globalGet(depth).i32(1).add().globalSet(depth);
   b.block();
   fc.stmts(s.block);
   b.i32(0).set(undefinedFlag);
   b.end();
+  b.globalGet(depth).i32(1).sub().globalSet(depth);
   b.get(saved).set(target);
   b.get(undefinedFlag).brIf(0);
 }

@@ -1,6 +1,7 @@
 // Shared state while compiling one policy, and the per-function compiler state.
 import type { Block, Local, Operand, Stmt } from '../../ir/types.js';
 import { FuncBody } from '../binary/code.js';
+import type { MemoLayout } from './memo.js';
 import type { RuntimeInfo } from './runtime.js';
 import type { StaticData } from './statics.js';
 
@@ -20,6 +21,7 @@ export interface PolicyEnv {
   readonly dynamicTargets: readonly DynamicTarget[];
   /** The generated `value -> string value of its Rego text` helper (see functions.ts). */
   readonly valueTextFunc: number;
+  readonly memo: MemoLayout;
   /** Host builtin name -> the id the SDK sees in `builtins()`. */
   readonly hostBuiltins: Map<string, number>;
 }

@@ -4,6 +4,7 @@ import type { Func, Plan } from '../../ir/types.js';
 import { DATA_LOCAL, INPUT_LOCAL } from '../../ir/types.js';
 import { FuncBody } from '../binary/code.js';
 import { FnCompiler, type PolicyEnv } from './env.js';
+import { emitNewEvaluation } from './memo.js';
 import { compileStmt } from './stmts.js';
 
 const CTX_INPUT = 0;
@@ -33,6 +34,7 @@ export function compilePlan(env: PolicyEnv, plan: Plan): Uint8Array {
 export function compileEval(env: PolicyEnv, planFuncs: readonly number[]): Uint8Array {
   const b = new FuncBody(1);
   const eid = b.newLocal();
+  emitNewEvaluation(b, env.memo);
   b.get(0).load(CTX_ENTRYPOINT).set(eid);
   planFuncs.forEach((fidx, id) => {
     b.get(eid).i32(id).eq().if();

@@ -6,6 +6,7 @@ import {
   internType,
   type Export,
   type FuncType,
+  type Global,
   type Module,
 } from '../binary/module.js';
 import type { RuntimeInfo } from './runtime.js';
@@ -69,8 +70,10 @@ export function linkInto(
   fns: readonly NewFunction[],
   statics: StaticData,
   evalIndex: number,
+  globals: readonly Global[],
 ): Module {
   const m = copyModule(runtime);
+  m.globals.push(...globals);
   const first = rt.importedFuncs + runtime.funcs.length;
   const ours = new Set(fns.filter((f) => f.export).map((f) => f.name));
   m.exports = m.exports.filter((e) => !(e.kind === ExternKind.Func && ours.has(e.name)));

@@ -1,10 +1,11 @@
 // Compiles an IR policy into functions and links them into a copy of the runtime module.
 import type { Policy } from '../../ir/types.js';
-import { I32, type FuncType, type Module } from '../binary/module.js';
+import { I32, importedGlobalCount, type FuncType, type Module } from '../binary/module.js';
 import { hostBuiltinAlias } from './calls.js';
 import type { DynamicTarget, PolicyEnv } from './env.js';
 import { compileEval, compileFunc, compileJsonConst, compilePlan, compileValueText } from './functions.js';
 import { linkInto, type NewFunction } from './link.js';
+import { compileMemoWrapper, isMemoized, memoLayout } from './memo.js';
 import { RuntimeInfo } from './runtime.js';
 import { StaticData } from './statics.js';
 
@@ -30,8 +31,12 @@ export function compilePolicy(runtime: Module, policy: Policy): Module {
   });
   const planIndex = plans.map((_, j) => base + funcs.length + j);
   const evalIndex = base + funcs.length + plans.length;
-  // Order of the generated functions after the plans: eval, entrypoints, builtins, value text.
+  // Order of the generated functions after the plans: eval, entrypoints, builtins, value text,
+  // then the bodies of memoized rules (their index above calls the memo wrapper).
   const valueTextFunc = evalIndex + 3;
+  const memoized = funcs.map((fn, i) => ({ fn, i })).filter(({ fn }) => isMemoized(fn.params.length));
+  const implIndex = new Map(memoized.map(({ i }, k) => [i, valueTextFunc + 1 + k]));
+  const memo = memoLayout(importedGlobalCount(runtime) + runtime.globals.length, memoized.length);
 
   const env: PolicyEnv = {
     rt,
@@ -40,11 +45,16 @@ export function compilePolicy(runtime: Module, policy: Policy): Module {
     funcIndex,
     dynamicTargets,
     valueTextFunc,
+    memo,
     hostBuiltins: new Map(),
   };
 
   const out: NewFunction[] = [];
-  funcs.forEach((fn) => out.push({ name: fn.name, type: i32Type(fn.params.length), body: compileFunc(env, fn) }));
+  funcs.forEach((fn, i) => {
+    const impl = implIndex.get(i);
+    const body = impl === undefined ? compileFunc(env, fn) : compileMemoWrapper(memo, memoized.findIndex((m) => m.i === i), impl);
+    out.push({ name: fn.name, type: i32Type(fn.params.length), body });
+  });
   plans.forEach((p) => out.push({ name: `plan:${p.name}`, type: i32Type(1), body: compilePlan(env, p) }));
   out.push({ name: 'eval', type: i32Type(1), body: compileEval(env, planIndex), export: true });
 
@@ -61,6 +71,7 @@ export function compilePolicy(runtime: Module, policy: Policy): Module {
   const builtins = Object.fromEntries(env.hostBuiltins);
   out.push({ name: 'builtins', type: i32Type(0), body: compileJsonConst(env, JSON.stringify(builtins)), export: true });
   out.push({ name: 'value_text', type: i32Type(1), body: compileValueText(env) });
+  for (const { fn } of memoized) out.push({ name: `${fn.name}:body`, type: i32Type(2), body: compileFunc(env, fn) });
 
-  return linkInto(runtime, rt, out, env.statics, evalIndex);
+  return linkInto(runtime, rt, out, env.statics, evalIndex, memo.globals);
 }

@@ -2,7 +2,7 @@
 // no strict builtin errors.
 import { T_SET, tag } from "../value";
 import { isNumber, numAdd, numMul, numDiv, numRem, numAbs, numRound } from "../numbers";
-import { ROUND, CEIL, FLOOR } from "../decimal";
+import { ROUND, CEIL, FLOOR } from "../decimal_arith";
 import { setDiff } from "./sets";
 
 export function builtin_plus(a: usize, b: usize): usize {

@@ -1,6 +1,10 @@
 // net.cidr_contains over IPv4 and IPv6. Addresses are parsed into 16 bytes (IPv4 in the first 4) and a
 // family, so containment is a byte-wise prefix comparison.
-import { boolV, strLen, strPtr } from "../value";
+import {
+  T_ARRAY, T_OBJECT, T_SET, T_STRING, boolV, count, elemAt, keyAt, valAt, newContainer, newInt, strLen,
+  strPtr, tag,
+} from "../value";
+import { arrayAppend, setAdd } from "../collections";
 import { isStr } from "../strbytes";
 
 // Parse results: a (family, prefix, 16 address bytes) per operand.
@@ -118,9 +122,60 @@ function samePrefix(a: usize, b: usize, bits: i32): bool {
 
 export function builtin_net_cidr_contains(cidr: usize, x: usize): usize {
   if (!isStr(cidr) || !isStr(x)) return 0;
-  if (!parse(cidr, A_ADDR, true)) return 0;
+  const c = contains(cidr, x);
+  return c < 0 ? 0 : boolV(c == 1);
+}
+
+/** Whether cidr (a CIDR string) contains x (an IP or CIDR string); -1 if either doesn't parse. */
+function contains(cidr: usize, x: usize): i32 {
+  if (!parse(cidr, A_ADDR, true)) return -1;
   const fa = family, pa = prefix;
-  if (!parse(x, B_ADDR, false)) return 0;
-  if (family != fa) return boolV(false);
-  return boolV(prefix >= pa && samePrefix(A_ADDR, B_ADDR, pa));
+  if (!parse(x, B_ADDR, false)) return -1;
+  return family == fa && prefix >= pa && samePrefix(A_ADDR, B_ADDR, pa) ? 1 : 0;
+}
+
+/** The address string of a cidr_contains_matches term: a string, or an array whose first item is one. */
+function addressOf(v: usize): usize {
+  if (v == 0) return 0;
+  if (tag(v) == T_STRING) return v;
+  if (tag(v) == T_ARRAY && count(v) > 0 && isStr(elemAt(v, 0))) return elemAt(v, 0);
+  return 0;
+}
+
+/** Flattens a string/array/set/object operand into parallel key and address arrays; false if malformed. */
+function flatten(v: usize, keys: usize, addrs: usize): bool {
+  if (v == 0) return false;
+  const t = tag(v);
+  if (t == T_STRING) { arrayAppend(keys, v); arrayAppend(addrs, v); return true; }
+  if (t != T_ARRAY && t != T_SET && t != T_OBJECT) return false;
+  const n = count(v);
+  for (let i: usize = 0; i < n; i++) {
+    const item = t == T_OBJECT ? valAt(v, i) : elemAt(v, i);
+    const a = addressOf(item);
+    if (a == 0) return false;
+    arrayAppend(keys, t == T_ARRAY ? newInt(i as i64) : t == T_OBJECT ? keyAt(v, i) : item);
+    arrayAppend(addrs, a);
+  }
+  return true;
+}
+
+/** net.cidr_contains_matches(cidrs, cidrs_or_ips): the set of [key, key] pairs that match. */
+export function builtin_net_cidr_contains_matches(a: usize, b: usize): usize {
+  const ka = newContainer(T_ARRAY, 0), aa = newContainer(T_ARRAY, 0);
+  const kb = newContainer(T_ARRAY, 0), ab = newContainer(T_ARRAY, 0);
+  if (!flatten(a, ka, aa) || !flatten(b, kb, ab)) return 0;
+  const out = newContainer(T_SET, 0);
+  const n = count(aa), m = count(ab);
+  for (let i: usize = 0; i < n; i++) {
+    for (let j: usize = 0; j < m; j++) {
+      const c = contains(elemAt(aa, i), elemAt(ab, j));
+      if (c < 0) return 0;
+      if (c == 0) continue;
+      const pair = newContainer(T_ARRAY, 2);
+      arrayAppend(pair, elemAt(ka, i));
+      arrayAppend(pair, elemAt(kb, j));
+      setAdd(out, pair);
+    }
+  }
+  return out;
 }

@@ -28,7 +28,7 @@ export {
   builtin_is_null, builtin_is_boolean, builtin_is_number, builtin_is_string, builtin_is_array,
   builtin_is_object, builtin_is_set, builtin_type_name, builtin_to_number,
 } from "./types";
-export { builtin_net_cidr_contains } from "./cidr";
+export { builtin_net_cidr_contains, builtin_net_cidr_contains_matches } from "./cidr";
 export { builtin_glob_match } from "./glob";
 export {
   builtin_json_marshal, builtin_json_unmarshal, builtin_json_is_valid, builtin_internal_print,

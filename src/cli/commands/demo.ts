@@ -1,0 +1,158 @@
+// `changegate demo`: the embedded default (proxy, admin listener, development IdP) plus the test
+// stand-ins for Gerrit (:8081) and Dagster (:3000, prefix /dagster), so a newcomer can click
+// through everything in a browser. The stand-ins live under test/fakes/; they are found relative
+// to this file, which works from src/ (tsx) and from dist/src/ (compiled, beside dist/test/).
+// A missing or failing stand-in is reported and the demo runs without it.
+
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../../config/schema.js';
+import { EMBEDDED_PORTS } from '../../config/embedded.js';
+import { DEV_MACHINE_CLIENT_ID, DEV_MACHINE_CLIENT_SECRET, DEV_USERS } from '../../identity/dev-users.js';
+import { createLogger } from '../../observability/logger.js';
+import { parseArgs, UsageError } from '../args.js';
+import type { Command, CliIo } from '../command.js';
+
+const USAGE = `Usage: changegate demo
+
+Runs the embedded development default (proxy on :${EMBEDDED_PORTS.ingress}, admin on :${EMBEDDED_PORTS.admin}, development
+identity provider on :${EMBEDDED_PORTS.idp}) together with the test stand-ins for Gerrit (:${EMBEDDED_PORTS.gerrit}) and Dagster
+(:${EMBEDDED_PORTS.dagster}, path prefix /dagster), all on loopback. Prints where everything runs and how to sign
+in. SIGTERM or SIGINT stops everything; a second signal exits immediately.`;
+
+interface StandIn {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+interface StandInSpec {
+  readonly label: string;
+  readonly module: string;
+  readonly factory: string;
+  readonly options: Record<string, unknown>;
+  /** Runs once it is up (Gerrit's change links should point at the proxy). */
+  readonly after?: (handle: Record<string, unknown>) => void;
+}
+
+const PUBLIC_URL = `http://127.0.0.1:${EMBEDDED_PORTS.ingress}`;
+
+const STAND_INS: readonly StandInSpec[] = [
+  {
+    label: 'Gerrit stand-in',
+    module: '../../../test/fakes/gerrit/index.js',
+    factory: 'startFakeGerrit',
+    options: { port: EMBEDDED_PORTS.gerrit, projects: ['demo'] },
+    after: (h) => (typeof h['setWebUrl'] === 'function' ? (h['setWebUrl'] as (u: string) => void)(PUBLIC_URL) : undefined),
+  },
+  {
+    label: 'Dagster stand-in',
+    module: '../../../test/fakes/dagster/index.js',
+    factory: 'startFakeDagster',
+    options: { port: EMBEDDED_PORTS.dagster, pathPrefix: '/dagster' },
+  },
+];
+
+/** The module, or undefined when that very file is absent (a build without the test tree). */
+async function importIfPresent(url: URL): Promise<Record<string, unknown> | undefined> {
+  try {
+    return (await import(url.href)) as Record<string, unknown>;
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    // tsx maps .js to .ts, so compare without the extension.
+    const stem = fileURLToPath(url).replace(/\.[cm]?[jt]s$/, '');
+    if (err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes(stem)) return undefined;
+    throw e;
+  }
+}
+
+function isStandIn(v: unknown): v is StandIn & Record<string, unknown> {
+  if (typeof v !== 'object' || v === null) return false;
+  const r = v as Record<string, unknown>;
+  return typeof r['url'] === 'string' && typeof r['close'] === 'function';
+}
+
+async function startStandIn(spec: StandInSpec, io: CliIo): Promise<StandIn | undefined> {
+  try {
+    const mod = await importIfPresent(new URL(spec.module, import.meta.url));
+    const start = mod?.[spec.factory];
+    if (typeof start !== 'function') {
+      io.stderr.write(`changegate demo: the ${spec.label} is not in this build; running without it\n`);
+      return undefined;
+    }
+    const handle: unknown = await (start as (o: unknown) => Promise<unknown>)(spec.options);
+    if (!isStandIn(handle)) throw new Error(`${spec.factory} returned no url/close handle`);
+    spec.after?.(handle);
+    return handle;
+  } catch (e) {
+    io.stderr.write(`changegate demo: the ${spec.label} did not start (${e instanceof Error ? e.message : String(e)}); running without it\n`);
+    return undefined;
+  }
+}
+
+function banner(gerrit: StandIn | undefined, dagster: StandIn | undefined): string {
+  const users = DEV_USERS.filter((u) => u.username !== 'gus').map((u) => `${u.username} (${u.groups.join(', ') || 'no groups'})`).join(', ');
+  const idp = `http://127.0.0.1:${EMBEDDED_PORTS.idp}`;
+  return [
+    '',
+    'changegate demo is running (loopback only; Ctrl-C stops everything)',
+    `  Gerrit, through Changegate   ${PUBLIC_URL}/${gerrit === undefined ? '   (stand-in not running: 502)' : ''}`,
+    `  Dagster, through Changegate  ${PUBLIC_URL}/dagster/${dagster === undefined ? '   (stand-in not running: 502)' : ''}`,
+    `  sign in                      ${PUBLIC_URL}/.changegate/login  (any password)`,
+    `      dev users: ${users}`,
+    `  admin listener               http://127.0.0.1:${EMBEDDED_PORTS.admin}/healthz  /readyz  /metrics`,
+    `  development IdP              ${idp}`,
+    `  stand-ins (direct, no proxy) ${gerrit?.url ?? '-'}  ${dagster?.url ?? '-'}`,
+    `  a CI token                   curl -s -u ${DEV_MACHINE_CLIENT_ID}:${DEV_MACHINE_CLIENT_SECRET} -d grant_type=client_credentials ${idp}/token`,
+    `      then                     curl -H "Authorization: Bearer <access_token>" '${PUBLIC_URL}/dagster/graphql?query=%7B__typename%7D'`,
+    '',
+  ].join('\n');
+}
+
+/** Resolves with the first SIGTERM/SIGINT; a second one exits the process at once. */
+function untilSignal(io: CliIo): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    let received = false;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (received) {
+        io.stderr.write(`changegate demo: second ${signal}, exiting without draining\n`);
+        process.exit(130);
+      }
+      received = true;
+      resolve(signal);
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+}
+
+async function closeAll(handles: readonly (StandIn | undefined)[]): Promise<void> {
+  await Promise.allSettled(handles.map((h) => h?.close()));
+}
+
+export const demoCommand: Command = {
+  name: ['demo'],
+  summary: 'Run the embedded default with the Gerrit and Dagster stand-ins, to click through in a browser',
+  usage: USAGE,
+  async run(args: readonly string[], io: CliIo): Promise<number> {
+    const { positionals } = parseArgs(args, {});
+    if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
+    const stopped = untilSignal(io);
+    const gerrit = await startStandIn(STAND_INS[0]!, io);
+    const dagster = await startStandIn(STAND_INS[1]!, io);
+    let proxy: { close(): Promise<void> } | undefined;
+    try {
+      // Loaded here, not at the top: every other command would otherwise pay for the whole proxy.
+      const { loadEmbeddedConfig } = await import('../../config/embedded.js');
+      const { startChangegate } = await import('../../proxy/server.js');
+      const config: Config = await loadEmbeddedConfig({ env: io.env, cwd: io.cwd });
+      const logger = createLogger({ level: config.log.level });
+      proxy = await startChangegate(config, { logger });
+      io.stderr.write(banner(gerrit, dagster));
+      const signal = await stopped;
+      io.stderr.write(`changegate demo: ${signal}, stopping\n`);
+      return 0;
+    } finally {
+      await proxy?.close();
+      await closeAll([dagster, gerrit]);
+    }
+  },
+};
