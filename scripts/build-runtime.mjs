@@ -3,7 +3,7 @@
 // src/rego/runtime/API.md). After compiling, the `opa_runtime_data_end` global is patched to the end
 // of the runtime's data segments, which AS itself can only compute at run time.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,10 +16,13 @@ if (!existsSync(entry)) {
 }
 mkdirSync(dirname(out), { recursive: true });
 const asc = join(root, 'node_modules/assemblyscript/bin/asc.js');
+// Built under a private name and renamed into place, so concurrent builds (parallel test files
+// finding a stale module) never expose a half-written file.
+const tmp = `${out}.${process.pid}.tmp`;
 const args = [
   asc, 'src/rego/runtime/assembly/index.ts',
   '--config', 'src/rego/runtime/asconfig.json',
-  '--outFile', out,
+  '--outFile', tmp,
 ];
 // cwd = repo root: asconfig's `use abort=src/rego/runtime/assembly/env/runtimeAbort` is root-relative.
 const r = spawnSync(process.execPath, args, { stdio: 'inherit', cwd: root });
@@ -103,9 +106,10 @@ function patchGlobal(buf, sec, index, value) {
   throw new Error('global index out of range');
 }
 
-const wasm = readFileSync(out);
+const wasm = readFileSync(tmp);
 const secs = sectionsOf(wasm);
 const end = (dataEnd(wasm, secs.get(11)) + 7) & ~7;
 patchGlobal(wasm, secs.get(6), exportedGlobal(wasm, secs.get(7), 'opa_runtime_data_end'), end);
-writeFileSync(out, wasm);
+writeFileSync(tmp, wasm);
+renameSync(tmp, out);
 console.log(`build-runtime: ${out} (${wasm.length} bytes, runtime data ends at ${end})`);

@@ -2,6 +2,9 @@
 // here: import its Command object and put it in the list.
 
 import type { Command } from './command.js';
+import { auditQueryCommand } from './commands/audit-query.js';
+import { auditReportCommand } from './commands/audit-report.js';
+import { auditVerifyCommand } from './commands/audit-verify.js';
 import { configCheckCommand } from './commands/config-check.js';
 import { demoCommand } from './commands/demo.js';
 import { helpCommand } from './commands/help.js';
@@ -15,5 +18,8 @@ export const COMMANDS: readonly Command[] = [
   policyBuildCommand,
   policyTestCommand,
   policyEvalCommand,
+  auditVerifyCommand,
+  auditQueryCommand,
+  auditReportCommand,
   helpCommand(() => COMMANDS),
 ];

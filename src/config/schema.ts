@@ -84,8 +84,6 @@ export const configSchema = z.strictObject({
   admin: z.strictObject({ listen: listenAddress.default('127.0.0.1:9901') }).default({ listen: '127.0.0.1:9901' }),
   publicUrl: httpUrl.default('http://127.0.0.1:8080'),
   trustedProxies: z.array(cidr).default([]),
-  /** Number of worker processes; "auto" is one per core. */
-  workers: z.union([z.literal('auto'), z.number().int().min(1).max(256)]).default(1),
   /** Directory for runtime state (PAT store, generated keys). */
   stateDir: z.string().min(1).default('var'),
   upstreams: z

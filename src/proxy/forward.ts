@@ -32,6 +32,8 @@ interface InFlight {
   readonly route: Route;
   timer: NodeJS.Timeout | undefined;
   timedOut: boolean;
+  /** The upstream request, once created: aborted when the client's request breaks. */
+  upstream: http.ClientRequest | undefined;
   status: number;
   bytesOut: number;
   responseHeaders: http.IncomingHttpHeaders | undefined;
@@ -48,6 +50,7 @@ export class Forwarder {
     this.#proxy.on('proxyReq', (proxyReq, req) => {
       const state = inFlight.get(req);
       if (state === undefined) return;
+      state.upstream = proxyReq;
       const expire = (): void => {
         state.timedOut = true;
         proxyReq.destroy();
@@ -92,7 +95,7 @@ export class Forwarder {
    */
   web(req: http.IncomingMessage, res: http.ServerResponse, route: Route, body: ForwardBody): Promise<ForwardOutcome> {
     const started = performance.now();
-    const state: InFlight = { route, timer: undefined, timedOut: false, status: 0, bytesOut: 0, responseHeaders: undefined };
+    const state: InFlight = { route, timer: undefined, timedOut: false, upstream: undefined, status: 0, bytesOut: 0, responseHeaders: undefined };
     inFlight.set(req, state);
     return new Promise<ForwardOutcome>((resolve) => {
       let settled = false;
@@ -125,6 +128,9 @@ export class Forwarder {
           ...(body.kind === 'untouched' ? {} : { buffer: body.kind === 'buffered' ? Readable.from([body.bytes]) : body.stream }),
         },
         (err) => {
+          // Whatever failed (the upstream, or the client's own request framing), the upstream
+          // must not be left holding half a request it might act on.
+          state.upstream?.destroy();
           const error = upstreamError(state, err);
           settle(error);
           if (!res.headersSent) {

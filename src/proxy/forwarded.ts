@@ -4,9 +4,10 @@
 // The socket peer is the client unless it is inside `trustedProxies`. Then X-Forwarded-For is
 // walked right to left (each trusted hop appends the address it saw on its left), skipping
 // trusted hops; the first untrusted address is the client. Walking from the left would take a
-// value the client wrote itself. A malformed entry reached during the walk is 400: it came from
-// a trusted proxy or from a client on a trusted network, and guessing would attribute the
-// request to a proxy's own address. X-Forwarded-Proto and -Host from a trusted peer are read
+// value the client wrote itself. A malformed entry reached during the walk is 400 (thrown, so
+// call this inside the same try as checkRequestHead): it came from a trusted proxy or from a
+// client on a trusted network, and guessing would attribute the request to a proxy's own
+// address. Nothing else here throws; an invalid Host is refused by checkRequestHead. X-Forwarded-Proto and -Host from a trusted peer are read
 // from their rightmost value (the nearest hop wrote it); invalid values are ignored.
 //
 // Upstream we send X-Forwarded-For as `client, trusted hops..., peer`, so an upstream that takes
@@ -78,12 +79,15 @@ export function peerAddress(req: Pick<IncomingMessage, 'socket'>): string {
   return ip === undefined ? raw : formatIp(ip);
 }
 
+/**
+ * The canonical Host, or '' when absent (HTTP/1.0) or invalid. checkRequestHead refuses an
+ * invalid Host with 400 before this runs, so '' only ever means "no Host"; not throwing here
+ * keeps a hostile Host from becoming an exception in a caller that forgot the check.
+ */
 function hostOf(req: ClientRequest): string {
   const raw = req.headers.host;
-  if (raw === undefined || raw === '') return ''; // HTTP/1.0 may omit it; Node requires it on 1.1
-  const host = cachedCanonicalHost(raw);
-  if (host === undefined) throw new ChangegateError('bad_header', 'the Host header is not a valid host[:port]');
-  return host;
+  if (raw === undefined || raw === '') return '';
+  return cachedCanonicalHost(raw) ?? '';
 }
 
 /** Returns [client, ...trusted hops, peer]. */

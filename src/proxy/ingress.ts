@@ -5,15 +5,12 @@
 import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { ChangegateError } from '../errors.js';
-import { clientInfo } from './forwarded.js';
-import { normalizeTarget, type TargetLimits } from './normalize.js';
+import { admitRequest } from './hygiene.js';
+import { hasEncodedSlash, type TargetLimits } from './normalize.js';
 import { runPipeline, type Exchange, type PipelineDeps } from './pipeline.js';
-import { checkRequestHead } from './request-line.js';
-import { requestId } from './request-id.js';
 import { sendError } from './respond.js';
 import { matchRoute, type Route } from './routes.js';
 import type { TrustedProxies } from './trusted-proxies.js';
-import type { NormalizedTarget } from './types.js';
 
 export const OWN_PREFIX = '/.changegate';
 
@@ -39,21 +36,16 @@ export interface Ingress {
 
 export function createIngress(deps: IngressDeps): Ingress {
   const admit = (req: IncomingMessage, res: ServerResponse, upgrade: Exchange['upgrade']): void => {
-    const id = requestId(req, deps.trusted);
+    const admission = admitRequest(req, deps);
+    const id = admission.requestId;
     res.setHeader('x-request-id', id);
     const refuse = (error: ChangegateError): void => {
       sendError(res, error, id);
       deps.onRefused(req, error.status, id);
     };
-    let target: NormalizedTarget;
-    try {
-      checkRequestHead(req);
-      target = normalizeTarget(req.url ?? '', deps.limits);
-    } catch (e) {
-      refuse(e instanceof ChangegateError ? e : new ChangegateError('bad_request', 'the request could not be parsed'));
-      return;
-    }
-    const client = clientInfo(req, deps.trusted);
+    if (admission.kind === 'refused') return refuse(admission.error);
+    if (admission.kind === 'asterisk') return refuse(new ChangegateError('not_found', 'OPTIONS * is not served; ask about a path'));
+    const { target, client } = admission;
     if (target.path === OWN_PREFIX || target.path.startsWith(`${OWN_PREFIX}/`)) {
       if (upgrade !== undefined) return refuse(new ChangegateError('not_found', 'no WebSocket endpoint here'));
       req.url = target.query === '' ? target.path : `${target.path}?${target.query}`;
@@ -62,6 +54,11 @@ export function createIngress(deps: IngressDeps): Ingress {
     }
     const route = matchRoute(deps.routes, client.host, target.path);
     if (route === undefined) return refuse(new ChangegateError('not_found', `no upstream is configured for ${target.path}`));
+    // Dagster's web framework (Starlette) decodes %2F before routing, so an encoded slash would
+    // reach a different route from the one classified; Gerrit needs it in project names.
+    if (route.upstream === 'dagster' && hasEncodedSlash(target.path)) {
+      return refuse(new ChangegateError('bad_path', 'an encoded slash (%2F) is not allowed in Dagster paths'));
+    }
     const unavailable = deps.notReady();
     if (unavailable !== undefined) return refuse(unavailable);
     const exchange: Exchange = { req, res, requestId: id, client, target, route, ...(upgrade ? { upgrade } : {}) };

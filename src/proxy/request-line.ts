@@ -18,11 +18,13 @@
 //   with --insecure-http-parser, which turns all of its checks off.
 // - Several copies of a header that must be single (Host, Authorization, Content-Type, ...):
 //   Node keeps the first in req.headers while an upstream may use another one.
+// - A Host that is not host[:port] (`a b/c`, `user@host`): Node only checks it is present.
 // normalize.ts refuses the target forms Node accepts (absolute-form, `*` for other methods,
-// fragments, backslashes); forwarded.ts refuses a malformed Host.
+// fragments, backslashes).
 
 import type { IncomingMessage } from 'node:http';
 import { ChangegateError } from '../errors.js';
+import { cachedCanonicalHost } from './host.js';
 
 export type RequestHead = Pick<IncomingMessage, 'httpVersion' | 'headers' | 'rawHeaders'>;
 
@@ -58,6 +60,10 @@ export function checkRequestHead(req: RequestHead): void {
   }
   const duplicate = duplicateSingleton(req.rawHeaders);
   if (duplicate !== undefined) throw new ChangegateError('bad_header', `the ${duplicate} header appears more than once`);
+  const host = req.headers.host;
+  if (host !== undefined && cachedCanonicalHost(host) === undefined) {
+    throw new ChangegateError('bad_header', 'the Host header is not a valid host[:port]');
+  }
 }
 
 /**

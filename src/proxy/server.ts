@@ -33,6 +33,7 @@ import { buildRoutes } from './routes.js';
 import { createStamper } from './stamp.js';
 import { TrustedProxies } from './trusted-proxies.js';
 import { listenOn } from './listen.js';
+import { lenientParserReason } from './request-line.js';
 
 export interface StartOptions {
   readonly logger?: Logger;
@@ -49,6 +50,10 @@ export interface ChangegateHandle {
 const GERRIT_USERNAME_HEADER = 'X-Forwarded-User';
 
 export async function startChangegate(config: Config, options: StartOptions = {}): Promise<ChangegateHandle> {
+  // A lenient HTTP parser would accept the request smuggling shapes the proxy relies on Node
+  // to refuse (request-line.ts).
+  const lenient = lenientParserReason();
+  if (lenient !== undefined) throw new ChangegateError('config_invalid', `refusing to start: ${lenient}`);
   const logger = options.logger ?? createLogger({ level: config.log.level });
   const metrics = createMetrics();
   const readiness = new Readiness();

@@ -124,6 +124,11 @@ describe('normalization happens before routing and policy', () => {
     assert.equal(lastReceived(h.gerrit).url, '/a/projects/external%2Fbison/branches/');
   });
 
+  test('an encoded slash is refused on Dagster, whose router would decode it', async () => {
+    const res = await fetch(`${h.base}/dagster/graphql%2F..%2Fgraphql`, { headers: auth(await h.token('ci-runner')) });
+    assert.equal(res.status, 400);
+  });
+
   for (const [what, line] of [
     ['an encoded backslash', 'GET /changes/%5C..%5Cconfig HTTP/1.1'],
     ['an encoded NUL', 'GET /changes/%00 HTTP/1.1'],

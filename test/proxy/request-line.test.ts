@@ -209,6 +209,11 @@ describe('checkRequestHead without a socket', () => {
     assert.equal(code(() => checkRequestHead(head('1.1', { 'transfer-encoding': ' Chunked ' }))), 'ok');
   });
 
+  it('refuses an invalid Host without a socket too', () => {
+    assert.equal(code(() => checkRequestHead(head('1.1', { host: 'evil.example/x' }))), 'bad_header');
+    assert.equal(code(() => checkRequestHead(head('1.1', { host: 'Gate.Example.:8443' }))), 'ok');
+  });
+
   it('finds duplicate singletons in rawHeaders only', () => {
     assert.equal(duplicateSingleton(['Host', 'a', 'Accept', 'x', 'Accept', 'y']), undefined);
     assert.equal(duplicateSingleton(['Host', 'a', 'Upgrade', 'websocket', 'UPGRADE', 'h2c']), 'upgrade');

@@ -5,12 +5,9 @@ import { RObject, RSet, setOf, type Value } from '../ir/interp/value.js';
 import { arr, elems, obj } from './check.js';
 import type { BuiltinDef } from './types.js';
 
-function flatten(xs: Value[], out: Value[] = []): Value[] {
-  for (const x of xs) {
-    if (Array.isArray(x)) flatten(x, out);
-    else out.push(x);
-  }
-  return out;
+/** One level only, as OPA's array.flatten. */
+function flatten(xs: Value[]): Value[] {
+  return xs.flatMap((x) => (Array.isArray(x) ? x : [x]));
 }
 
 function walk(v: Value, path: Value[], out: Value[]): void {

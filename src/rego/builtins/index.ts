@@ -18,6 +18,7 @@ import { stringBuiltins } from './strings.js';
 import { timeBuiltins } from './time.js';
 import { typeBuiltins } from './typecheck.js';
 import type { BuiltinDef } from './types.js';
+import { hostFallback } from './host-fallback.js';
 
 export type { BuiltinDef, BuiltinContext, BuiltinImpl } from './types.js';
 
@@ -47,6 +48,15 @@ for (const family of [
 
 export function lookupBuiltin(name: string): BuiltinDef | undefined {
   return table.get(name);
+}
+
+/** Our implementation, else the Wasm target's host builtin (see host-fallback.ts). */
+export function lookupBuiltinOrHost(name: string): BuiltinDef | undefined {
+  const own = table.get(name);
+  if (own !== undefined) return own;
+  const host = hostFallback(name);
+  if (host !== undefined) table.set(name, host);
+  return host;
 }
 
 export function builtinNames(): string[] {

@@ -16,6 +16,7 @@ import { jwtBuiltins } from './jwt.js';
 import { templateString } from './rego-text.js';
 import { graphqlBuiltins } from './graphql.js';
 import { misc2Builtins } from './misc2.js';
+import { jsonPatchBuiltins } from './json-patch.js';
 import { str } from './values.js';
 
 export type HostBuiltin = (...args: unknown[]) => unknown;
@@ -88,6 +89,7 @@ export function hostBuiltins(options: HostOptions = {}): HostBuiltins {
     ...jwtBuiltins,
     ...graphqlBuiltins,
     ...misc2Builtins,
+    ...jsonPatchBuiltins,
     // The backend passes this builtin's argument as Rego value text (see wasm/codegen/calls.ts).
     'internal.template_string': (text) => templateString(str(text)),
     'rand.intn': perEvaluation((_seed, n) => {

@@ -7,6 +7,8 @@ import type { HostBuiltins } from './index.js';
 import { isObj, num, obj, str, type Obj, type Value } from './values.js';
 
 interface Token {
+  /** The outermost header: it names the algorithm of the signature that is checked. */
+  readonly outerHeader: Obj;
   readonly header: Obj;
   readonly payload: Obj;
   readonly signature: Buffer;
@@ -23,9 +25,15 @@ function parseToken(t: unknown): Token {
   const [h, p, s] = parts as [string, string, string];
   if (!/^[A-Za-z0-9_-]*$/.test(h + p + s)) throw new SyntaxError('JWT is not base64url');
   const header = b64json(h);
-  let payload = b64json(p);
-  if (header['cty'] === 'JWT') payload = parseToken(Buffer.from(p, 'base64url').toString('utf8')).payload;
-  return { header, payload, signature: Buffer.from(s, 'base64url'), signingInput: `${h}.${p}` };
+  if (header['enc'] !== undefined) throw new TypeError('JWE is not supported');
+  const signature = Buffer.from(s, 'base64url');
+  if (header['cty'] === 'JWT') {
+    // A nested token: the outer signature is checked, the innermost claims are returned.
+    const raw = Buffer.from(p, 'base64url').toString('utf8').trim();
+    const inner = parseToken(raw.startsWith('"') ? (JSON.parse(raw) as unknown) : raw);
+    return { ...inner, outerHeader: header, signature, signingInput: `${h}.${p}` };
+  }
+  return { outerHeader: header, header, payload: b64json(p), signature, signingInput: `${h}.${p}` };
 }
 
 type Family = 'HS' | 'RS' | 'PS' | 'ES' | 'EdDSA';
@@ -103,7 +111,8 @@ function decodeVerify(token: unknown, constraints: unknown): Value {
   for (const k of Object.keys(c)) if (!CONSTRAINTS.has(k)) throw new TypeError(`unknown constraint ${k}`);
   if ((c['cert'] === undefined) === (c['secret'] === undefined)) throw new TypeError('exactly one of cert and secret');
   const t = parseToken(token);
-  const alg = str(t.header['alg']);
+  const alg = t.outerHeader['alg'];
+  if (typeof alg !== 'string' || t.outerHeader['crit'] !== undefined) return INVALID;
   if (c['alg'] !== undefined && c['alg'] !== alg) return INVALID;
   const sigOk = c['secret'] !== undefined
     ? hmacOk(alg, t.signingInput, t.signature, str(c['secret']))
@@ -125,6 +134,7 @@ function privateKey(jwk: Obj): KeyObject {
 
 function signRaw(headerText: string, payloadText: string, jwk: Obj): string {
   const header = obj(JSON.parse(headerText));
+  if (header['typ'] !== 'text/plain') obj(JSON.parse(payloadText));
   const alg = str(header['alg']);
   const input = `${Buffer.from(headerText).toString('base64url')}.${Buffer.from(payloadText).toString('base64url')}`;
   const { fam, hash } = family(alg);

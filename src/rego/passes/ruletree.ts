@@ -82,6 +82,8 @@ export function buildRuleTree(modules: readonly Module[]): { root: RuleNode; set
   const sets: RuleSet[] = [];
   for (const module of modules) {
     const pkg = packagePath(module);
+    // A package exists as a document (an empty object) even without rules.
+    nodeAt(root, pkg, true);
     for (const rule of module.rules) {
       const { path, keys } = rulePath(rule, pkg);
       const kind = kindOf(rule, keys);

@@ -123,6 +123,8 @@ function step(e: Expr, bound: ReadonlySet<string>, outer: ReadonlySet<string>, a
     const fn = v.type === 'var' || v.type === 'ref' ? arity(v.type === 'var' ? { type: 'ref', location: v.location, head: v, path: [] } : v) : undefined;
     if (fn === undefined) add(v, 'read');
   }
+  // A var read by one operand and bound by another's ref (`x == xs[x]`) is bound first.
+  for (const v of binds) if (t.kind === 'call' && !isOp(e, 'eq') && !isOp(e, 'assign')) reads.delete(v);
   if (e.negated) {
     // Vars that occur only inside a negation are local to it; the others must be bound first.
     binds.forEach((v) => outer.has(v) && !isWildcard(v) && reads.add(v));

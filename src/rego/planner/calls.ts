@@ -8,7 +8,7 @@ import { nodeAt } from '../passes/ruletree.js';
 import { operatorName } from '../passes/walk.js';
 import { local } from './builder.js';
 import type { Ctx, PTerm } from './context.js';
-import { planElems, planTerm, type K } from './terms.js';
+import { hasUnbound, planElems, planTerm, type K } from './terms.js';
 
 /** The IR function name for an operator, or the builtin name. */
 export function resolveCallee(c: Ctx, op: RefTerm): { kind: 'func' | 'builtin'; name: string } {
@@ -35,7 +35,7 @@ export function planCall(c: Ctx, op: RefTerm, args: readonly PTerm[], k: K<Opera
     return planElems(c, args, 0, [], () => planTerm(c, v, k));
   }
   const callee = resolveCallee(c, op);
-  planElems(c, args, 0, [], (ops) => {
+  planArgs(c, args, (ops) => {
     const r = c.fb.local();
     if (callee.kind === 'func') {
       c.fb.emit('CallStmt', { func: callee.name, args: [local(0), local(1), ...ops], result: r });
@@ -44,6 +44,20 @@ export function planCall(c: Ctx, op: RefTerm, args: readonly PTerm[], k: K<Opera
       c.fb.emit('CallStmt', { func: callee.name, args: ops, result: r });
     }
     k(local(r));
+  });
+}
+
+/**
+ * Plans arguments, those that bind vars by iteration first (`x == input.xs[x]` needs the ref
+ * before `x`), and hands back the operands in their original order.
+ */
+function planArgs(c: Ctx, args: readonly PTerm[], k: K<Operand[]>): void {
+  const order = args.map((_, i) => i);
+  order.sort((a, b) => Number(hasUnbound(c, args[b] as PTerm)) - Number(hasUnbound(c, args[a] as PTerm)));
+  planElems(c, order.map((i) => args[i] as PTerm), 0, [], (ops) => {
+    const out: Operand[] = [];
+    order.forEach((argIndex, j) => (out[argIndex] = ops[j] as Operand));
+    k(out);
   });
 }
 

@@ -6,7 +6,7 @@ import type { Local, Operand } from '../ir/types.js';
 import type { RuleNode } from '../passes/ruletree.js';
 import { local } from './builder.js';
 import type { Ctx, PTerm } from './context.js';
-import { hasUnbound, planPath, planTerm, toLocal, type K } from './terms.js';
+import { planPath, planTerm, toLocal, type K } from './terms.js';
 
 /** A Dot that may fail: leaves `undefined` in the target instead of leaving the block. */
 function optionalDot(c: Ctx, src: Local, key: string): Local {
@@ -79,12 +79,10 @@ export function planDataRef(c: Ctx, path: readonly PTerm[], k: K<Operand>): void
       return planTerm(c, mock.value, (op) => planPath(c, toLocal(c, op), path, i, k));
     }
     const e = path[i];
-    if (e === undefined) return k(local(node.children.size > 0 ? materialise(c, node, base, seen) : base));
-    if (e.type !== 'string') {
-      if (node.children.size === 0) return planPath(c, base, path, i, k);
-      if (hasUnbound(c, e) || e.type !== 'var') return planPath(c, materialise(c, node, base, seen), path, i, k);
-      return planPath(c, materialise(c, node, base, seen), path, i, k);
-    }
+    // Below the root, every node is a package or rule prefix: a document even when empty.
+    const virtual = node !== c.shared.root || node.children.size > 0;
+    if (e === undefined) return k(local(virtual ? materialise(c, node, base, seen) : base));
+    if (e.type !== 'string') return planPath(c, virtual ? materialise(c, node, base, seen) : base, path, i, k);
     const child = node.children.get(e.value);
     if (child === undefined) return planPath(c, base, path, i, k);
     base = optionalDot(c, base, e.value);

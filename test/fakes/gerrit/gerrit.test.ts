@@ -4,6 +4,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { commitFile, createGitSandbox, installHook, type GitSandbox } from '../git.js';
 import { DEMO_GERRIT_PORT, startDemoGerrit } from './demo.js';
 import { COMMIT_MSG_HOOK, startFakeGerrit, XSSI_PREFIX, type FakeGerrit } from './index.js';
@@ -255,4 +257,58 @@ test('request bodies as git sends them: chunked (large push) and gzip (long nego
   assert.equal(upstream, (await git.ok(['rev-parse', 'HEAD'], { cwd: other })).stdout.trim());
   const gz = gerrit.received.filter((r) => r.url === '/bodies/git-upload-pack' && r.headers['content-encoding'] === 'gzip');
   assert.ok(gz.length > 0, 'git gzipped its negotiation and http-backend inflated it');
+});
+
+test('webhook events, service-account Basic tokens, $m override, topic and vote deletion', { timeout: 60_000 }, async () => {
+  const hooks: { type: string; number: number; origin: string | undefined }[] = [];
+  const sink = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+    req.on('end', () => {
+      const event = JSON.parse(body) as { type: string; change: { number: number } };
+      hooks.push({ type: event.type, number: event.change.number, origin: req.headers['x-origin-url'] as string | undefined });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+  const own = await startFakeGerrit({ projects: ['hooks'], webhookUrl: `http://127.0.0.1:${(sink.address() as AddressInfo).port}/`, tokens: { svc: 'svc-secret' } });
+  try {
+    const direct = (p: string, init: RequestInit = {}, user = 'alice'): Promise<Response> => fetch(`${own.url}${p}`, { ...init, headers: { 'x-forwarded-user': user, 'content-type': 'application/json', ...init.headers } });
+    const dir = git.dir('hooks');
+    await git.ok(['clone', '-q', `${own.url}/hooks`, dir]);
+    await installHook(dir, COMMIT_MSG_HOOK);
+    await commitFile(git, dir, 'h.txt', 'h\n', 'Hooked');
+    await git.ok(['push', 'origin', 'HEAD:refs/for/master'], { cwd: dir });
+    assert.equal((await direct('/a/changes/hooks~1/revisions/current/review', { method: 'POST', body: '{"labels":{"Code-Review":-1}}' })).status, 200);
+    // POST .../delete is the alias of DELETE on a vote.
+    assert.equal((await direct('/a/changes/hooks~1/reviewers/alice/votes/Code-Review/delete', { method: 'POST' })).status, 204);
+    assert.equal(own.changes.get(1)?.votes.get('Code-Review')?.size, 0);
+    assert.equal((await direct('/a/changes/1/topic', { method: 'PUT', body: '{"topic":"t"}' })).status, 201);
+    assert.equal(own.changes.get(1)?.topic, 't');
+    // POST with $m=DELETE runs as DELETE, as in Gerrit's RestApiServlet.
+    assert.equal((await direct('/a/changes/1/topic?$m=DELETE', { method: 'POST' })).status, 204);
+    assert.equal(own.changes.get(1)?.topic, undefined);
+    assert.equal((await direct('/a/changes/1/revisions/current/review', { method: 'POST', body: '{"labels":{"Code-Review":2}}' })).status, 200);
+    assert.equal((await direct('/a/changes/1/submit', { method: 'POST' })).status, 200);
+
+    // A service account with a Gerrit token: Basic under /a/; a wrong token is a 401.
+    const svc = await fetch(`${own.url}/a/changes/1?o=LABELS&o=DETAILED_LABELS&o=CURRENT_REVISION&o=DETAILED_ACCOUNTS`, { headers: { authorization: `Basic ${Buffer.from('svc:svc-secret').toString('base64')}` } });
+    assert.equal(svc.status, 200);
+    const info = JSON.parse((await svc.text()).slice(XSSI_PREFIX.length)) as { status: string; labels: { 'Code-Review': { approved: { username: string } } } };
+    assert.equal(info.status, 'MERGED');
+    assert.equal(info.labels['Code-Review'].approved.username, 'alice');
+    const wrong = await fetch(`${own.url}/a/accounts/self`, { headers: { authorization: `Basic ${Buffer.from('svc:nope').toString('base64')}` } });
+    assert.equal(wrong.status, 401);
+
+    for (let i = 0; i < 50 && own.deliveries.length < own.events.length; i += 1) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(own.events.map((e) => e.type), ['patchset-created', 'comment-added', 'comment-added', 'change-merged']);
+    assert.deepEqual(hooks.map((h) => [h.type, h.number]), [['patchset-created', 1], ['comment-added', 1], ['comment-added', 1], ['change-merged', 1]]);
+    assert.equal(hooks[0]?.origin, own.url);
+    const merged = own.events.at(-1);
+    assert.equal(merged?.change['url'], `${own.url}/c/hooks/+/1`);
+    assert.equal((merged?.['submitter'] as { username?: string } | undefined)?.username, 'alice');
+  } finally {
+    await own.close();
+    await new Promise<void>((resolve) => sink.close(() => resolve()));
+  }
 });

@@ -9,6 +9,7 @@
 
 import type { AddressInfo } from 'node:net';
 import { mkdir } from 'node:fs/promises';
+import { changeEvent, deliver, type GerritEvent } from './events.js';
 import { GerritModel, type Change } from './model.js';
 import type { PushRecord } from './receive.js';
 import { Repos, tempRoot } from './repos.js';
@@ -17,6 +18,7 @@ import { CALLBACK_PREFIX, createFront, newCallbackSecret, type ReceivedRequest }
 export type { Change, ChangeStatus, Account } from './model.js';
 export type { PushRecord } from './receive.js';
 export type { ReceivedRequest } from './server.js';
+export type { GerritEvent, GerritEventType } from './events.js';
 export { XSSI_PREFIX } from './rest.js';
 export { COMMIT_MSG_HOOK } from './hooks.js';
 
@@ -33,6 +35,20 @@ export interface FakeGerritOptions {
   readonly userHeader?: string;
   /** gerrit.canonicalWebUrl, used in push output and fetch info. Default the stand-in's own URL. */
   readonly webUrl?: string;
+  /** Where to POST events, as the webhooks plugin would. */
+  readonly webhookUrl?: string;
+  /**
+   * Gerrit HTTP tokens (user name -> token). When set, `/a/` and git requests may authenticate
+   * with Basic, the way a service account does; a wrong token is a 401. The identity header
+   * still wins when present (trustContainerAuth).
+   */
+  readonly tokens?: Readonly<Record<string, string>>;
+}
+
+export interface WebhookDelivery {
+  readonly type: string;
+  readonly url: string;
+  readonly result: number | string;
 }
 
 export interface FakeGerrit {
@@ -42,6 +58,10 @@ export interface FakeGerrit {
   readonly received: ReceivedRequest[];
   readonly pushes: PushRecord[];
   readonly changes: ReadonlyMap<number, Change>;
+  /** Every event, delivered or not. */
+  readonly events: GerritEvent[];
+  readonly deliveries: WebhookDelivery[];
+  setWebhookUrl(url: string | undefined): void;
   readonly model: GerritModel;
   createProject(name: string): Promise<void>;
   /** Point change links at the proxy once its port is known. */
@@ -58,6 +78,9 @@ export async function startFakeGerrit(options: FakeGerritOptions = {}): Promise<
   const model = new GerritModel();
   const received: ReceivedRequest[] = [];
   const pushes: PushRecord[] = [];
+  const events: GerritEvent[] = [];
+  const deliveries: WebhookDelivery[] = [];
+  let webhookUrl = options.webhookUrl;
   const secret = newCallbackSecret();
   let port = 0;
   const host = options.host ?? '127.0.0.1';
@@ -72,6 +95,7 @@ export async function startFakeGerrit(options: FakeGerritOptions = {}): Promise<
       pushes,
       webUrl: () => webUrl ?? own(),
       callbackUrl: () => `${own()}${CALLBACK_PREFIX}${secret}`,
+      tokens: options.tokens ?? {},
     },
     secret,
   );
@@ -80,6 +104,14 @@ export async function startFakeGerrit(options: FakeGerritOptions = {}): Promise<
     server.listen(options.port ?? 0, host, () => resolve());
   });
   port = (server.address() as AddressInfo).port;
+  model.notify = (type, change, extra) => {
+    const event = changeEvent(type, change, model, webUrl ?? own(), extra);
+    events.push(event);
+    const target = webhookUrl;
+    if (target !== undefined) {
+      deliver(target, event, webUrl ?? own(), (result) => deliveries.push({ type, url: target, result: typeof result === 'number' ? result : result.message }));
+    }
+  };
   const createProject = async (name: string): Promise<void> => {
     if (model.projects.has(name)) return;
     await repos.create(name);
@@ -93,6 +125,11 @@ export async function startFakeGerrit(options: FakeGerritOptions = {}): Promise<
     received,
     pushes,
     changes: model.changes,
+    events,
+    deliveries,
+    setWebhookUrl: (url) => {
+      webhookUrl = url;
+    },
     model,
     createProject,
     setWebUrl: (url) => {

@@ -3,6 +3,7 @@
 // NEW changes take votes, submit or abandon). Rendering to Gerrit's JSON is in json.ts.
 
 import { DEV_USERS } from '../../../src/identity/dev-users.js';
+import type { GerritEventType } from './events.js';
 
 export type ChangeStatus = 'NEW' | 'MERGED' | 'ABANDONED';
 
@@ -83,6 +84,8 @@ export class GerritModel {
   readonly accounts = new Map<number, Account>();
   readonly changes = new Map<number, Change>();
   readonly projects = new Set<string>(['All-Projects', 'All-Users']);
+  /** Set by the server: turns what happened to a change into a Gerrit event (webhooks). */
+  notify: (type: GerritEventType, change: Change, extra?: Record<string, unknown>) => void = () => undefined;
   #nextAccount = 1000000;
   #nextChange = 1;
 

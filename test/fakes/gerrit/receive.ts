@@ -3,6 +3,7 @@
 // refs/changes/NN/N/P, and the pusher is told on the sideband where to find it. `%` options
 // and `-o` push options are one list, as in Gerrit's MagicBranch.
 
+import { accountEventAttr } from './events.js';
 import { labelType, type GerritModel, type Change } from './model.js';
 import type { Repos } from './repos.js';
 
@@ -121,6 +122,7 @@ async function magicPush(request: ReceiveRequest, command: PushCommand, dest: st
     if (open !== undefined) model.addPatchSet(open, ps);
     await repos.updateRef(request.project, model.current(change).ref, commit.sha);
     applyOptions(change, options, owner._account_id, model);
+    model.notify('patchset-created', change, { uploader: accountEventAttr(model, owner._account_id) });
     done.push({ change, created: open === undefined });
   }
   const last = done[done.length - 1]?.change;
@@ -128,7 +130,10 @@ async function magicPush(request: ReceiveRequest, command: PushCommand, dest: st
     // %submit: "neither labels nor submit rules are checked".
     const merged = await repos.mergeInto(request.project, destRef, model.current(last).sha, `Merge "${model.current(last).subject}"`);
     if (merged === undefined) throw new Rejected('submit: merge conflict');
-    for (const d of done) markMerged(d.change, owner._account_id);
+    for (const d of done) {
+      markMerged(d.change, owner._account_id);
+      model.notify('change-merged', d.change, { submitter: accountEventAttr(model, owner._account_id), newRev: merged });
+    }
   }
   return done;
 }

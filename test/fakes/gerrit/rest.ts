@@ -3,9 +3,12 @@
 // identity header under /a/, and anonymous without /a/ (no session cookie is ever honoured).
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { accountEventAttr } from './events.js';
 import { accountDetailJson, accountJson, changeJson, type RenderContext } from './json.js';
 import { labelType, type Account, type Change, type GerritModel } from './model.js';
+import { changeMeta } from './change-meta.js';
 import { parseQuery, QueryError } from './query.js';
+import { RestError } from './rest-error.js';
 import { markMerged } from './receive.js';
 import { validProject, type Repos } from './repos.js';
 
@@ -29,11 +32,6 @@ export interface RestCall {
   readonly body: unknown;
 }
 
-class RestError extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
-  }
-}
 
 export function sendJson(res: ServerResponse, status: number, value: unknown, req: IncomingMessage): void {
   // Gerrit pretty-prints unless the client asked for JSON (or pp=0).
@@ -52,6 +50,8 @@ export async function handleRest(call: RestCall, deps: RestDeps): Promise<void> 
   try {
     const result = await route(call, deps);
     if (result === undefined) sendText(call.res, 404, 'Not found');
+    else if (result.status === 204) call.res.writeHead(204).end();
+    else if (result.body === undefined) sendText(call.res, result.status ?? 200, '');
     else sendJson(call.res, result.status ?? 200, result.body, call.req);
   } catch (e) {
     if (e instanceof RestError) sendText(call.res, e.status, e.message);
@@ -86,11 +86,13 @@ async function route(call: RestCall, deps: RestDeps): Promise<Result> {
   if (b === 'detail' && c === undefined && m === 'GET') {
     return { body: changeJson(change, { ...ctx, options: new Set([...ctx.options, 'LABELS', 'DETAILED_LABELS', 'DETAILED_ACCOUNTS', 'MESSAGES']) }) };
   }
+  const meta = changeMeta({ method: m, rest: call.segments.slice(2), user: call.user, body: call.body }, change, deps.model);
+  if (meta !== undefined) return meta;
   if (m !== 'POST') return undefined;
   const user = needUser(call);
   if (b === 'submit' && c === undefined) return submit(change, user, deps, ctx);
-  if (b === 'abandon' && c === undefined) return lifecycle(change, user, 'ABANDONED', ctx);
-  if (b === 'restore' && c === undefined) return lifecycle(change, user, 'NEW', ctx);
+  if (b === 'abandon' && c === undefined) return lifecycle(change, user, 'ABANDONED', ctx, call.body);
+  if (b === 'restore' && c === undefined) return lifecycle(change, user, 'NEW', ctx, call.body);
   if (b === 'revisions' && c !== undefined && e === undefined) {
     revision(change, c, deps.model);
     if (d === 'review') return review(change, user, call.body, deps.model);
@@ -180,12 +182,17 @@ function review(change: Change, user: Account, body: unknown, model: GerritModel
     if (!type.values.includes(value)) throw new RestError(400, `Applying label "${type.name}": ${String(raw)} is restricted`);
     applied[type.name] = value;
   }
-  for (const [name, value] of Object.entries(applied)) model.vote(change, voter._account_id, name, value);
+  const approvals = Object.entries(applied).map(([name, value]) => {
+    const old = change.votes.get(name)?.get(voter._account_id)?.value;
+    model.vote(change, voter._account_id, name, value);
+    return { type: name, description: name, value: String(value), ...(old === undefined ? {} : { oldValue: String(old) }) };
+  });
   if (input['ready'] === true) change.wip = false;
   if (input['work_in_progress'] === true) change.wip = true;
   const votes = Object.entries(applied).map(([k, v]) => `${k}${v > 0 ? '+' : ''}${v}`).join(' ');
   const message = typeof input['message'] === 'string' ? input['message'] : '';
   change.messages.push({ author: voter._account_id, date: new Date(), message: `Patch Set ${model.current(change).number}:${votes === '' ? '' : ` ${votes}`}${message === '' ? '' : `\n\n${message}`}` });
+  model.notify('comment-added', change, { author: accountEventAttr(model, voter._account_id), approvals, comment: change.messages[change.messages.length - 1]?.message ?? '' });
   return { body: { labels: applied, ...(change.wip ? {} : { ready: true }) } };
 }
 
@@ -196,15 +203,20 @@ async function submit(change: Change, user: Account, deps: RestDeps, ctx: Render
   const merged = await deps.repos.mergeInto(change.project, `refs/heads/${change.branch}`, ps.sha, `Merge "${ps.subject}"`);
   if (merged === undefined) throw new RestError(409, `Change ${change.number}: merge conflict`);
   markMerged(change, user._account_id);
+  deps.model.notify('change-merged', change, { submitter: accountEventAttr(deps.model, user._account_id), newRev: merged });
   change.messages.push({ author: user._account_id, date: new Date(), message: `Change has been successfully merged` });
   return { body: changeJson(change, ctx) };
 }
 
-function lifecycle(change: Change, user: Account, to: 'NEW' | 'ABANDONED', ctx: RenderContext): Result {
+function lifecycle(change: Change, user: Account, to: 'NEW' | 'ABANDONED', ctx: RenderContext, body: unknown): Result {
   if (to === 'ABANDONED' && change.status !== 'NEW') throw new RestError(409, `change is ${change.status.toLowerCase()}`);
   if (to === 'NEW' && change.status !== 'ABANDONED') throw new RestError(409, `change is ${change.status.toLowerCase()}`);
   change.status = to;
   change.updated = new Date();
   change.messages.push({ author: user._account_id, date: change.updated, message: to === 'NEW' ? 'Restored' : 'Abandoned' });
+  const reason = typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string' ? (body as { message: string }).message : '';
+  const who = accountEventAttr(ctx.model, user._account_id);
+  if (to === 'ABANDONED') ctx.model.notify('change-abandoned', change, { abandoner: who, reason });
+  else ctx.model.notify('change-restored', change, { restorer: who, reason });
   return { body: changeJson(change, ctx) };
 }

@@ -32,6 +32,7 @@ export interface FrontDeps {
   readonly userHeader: string;
   readonly received: ReceivedRequest[];
   readonly pushes: PushRecord[];
+  readonly tokens: Readonly<Record<string, string>>;
   webUrl(): string;
   callbackUrl(): string;
 }
@@ -63,17 +64,23 @@ function header(req: IncomingMessage, name: string): string | undefined {
 async function handle(req: IncomingMessage, res: ServerResponse, deps: FrontDeps, secret: string): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://gerrit.invalid');
   if (url.pathname === `${CALLBACK_PREFIX}${secret}` && req.method === 'POST') return onPush(req, res, deps);
-  const user = header(req, deps.userHeader);
+  const headerUser = header(req, deps.userHeader);
   const requestId = header(req, 'x-request-id');
   deps.received.push({
     method: req.method ?? 'GET',
     url: req.url ?? '/',
     headers: req.headers,
-    ...(user === undefined ? {} : { user }),
+    ...(headerUser === undefined ? {} : { user: headerUser }),
     ...(requestId === undefined ? {} : { requestId }),
     ...(req.headers.authorization === undefined ? {} : { authorization: req.headers.authorization }),
     ...(req.headers.cookie === undefined ? {} : { cookie: req.headers.cookie }),
   });
+  const basic = headerUser === undefined ? basicUser(req, deps.tokens) : undefined;
+  if (basic === 'invalid') {
+    res.writeHead(401, { 'www-authenticate': 'Basic realm="Gerrit Code Review"', 'content-type': 'text/plain; charset=utf-8' }).end('Unauthorized\n');
+    return;
+  }
+  const user = headerUser ?? basic;
   const raw = (req.url ?? '/').split('?', 1)[0] ?? '/';
   const git = GIT_PATH.exec(raw);
   if (git !== null) return onGit(req, res, deps, git[1] ?? '', git[2] ?? '', url.search.slice(1), user);
@@ -101,6 +108,16 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: FrontDeps
     { req, res, method: method === 'HEAD' ? 'GET' : method, segments: decoded, query: url.searchParams, user: authenticated && user !== undefined ? deps.model.account(user) : undefined, body },
     { model: deps.model, repos: deps.repos, webUrl: deps.webUrl() },
   );
+}
+
+/** A Basic user name whose password is its Gerrit token; 'invalid' for a wrong one. */
+function basicUser(req: IncomingMessage, tokens: Readonly<Record<string, string>>): string | undefined | 'invalid' {
+  const auth = req.headers.authorization;
+  if (auth === undefined || Object.keys(tokens).length === 0 || !/^basic /i.test(auth)) return undefined;
+  const decoded = Buffer.from(auth.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const name = decoded.slice(0, colon);
+  return colon > 0 && Object.hasOwn(tokens, name) && tokens[name] === decoded.slice(colon + 1) ? name : 'invalid';
 }
 
 async function onGit(req: IncomingMessage, res: ServerResponse, deps: FrontDeps, rawProject: string, suffix: string, query: string, user: string | undefined): Promise<void> {

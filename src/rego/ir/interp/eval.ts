@@ -5,7 +5,7 @@
 import type { Block, Func, Operand, Policy, Stmt } from '../types.js';
 import { BuiltinError, EvalError } from './errors.js';
 import { RNumber, RObject, RSet, equal, type Value } from './value.js';
-import { lookupBuiltin } from '../../builtins/index.js';
+import { lookupBuiltinOrHost } from '../../builtins/index.js';
 import type { BuiltinContext } from '../../builtins/types.js';
 
 export interface EvalOptions {
@@ -301,7 +301,7 @@ export class Interpreter {
   }
 
   private callBuiltin(s: Extract<Stmt, { type: 'CallStmt' }>, args: Value[]): Value | undefined {
-    const b = lookupBuiltin(s.stmt.func);
+    const b = lookupBuiltinOrHost(s.stmt.func);
     if (b === undefined) {
       throw new EvalError('eval_internal_error', `unsupported builtin ${s.stmt.func}`, this.loc(s));
     }

@@ -16,6 +16,8 @@ export interface PolicyEnv {
   readonly rt: RuntimeInfo;
   readonly statics: StaticData;
   readonly strings: readonly string[];
+  /** Source file names, for error locations. */
+  readonly files: readonly string[];
   /** IR function name -> Wasm function index. */
   readonly funcIndex: ReadonlyMap<string, number>;
   readonly dynamicTargets: readonly DynamicTarget[];
@@ -75,6 +77,11 @@ export class FnCompiler {
     const s = this.env.strings[index];
     if (s === undefined) throw new Error(`string index ${index} out of range`);
     return this.env.statics.stringValue(s);
+  }
+
+  /** `file:row:col: ` of a statement, as OPA's runtime errors start. */
+  where(loc: { file: number; row: number; col: number }): string {
+    return `${this.env.files[loc.file] ?? '<unknown>'}:${loc.row}:${loc.col}: `;
   }
 
   /** Calls opa_abort with a static message; the code after it is unreachable. */

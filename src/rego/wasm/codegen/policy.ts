@@ -42,6 +42,7 @@ export function compilePolicy(runtime: Module, policy: Policy): Module {
     rt,
     statics: new StaticData(align8(rt.dataEnd())),
     strings: (policy.static.strings ?? []).map((s) => s.value),
+    files: (policy.static.files ?? []).map((f) => f.value),
     funcIndex,
     dynamicTargets,
     valueTextFunc,

@@ -45,7 +45,7 @@ const handlers: Handlers = {
     b.get(target);
     fc.read(s.source);
     b.call(fc.rt('opa_value_equal')).brIf(1);
-    fc.abort('var assignment conflict');
+    fc.abort(`${fc.where(s)}var assignment conflict`);
     b.end();
     fc.read(s.source);
     b.set(target).end();

@@ -1,0 +1,11 @@
+import { FileAuditSink } from '/work/main/src/audit/file-sink.ts';
+import { appendFileSync, readFileSync } from 'node:fs';
+const s = await FileAuditSink.open({ path: '/tmp/sm/a.jsonl', checkpointEvery: 3 });
+const rec = (i: number) => ({ kind: 'completion' as const, time: new Date().toISOString(), requestId: `r${i}`, status: 200, bytesIn: 0, bytesOut: 1, durationMs: 1 });
+await Promise.all([1,2,3,4,5].map((i) => s.append(rec(i))));
+await s.close();
+appendFileSync('/tmp/sm/a.jsonl', '{"seq":9,"partial');
+const s2 = await FileAuditSink.open({ path: '/tmp/sm/a.jsonl', checkpointEvery: 3 });
+await s2.append(rec(6));
+await s2.close();
+console.log(readFileSync('/tmp/sm/a.jsonl','utf8'));

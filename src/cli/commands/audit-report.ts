@@ -1,0 +1,32 @@
+// `changegate audit report --change N FILE...`: the story of one change from the audit log.
+
+import { resolve } from 'node:path';
+import { readLog, records } from '../../audit/read.js';
+import { changeStory, renderStory } from '../../audit/report.js';
+import { parseArgs, UsageError } from '../args.js';
+import type { Command } from '../command.js';
+import { changeNumber } from './audit-query.js';
+
+export const auditReportCommand: Command = {
+  name: ['audit', 'report'],
+  summary: 'The story of one change: pushes, votes, submit and Dagster runs, with outcomes',
+  usage: `Usage: changegate audit report --change N [--json] FILE...
+
+Prints, in time order, every request the audit log ties to change N (pushes, votes, the submit,
+Dagster runs launched for it), each with who asked, what policy decided and what came of it
+(upstream status, duration, and what the response taught: a new change number, a run id), then a
+summary per kind of step.
+
+Options:
+      --change N   the change number (required)
+      --json       print the story as one JSON object`,
+  async run(args, io) {
+    const { flags, positionals } = parseArgs(args, { change: { type: 'string' }, json: { type: 'boolean' } });
+    const change = changeNumber(flags.change);
+    if (change === undefined) throw new UsageError('--change N is required');
+    if (positionals.length === 0) throw new UsageError('expected at least one audit FILE');
+    const story = changeStory(records(readLog(positionals.map((p) => resolve(io.cwd, p)))), change);
+    io.stdout.write(flags.json === true ? `${JSON.stringify(story)}\n` : renderStory(story));
+    return 0;
+  },
+};
