@@ -1,20 +1,151 @@
 # Dagster: Dagster OSS has no roles of its own, so every one of its permissions is decided
-# here. Actions come from src/dagster (or the method classifier until it exists).
+# here. Actions and resource attributes come from src/dagster (see src/dagster/README.md).
+#
+# A mutation is judged field by field: input.resource.fields lists every root field that will
+# execute (one entry per run for terminateRuns, per item for launchMultipleRuns), each with its
+# own action and scope. The request is granted only if every entry is allowed, and denied if
+# any entry is an unknown mutation. input.action is the most privileged of them (for audit).
+#
+# Admins are granted everything by data.changegate; the rules below grant the other roles.
+#
+# Narrowing (policies/data.yaml): an operator listed under dagster.grants (by username, email
+# or subject id) may use operator actions only in those code locations or jobs:
+#   dagster:
+#     grants:
+#       carol:
+#         locations: [finance]
+#         jobs: [ml/train]          # "<location>/<job>"
 package changegate.dagster
 
 import data.changegate.lib.has_role
 
 on_dagster if input.resource.upstream == "dagster"
 
-grants contains "dagster_read_viewer" if {
-	on_dagster
-	input.action == "dagster.read"
-	some role in ["viewer", "ci"]
-	has_role(role)
+is_mutation if input.resource.operation == "mutation"
+
+read_actions := {"dagster.read", "dagster.harmless"}
+
+operator_actions := {
+	"dagster.run.launch", "dagster.run.reexecute", "dagster.run.terminate", "dagster.run.delete",
+	"dagster.backfill.launch", "dagster.backfill.cancel", "dagster.backfill.resume", "dagster.backfill.reexecute",
+	"dagster.schedule.start", "dagster.schedule.stop", "dagster.schedule.reset", "dagster.schedule.dryrun",
+	"dagster.sensor.edit", "dagster.sensor.cursor", "dagster.sensor.dryrun",
+	"dagster.asset.report", "dagster.partition.edit",
 }
 
+# Only admins (granted by data.changegate): listed so a reader sees the whole vocabulary.
+admin_actions := {
+	"dagster.location.reload", "dagster.location.shutdown", "dagster.workspace.reload",
+	"dagster.asset.wipe", "dagster.automaterialize.toggle", "dagster.concurrency.edit",
+}
+
+reader if has_role("viewer")
+
+reader if has_role("ci")
+
+reader if has_role("operator")
+
+# --- who may do what, per judged item ---------------------------------------------------------
+
+allowed(action, _) if {
+	action in read_actions
+	reader
+}
+
+allowed(action, item) if {
+	action in operator_actions
+	has_role("operator")
+	in_scope(item)
+}
+
+# ci launches runs only in branch deployments (a deployment built for one change).
+allowed("dagster.run.launch", _) if {
+	has_role("ci")
+	input.resource.deployment.branch == true
+}
+
+# --- narrowing by data.dagster.grants -----------------------------------------------------------
+
+subject_keys contains input.subject.username
+
+subject_keys contains input.subject.email
+
+subject_keys contains input.subject.id
+
+narrowings contains n if {
+	some key in subject_keys
+	n := data.dagster.grants[key]
+}
+
+narrowed if count(narrowings) > 0
+
+in_scope(_) if not narrowed
+
+in_scope(item) if {
+	some n in narrowings
+	item.location in n.locations
+}
+
+in_scope(item) if {
+	some n in narrowings
+	concat("/", [item.location, item.job]) in n.jobs
+}
+
+# --- grants ----------------------------------------------------------------------------------
+
+not_allowed_fields contains i if {
+	some i, f in input.resource.fields
+	not allowed(f.action, f)
+}
+
+grants contains "dagster_mutation_allowed" if {
+	on_dagster
+	is_mutation
+	count(input.resource.fields) > 0
+	count(not_allowed_fields) == 0
+}
+
+grants contains "dagster_read_viewer" if {
+	on_dagster
+	not is_mutation
+	input.action == "dagster.read"
+	reader
+}
+
+grants contains "dagster_request_allowed" if {
+	on_dagster
+	not is_mutation
+	input.action != "dagster.read"
+	allowed(input.action, input.resource)
+}
+
+# The method classifier's coarse write action, for a proxy without the Dagster classifier.
 grants contains "dagster_write_operator" if {
 	on_dagster
 	input.action == "dagster.write"
 	has_role("operator")
+}
+
+# --- denies (override every grant, the admin one included) ---------------------------------------
+
+denies contains "dagster_unknown_mutation" if {
+	on_dagster
+	input.action == "dagster.write.unknown"
+}
+
+denies contains "dagster_unknown_mutation" if {
+	on_dagster
+	some f in input.resource.fields
+	f.action == "dagster.write.unknown"
+}
+
+# Says why a narrowed operator was refused (the grant above is simply missing otherwise).
+denies contains "dagster_outside_granted_scope" if {
+	on_dagster
+	is_mutation
+	narrowed
+	not has_role("admin")
+	some f in input.resource.fields
+	f.action in operator_actions
+	not in_scope(f)
 }

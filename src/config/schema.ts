@@ -112,8 +112,28 @@ export const configSchema = z.strictObject({
     .strictObject({
       path: z.string().min(1).default('var/audit.jsonl'),
       stdout: z.boolean().default(false),
+      /** Rotate the active file once it reaches this many bytes; 0 never. */
+      rotateBytes: z.number().int().min(0).default(64 * 1024 * 1024),
+      /** Rotate when the UTC day changes. */
+      rotateDaily: z.boolean().default(true),
+      /** Sign the chain head with a checkpoint line every N records... */
+      checkpointEvery: z.number().int().positive().default(1000),
+      /** ...or every T seconds, whichever comes first. */
+      checkpointSeconds: z.number().int().positive().default(60),
+      /** Ed25519 private key (PEM) for checkpoints; default generated into stateDir. */
+      signingKey: z.string().min(1).optional(),
+      /** While the log cannot be written, let GET/HEAD through (each logged) instead of 503. */
+      failOpenReads: z.boolean().default(false),
     })
-    .default({ path: 'var/audit.jsonl', stdout: false }),
+    .default({
+      path: 'var/audit.jsonl',
+      stdout: false,
+      rotateBytes: 64 * 1024 * 1024,
+      rotateDaily: true,
+      checkpointEvery: 1000,
+      checkpointSeconds: 60,
+      failOpenReads: false,
+    }),
   limits: z
     .strictObject({
       /** Largest body the proxy buffers to classify (JSON, GraphQL); larger gets 413. */

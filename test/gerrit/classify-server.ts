@@ -71,7 +71,7 @@ export async function startClassifyServer(options: GerritClassifierOptions): Pro
 async function drain(body: ForwardBody, req: http.IncomingMessage): Promise<{ bodySha256?: string; bodyLength?: number }> {
   const hash = createHash('sha256');
   let length = 0;
-  const source: AsyncIterable<Buffer> | undefined = body.kind === 'buffered' ? [body.bytes] : body.kind === 'stream' ? body.stream : undefined;
+  const source: Iterable<Buffer> | AsyncIterable<Buffer> | undefined = body.kind === 'buffered' ? [body.bytes] : body.kind === 'stream' ? (body.stream as AsyncIterable<Buffer>) : undefined;
   if (source === undefined) {
     req.resume();
     return {};

@@ -28,6 +28,7 @@ export async function readPushHead(req: IncomingMessage, maxHeadBytes: number): 
     const raw = Buffer.concat(consumed, rawSize);
     const decoded = decoding === 'gzip' ? gunzipPrefix(raw, ended, maxHeadBytes) : { bytes: raw, complete: ended };
     const head = parsePushHead(decoded.bytes, decoded.complete);
+    if (head !== undefined && head.length > maxHeadBytes) throw tooLarge(maxHeadBytes);
     if (head !== undefined) return { head, stream: Readable.from(replay(consumed, source), { objectMode: false }) };
     if (decoded.bytes.length > maxHeadBytes || rawSize > maxHeadBytes * 2 || ended) throw tooLarge(maxHeadBytes);
     const next = await source.next();

@@ -8,6 +8,8 @@ import type { BuiltinDef } from './types.js';
 export const timeBuiltins: BuiltinDef[] = [
   ...calendarBuiltins,
   { name: 'time.now_ns', arity: 0, impl: (_args, ctx) => RNumber.int(ctx.nowNs) },
+  // Tests use it to show that time.now_ns stays fixed; the interpreter never needs to wait.
+  { name: 'test.sleep', arity: 1, impl: () => null },
   {
     name: 'time.parse_rfc3339_ns',
     arity: 1,

@@ -13,7 +13,8 @@ import { cryptoBuiltins } from './crypto.js';
 import { timeBuiltins } from './time.js';
 import { netBuiltins } from './net.js';
 import { jwtBuiltins } from './jwt.js';
-import { templateString } from './rego-text.js';
+import { parseRegoText, templateString, termToValue } from './rego-text.js';
+import { TEXT_ARGUMENT_BUILTINS } from './text-args.js';
 import { graphqlBuiltins } from './graphql.js';
 import { misc2Builtins } from './misc2.js';
 import { jsonPatchBuiltins } from './json-patch.js';
@@ -65,6 +66,11 @@ function perEvaluation(compute: (...args: unknown[]) => unknown): HostBuiltin {
   };
 }
 
+/** Adapts a JSON-argument builtin to receive its arguments as Rego text (see text-args.ts). */
+function textArguments(fn: HostBuiltin): HostBuiltin {
+  return (...args) => fn(...args.map((a) => termToValue(parseRegoText(str(a)))));
+}
+
 function lenient(fn: HostBuiltin): HostBuiltin {
   return (...args) => {
     try {
@@ -104,5 +110,9 @@ export function hostBuiltins(options: HostOptions = {}): HostBuiltins {
     // The SDK's own `sprintf` (sprintf-js) would shadow ours, so the backend names it this way.
     'changegate.sprintf': (format, values) => goSprintfText(str(format), str(values)),
   };
-  return Object.fromEntries(Object.entries(table).map(([k, f]) => [k, lenient(f)]));
+  // sprintf and template strings parse the text themselves; the others get plain values back.
+  const selfParsing = new Set(['internal.template_string', 'changegate.sprintf']);
+  return Object.fromEntries(
+    Object.entries(table).map(([k, f]) => [k, lenient(TEXT_ARGUMENT_BUILTINS.has(k) && !selfParsing.has(k) ? textArguments(f) : f)]),
+  );
 }

@@ -1,4 +1,5 @@
 // Smaller host builtins: encodings and JSON helpers.
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { HostBuiltins } from './index.js';
 
 function str(v: unknown): string {
@@ -20,14 +21,27 @@ export const miscBuiltins: HostBuiltins = {
   },
   'json.marshal': (v) => JSON.stringify(v),
   'json.unmarshal': (s) => JSON.parse(str(s)) as unknown,
-  'json.is_valid': (s) => {
+  'changegate.yaml.is_valid': (s) => {
     try {
-      JSON.parse(str(s));
+      parseYaml(str(s));
       return true;
-    } catch {
+    } catch (e) {
+      if (e instanceof TypeError) throw e;
       return false;
     }
   },
+  'changegate.yaml.unmarshal': (s) => parseYaml(str(s)) as unknown,
+  'changegate.yaml.marshal': (v) => stringifyYaml(v),
+  'changegate.json.is_valid': (s) => {
+    try {
+      JSON.parse(str(s));
+      return true;
+    } catch (e) {
+      if (e instanceof TypeError) throw e;
+      return false;
+    }
+  },
+  'opa.runtime': () => ({}),
   'urlquery.encode': (s) => encodeURIComponent(str(s)).replace(/%20/g, '+'),
   'urlquery.decode': (s) => decodeURIComponent(str(s).replace(/\+/g, ' ')),
 };

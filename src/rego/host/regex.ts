@@ -73,5 +73,5 @@ export const regexBuiltins = {
   },
   'regex.replace': (value: unknown, pattern: unknown, replacement: unknown): string =>
     mustString(value).replace(mustRegex(pattern, true), mustString(replacement).replace(/\$\{?(\w+)\}?/g, '$<$1>').replace(/\$<(\d+)>/g, '$$$1')),
-  'regex.split': (pattern: unknown, value: unknown): string[] => mustString(value).split(mustRegex(pattern, true)),
+  'changegate.regex.split': (pattern: unknown, value: unknown): string[] => mustString(value).split(mustRegex(pattern, true)),
 };

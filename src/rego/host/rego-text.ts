@@ -116,3 +116,20 @@ export function templateString(text: string): string {
     })
     .join('');
 }
+
+/**
+ * A term as the JSON-shaped value host builtins work on, except that integers outside the
+ * double's exact range stay exact as bigint, and sets become sorted arrays.
+ */
+export function termToValue(t: Term): unknown {
+  switch (t.t) {
+    case 'scalar':
+      if (typeof t.value === 'number' && /^-?\d+$/.test(t.text) && !Number.isSafeInteger(t.value)) return BigInt(t.text);
+      return t.value;
+    case 'array':
+    case 'set':
+      return t.items.map(termToValue);
+    case 'object':
+      return Object.fromEntries(t.entries.map(([k, v]) => [k.t === 'scalar' && typeof k.value === 'string' ? k.value : regoString(k), termToValue(v)]));
+  }
+}

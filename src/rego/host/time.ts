@@ -1,6 +1,7 @@
 // time.* builtins. Nanosecond timestamps travel as JSON numbers (doubles); results that must be
 // exact go back as JSON text.
 import type { HostBuiltins } from './index.js';
+import { formatLayout, parseLayout, type Fields } from './golayout.js';
 import { arr, int, num, str } from './values.js';
 
 const NS_PER_MS = 1_000_000n;
@@ -14,6 +15,7 @@ function inRange(v: bigint): bigint {
 }
 
 function nsOf(v: unknown): bigint {
+  if (typeof v === 'bigint') return inRange(v);
   const n = num(v);
   if (!Number.isFinite(n) || Math.abs(n) >= 2 ** 63) throw new RangeError('timestamp out of int64 range');
   return BigInt(Math.trunc(n));
@@ -105,6 +107,19 @@ function formatRfc3339Nano(ns: bigint, tz: string | undefined): string {
   return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}${frac ? '.' + frac : ''}${zone}`;
 }
 
+function fieldsOf(ns: bigint, tz: string | undefined): Fields {
+  const p = partsOf(ns, tz);
+  const ms = floorDiv(ns, NS_PER_MS);
+  const localMs = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  const wholeSecondMs = Number(ms - (((ms % 1000n) + 1000n) % 1000n));
+  const offsetMin = Math.round((localMs - wholeSecondMs) / 60000);
+  const yday = Math.floor((Date.UTC(p.year, p.month - 1, p.day) - Date.UTC(p.year, 0, 1)) / 86400000) + 1;
+  const weekday = new Date(Date.UTC(p.year, p.month - 1, p.day)).getUTCDay();
+  const nanos = Number(((ns % 1_000_000_000n) + 1_000_000_000n) % 1_000_000_000n);
+  const zoneName = offsetMin === 0 ? 'UTC' : offsetMin % 60 === 0 ? `${offsetMin < 0 ? '-' : '+'}${String(Math.abs(offsetMin / 60)).padStart(2, '0')}` : `${offsetMin < 0 ? '-' : '+'}${String(Math.floor(Math.abs(offsetMin) / 60)).padStart(2, '0')}${String(Math.abs(offsetMin) % 60).padStart(2, '0')}`;
+  return { year: p.year, month: p.month, day: p.day, hour: p.hour, minute: p.minute, second: p.second, nanos, weekday, yday, offsetMin, zoneName };
+}
+
 function addDate(nsV: unknown, y: unknown, m: unknown, d: unknown): ArrayBuffer | number {
   const ns = nsOf(nsV);
   const msTotal = floorDiv(ns, NS_PER_MS);
@@ -136,8 +151,9 @@ export const timeBuiltins: HostBuiltins = {
   },
   'time.add_date': addDate,
   'time.format': (x) => {
-    if (Array.isArray(x) && x.length > 2) throw new TypeError('custom layouts are not supported');
     const t = tsArg(Array.isArray(x) ? arr(x).slice(0, 2) : x);
-    return formatRfc3339Nano(t.ns, t.tz);
+    if (!Array.isArray(x) || x.length < 3) return formatRfc3339Nano(t.ns, t.tz);
+    return formatLayout(str(x[2]), fieldsOf(t.ns, t.tz));
   },
+  'time.parse_ns': (layout, value) => exact(parseLayout(str(layout), str(value))),
 };

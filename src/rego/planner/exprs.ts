@@ -186,12 +186,41 @@ function planWith(c: Ctx, e: Expr, i: number, k: () => void): void {
       c.fb.emit('WithStmt', { local: tgt, path, value: op, block });
     });
   }
-  // A function or a rule: replaced while planning this expression only.
+  // A function or a rule: replaced while planning this expression (and, through specialised
+  // variants, the rules it calls). A value that depends on local vars cannot be planned inside
+  // another function, so it travels there through a hidden path under `data`.
   const v = w.value;
-  const bound = v.type === 'var' ? c.scope.lookup(v.value) : undefined;
-  const value: PTerm = bound !== undefined ? { type: 'local', local: bound, location: v.location } : v;
-  const mocks = new Map<string, Mock>([[name, { value }]]);
-  planWith(c.withMocks(mocks), e, i + 1, k);
+  if (!readsLocals(c, v)) {
+    planWith(c.withMocks(new Map<string, Mock>([[name, { value: v }]])), e, i + 1, k);
+    return;
+  }
+  planTerm(c, v, (op) => {
+    const slot = `$with${c.fb.local()}`;
+    const saved = c.fb.local();
+    c.fb.emit('AssignVarStmt', { source: local(1), target: saved });
+    const ref: PTerm = {
+      type: 'ref',
+      location: v.location,
+      head: { type: 'var', value: 'data', location: v.location },
+      path: [{ type: 'string', value: slot, location: v.location }],
+    };
+    const block = c.fb.block(() =>
+      planWith(c.withMocks(new Map<string, Mock>([[name, { value: ref }]])), e, i + 1, () => {
+        const restore = c.fb.block(k);
+        c.fb.emit('WithStmt', { local: 1, path: [], value: local(saved), block: restore });
+      }),
+    );
+    c.fb.emit('WithStmt', { local: 1, path: [c.shared.policy.str(slot)], value: op, block });
+  });
+}
+
+/** True when the term reads a bound local var (a function name such as `count` is not one). */
+function readsLocals(c: Ctx, t: Term): boolean {
+  let found = false;
+  walkVars(t, (v) => {
+    if (c.scope.lookup(v.value) !== undefined) found = true;
+  }, true);
+  return found;
 }
 
 function touchesRules(c: Ctx, path: string[]): boolean {

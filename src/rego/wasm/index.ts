@@ -3,7 +3,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Policy } from '../ir/types.js';
-import type { Module } from './binary/module.js';
+import { ExternKind, type Module } from './binary/module.js';
 import { readModule } from './binary/reader.js';
 import { writeModule } from './binary/writer.js';
 import { compilePolicy } from './codegen/policy.js';
@@ -53,4 +53,13 @@ function defaultBytes(): Uint8Array {
 
 export function compileIrToWasm(policy: Policy, options: CompileOptions = {}): Uint8Array {
   return writeModule(compilePolicy(runtimeModule(options.runtime), policy));
+}
+
+/**
+ * The initial memory, in 64 KiB pages, a compiled module needs (its static data must fit). The
+ * SDK's default is 5; pass `{ initial: pages }` to loadPolicy when this is larger.
+ */
+export function requiredMemoryPages(wasm: Uint8Array): number {
+  const mem = readModule(wasm).imports.find((i) => i.desc.kind === ExternKind.Memory);
+  return mem?.desc.kind === ExternKind.Memory ? mem.desc.limits.min : 1;
 }

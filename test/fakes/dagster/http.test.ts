@@ -193,6 +193,8 @@ describe('Dagster stand-in over HTTP', () => {
     assert.match(html, new RegExp(runId.slice(0, 8)));
     const origin = dagster.url.slice(0, -dagster.pathPrefix.length);
     assert.equal((await fetch(`${origin}/graphql?query={__typename}`)).status, 404);
+    const encoded = await fetch(`${dagster.url}/%67raphql?query=${encodeURIComponent('{__typename}')}`);
+    assert.deepEqual(await encoded.json(), { data: { __typename: 'Query' } }, 'percent-decoded before routing, like uvicorn');
     const root = await fetch(`${origin}/`, { redirect: 'manual' });
     assert.equal(root.status, 302);
     assert.equal(root.headers.get('location'), '/dagster/');

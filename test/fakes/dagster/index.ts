@@ -22,6 +22,7 @@ import { GraphqlWsEndpoint } from './ws.js';
 export { DagsterModel, DEFAULT_LOCATIONS, REPOSITORY } from './model.js';
 export type { StoredRun, Tag, JobRef, LocationDef } from './model.js';
 export { Recorder } from './records.js';
+export { dagsterSchema, schemaPath } from './schema.js';
 export type { OperationRecord, RejectedRecord, RequestRecord, AssetReport, Transport } from './records.js';
 export { SUBPROTOCOL } from './ws.js';
 
@@ -55,8 +56,18 @@ function checkPrefix(prefix: string): string {
   return prefix;
 }
 
-/** The path below the prefix ('/' for the prefix itself), or undefined when outside it. */
-function below(prefix: string, pathname: string): string | undefined {
+/**
+ * The path below the prefix ('/' for the prefix itself), or undefined when outside it. The path is
+ * percent-decoded first, %2F included, as uvicorn hands Starlette its routing path: an encoded
+ * `/dagster/%67raphql` reaches GraphQL on the real server, so it does here too.
+ */
+function below(prefix: string, rawPath: string): string | undefined {
+  let pathname = rawPath;
+  try {
+    pathname = decodeURIComponent(rawPath);
+  } catch {
+    // A malformed escape stays as sent (Python's unquote leaves it too).
+  }
   if (pathname === prefix) return '/';
   if (pathname.startsWith(`${prefix}/`)) return pathname.slice(prefix.length);
   return undefined;

@@ -1,70 +1,14 @@
-// Mutation root fields. Run-creating mutations store the run with the tags they were sent and
-// note it in the context, so the recorder can report exactly which tags reached "Dagster".
+// Mutation root fields: runs and backfills (run-mutations.ts), schedules and sensors, code
+// locations, assets, and the harmless ones. Fields not listed resolve to placeholders.
 
 import type { ExecContext, RootValue } from './context.js';
-import type { DagsterModel, Instigator, StoredRun, Tag } from './model.js';
+import type { DagsterModel, Instigator, Tag } from './model.js';
+import { backfill, deleteOne, launch, reexecute, terminateOne, type ExecutionParams, type ReexecutionParams } from './run-mutations.js';
 import {
-  instigationStateView, locationEntryView, pythonError, runView, sensorView, workspaceView,
+  instigationStateView, locationEntryView, pythonError, sensorView, workspaceView,
 } from './views.js';
 
-interface Selector {
-  readonly pipelineName?: string | null;
-  readonly jobName?: string | null;
-  readonly repositoryName: string;
-  readonly repositoryLocationName: string;
-}
-interface ExecutionParams {
-  readonly selector: Selector;
-  readonly executionMetadata?: { readonly tags?: readonly Tag[] | null; readonly parentRunId?: string | null; readonly rootRunId?: string | null } | null;
-}
-interface ReexecutionParams {
-  readonly parentRunId: string;
-  readonly extraTags?: readonly Tag[] | null;
-  readonly useParentRunTags?: boolean | null;
-}
 interface InstigatorSel { readonly repositoryLocationName: string; readonly scheduleName?: string; readonly sensorName?: string }
-
-function record(ctx: ExecContext, run: StoredRun): unknown {
-  ctx.created.push({ kind: 'run', runId: run.runId, jobName: run.job.name, location: run.job.location, tags: run.tags });
-  return { __typename: 'LaunchRunSuccess', run: runView(run) };
-}
-
-function launch({ executionParams }: { executionParams: ExecutionParams }, ctx: ExecContext): unknown {
-  const sel = executionParams.selector;
-  // The server's precedence: pipelineName, then jobName.
-  const name = sel.pipelineName ?? sel.jobName ?? '';
-  const job = ctx.model.findJob(sel.repositoryLocationName, sel.repositoryName, name);
-  if (job === undefined) {
-    return { __typename: 'PipelineNotFoundError', message: `Could not find Pipeline ${sel.repositoryLocationName}.${sel.repositoryName}.${name}`, pipelineName: name, repositoryName: sel.repositoryName, repositoryLocationName: sel.repositoryLocationName };
-  }
-  const meta = executionParams.executionMetadata;
-  return record(ctx, ctx.model.createRun(job, meta?.tags ?? [], { parentRunId: meta?.parentRunId ?? null, rootRunId: meta?.rootRunId ?? null }));
-}
-
-function reexecute(args: { executionParams?: ExecutionParams | null; reexecutionParams?: ReexecutionParams | null }, ctx: ExecContext): unknown {
-  if (args.executionParams != null) return launch({ executionParams: args.executionParams }, ctx);
-  const params = args.reexecutionParams;
-  if (params == null) return pythonError('Must provide one of reexecutionParams or executionParams');
-  const parent = ctx.model.runs.get(params.parentRunId);
-  if (parent === undefined) return pythonError(`Could not find parent run with id: ${params.parentRunId}`);
-  const inherited = params.useParentRunTags === false ? [] : parent.tags.filter((t) => !t.key.startsWith('dagster/'));
-  const root = parent.rootRunId ?? parent.runId;
-  const tags = [...inherited, ...(params.extraTags ?? []), { key: 'dagster/parent_run_id', value: parent.runId }, { key: 'dagster/root_run_id', value: root }];
-  return record(ctx, ctx.model.createRun(parent.job, tags, { parentRunId: parent.runId, rootRunId: root }));
-}
-
-function terminateOne(model: DagsterModel, runId: string): unknown {
-  const run = model.runs.get(runId);
-  if (run === undefined) return { __typename: 'RunNotFoundError', runId, message: `Run ${runId} could not be found.` };
-  if (run.status !== 'QUEUED' && run.status !== 'STARTED') return { __typename: 'TerminateRunFailure', message: `Run ${runId} is not in progress.`, run: runView(run) };
-  run.status = 'CANCELED';
-  return { __typename: 'TerminateRunSuccess', run: runView(run) };
-}
-
-function deleteOne({ runId }: { runId: string }, { model }: ExecContext): unknown {
-  if (!model.runs.delete(runId)) return { __typename: 'RunNotFoundError', runId, message: `Run ${runId} could not be found.` };
-  return { __typename: 'DeletePipelineRunSuccess', runId };
-}
 
 function setStatus(type: Instigator['type'], status: Instigator['status']) {
   return (args: Record<string, InstigatorSel>, { model }: ExecContext): unknown => {
@@ -85,12 +29,6 @@ function stop(type: Instigator['type']) {
     const state = instigationStateView(found);
     return type === 'SCHEDULE' ? { __typename: 'ScheduleStateResult', scheduleState: state } : { __typename: 'StopSensorMutationResult', instigationState: state };
   };
-}
-
-function backfill(ctx: ExecContext, tags: readonly Tag[], partitionNames: readonly string[], setName: string | null): unknown {
-  const created = ctx.model.createBackfill(tags, partitionNames, setName);
-  ctx.created.push({ kind: 'backfill', backfillId: created.backfillId, tags: created.tags });
-  return { __typename: 'LaunchBackfillSuccess', backfillId: created.backfillId, launchedRunIds: [] };
 }
 
 function location(found: (m: DagsterModel, name: string) => unknown) {

@@ -91,7 +91,7 @@ export const queryRoot: RootValue = {
   scheduleOrError: instigatorLookup('SCHEDULE', 'scheduleName'),
   sensorOrError: instigatorLookup('SENSOR', 'sensorName'),
   instigationStateOrError: ({ instigationSelector, id }: { instigationSelector: RepoSel & { name: string }; id?: string | null }, { model }: ExecContext) => {
-    const found = model.instigators.find((i) => (id != null && i.id === id) || (i.location === instigationSelector.repositoryLocationName && i.name === instigationSelector.name));
+    const found = model.instigators.find((i) => (id != null && [i.id, i.selectorId, i.originId].includes(id)) || (i.location === instigationSelector.repositoryLocationName && i.name === instigationSelector.name));
     return found === undefined ? { __typename: 'InstigationStateNotFoundError', name: instigationSelector.name, message: 'not found' } : instigationStateView(found);
   },
   partitionBackfillOrError: ({ backfillId }: { backfillId: string }, { model }: ExecContext) => {

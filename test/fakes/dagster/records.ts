@@ -9,7 +9,11 @@ import type { Tag } from './model.js';
 export type Transport = 'get' | 'post-json' | 'post-graphql' | 'post-querystring' | 'ws';
 export type OperationType = 'query' | 'mutation' | 'subscription';
 
-/** The request id and identity headers as received (lower-case names). */
+/**
+ * The request id, and the identity and credential headers as received (lower-case names):
+ * X-Forwarded-User/-Email/-Groups/-Preferred-Username, X-Changegate-*, X-Gerrit-*, and
+ * Authorization and Cookie, so tests can prove what the proxy stamped and what it stripped.
+ */
 export interface Received {
   readonly requestId: string | undefined;
   readonly identity: Readonly<Record<string, string>>;

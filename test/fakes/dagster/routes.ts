@@ -23,12 +23,12 @@ async function report(req: IncomingMessage, res: ServerResponse, kind: AssetRepo
   } catch {
     return sendJson(res, 400, { error: 'Error parsing request body as JSON' });
   }
-  const assetKey = decodeURIComponent(keyPath).split('/').filter((p) => p !== '');
+  const assetKey = keyPath.split('/').filter((p) => p !== '');
   recorder.assetReports.push({ ...received(req.headers), kind, assetKey, body });
   sendJson(res, 200, {});
 }
 
-/** Handles a request whose path is already stripped of the prefix. */
+/** Handles a request by its decoded path below the prefix. */
 export async function handleRoute(req: IncomingMessage, res: ServerResponse, url: URL, rest: string, prefix: string, model: DagsterModel, recorder: Recorder): Promise<void> {
   const m = REPORT.exec(rest);
   if (m !== null) return report(req, res, KINDS[m[1] as keyof typeof KINDS], m[2] ?? '', recorder);
@@ -36,9 +36,9 @@ export async function handleRoute(req: IncomingMessage, res: ServerResponse, url
   if (rest === '/server_info' || rest === '/dagit_info') {
     return sendJson(res, 200, { dagster_webserver_version: '1.9.0+stand-in', dagster_version: '1.9.0+stand-in', dagster_graphql_version: '1.9.0+stand-in' });
   }
-  if (rest.startsWith('/logs/')) return sendText(res, 200, `stand-in captured log ${decodeURIComponent(rest.slice('/logs/'.length))}\n`);
+  if (rest.startsWith('/logs/')) return sendText(res, 200, `stand-in captured log ${rest.slice('/logs/'.length)}\n`);
   if (rest.startsWith('/download_debug/')) {
-    const run = model.runs.get(decodeURIComponent(rest.slice('/download_debug/'.length)));
+    const run = model.runs.get(rest.slice('/download_debug/'.length));
     if (run === undefined) return sendText(res, 404, 'Run not found');
     const gz = gzipSync(JSON.stringify({ run }));
     res.writeHead(200, { 'content-type': 'application/gzip', 'content-disposition': `attachment; filename=${run.runId}.gz`, 'content-length': gz.length }).end(gz);

@@ -93,6 +93,13 @@ test('git over smart HTTP needs the container user; clone works on /, /a/ and /p
   const hit = gerrit.received.findLast((r) => r.url.includes('/info/refs'));
   assert.equal(hit?.user, 'bob');
   assert.equal((await git.git(['ls-remote', `${gerrit.url}/missing`])).code === 0, false);
+  // http-backend's own refusals arrive as a CGI `Status:` header.
+  const bogus = await fetch(`${gerrit.url}/demo/info/refs?service=git-bogus`, { headers: { 'x-forwarded-user': 'bob' } });
+  assert.equal(bogus.status, 403);
+  await bogus.arrayBuffer();
+  const smart = await fetch(`${gerrit.url}/demo/info/refs?service=git-upload-pack`, { headers: { 'x-forwarded-user': 'bob' } });
+  assert.equal(smart.headers.get('content-type'), 'application/x-git-upload-pack-advertisement');
+  assert.match(await smart.text(), /^001e# service=git-upload-pack\n0000/);
 });
 
 test('commit-msg hook adds one Change-Id trailer and keeps it on amend', async () => {

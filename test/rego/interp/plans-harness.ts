@@ -7,7 +7,7 @@ import type { Policy } from '../../../src/rego/ir/types.js';
 import { Interpreter } from '../../../src/rego/ir/interp/eval.js';
 import { EvalError } from '../../../src/rego/ir/interp/errors.js';
 import { parseJSONValue } from '../../../src/rego/ir/interp/json.js';
-import { keyOf, RObject, toJSONText, type Value } from '../../../src/rego/ir/interp/value.js';
+import { compare, keyOf, RObject, toJSONText, type Value } from '../../../src/rego/ir/interp/value.js';
 
 export function repoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -43,12 +43,21 @@ function field(v: Value, k: string): Value | undefined {
   return v instanceof RObject ? v.get(k) : undefined;
 }
 
+/** With sort_bindings, array-valued bindings compare as sorted arrays. */
+function sortBindings(v: Value): Value {
+  if (!(v instanceof RObject)) return v;
+  const out = new RObject();
+  for (const [k, x] of v.sortedEntries()) out.set(k, Array.isArray(x) ? [...x].sort(compare) : x);
+  return out;
+}
+
 /** Compares a result set with want_result as multisets of binding objects. */
-export function sameResults(got: Value[], want: Value | undefined): boolean {
+export function sameResults(got: Value[], want: Value | undefined, sort = false): boolean {
   const w = Array.isArray(want) ? want : [];
+  const norm = (v: Value): string => keyOf(sort ? sortBindings(v) : v);
   // want_result is JSON: sets appear as arrays and non-string keys as strings.
-  const a = got.map((v) => keyOf(parseJSONValue(toJSONText(v)))).sort();
-  const b = w.map(keyOf).sort();
+  const a = got.map((v) => norm(parseJSONValue(toJSONText(v)))).sort();
+  const b = w.map(norm).sort();
   return a.length === b.length && a.every((k, i) => k === b[i]);
 }
 
@@ -64,7 +73,7 @@ export function checkOutcome(
     const got = run();
     if (expectError) return { ok: false, detail: `expected error ${String(wantCode)}, got ${got.length} results` };
     const want = field(c, 'want_result');
-    if (sameResults(got, want)) return { ok: true };
+    if (sameResults(got, want, field(c, 'sort_bindings') === true)) return { ok: true };
     return { ok: false, detail: `got ${got.map(keyOf).join(' ')} want ${Array.isArray(want) ? want.map(keyOf).join(' ') : 'none'}` };
   } catch (e) {
     if (expectError && e instanceof EvalError && (wantCode === undefined || wantCode === e.code || e.code !== 'eval_internal_error')) {

@@ -20,6 +20,7 @@ interface YamlCase {
   want_error_code?: string;
   want_error?: string;
   strict_error?: boolean;
+  sort_bindings?: boolean;
 }
 
 export function runCase(c: YamlCase): { ok: boolean; detail?: string } {
@@ -36,7 +37,7 @@ export function runCase(c: YamlCase): { ok: boolean; detail?: string } {
       maxSteps: 5_000_000,
     });
     if (expectError) return { ok: false, detail: `expected ${expectCode ?? c.want_error}, got ${got.length} results` };
-    if (sameResults(got, fromJS(c.want_result ?? []) as Value)) return { ok: true };
+    if (sameResults(got, fromJS(c.want_result ?? []) as Value, c.sort_bindings === true)) return { ok: true };
     return { ok: false, detail: `got ${got.map(toJSONText).join(' ')} want ${toJSONText(fromJS(c.want_result ?? []))}` };
   } catch (e) {
     const code = e instanceof CompileError || e instanceof EvalError ? e.code : undefined;

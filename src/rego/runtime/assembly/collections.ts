@@ -30,7 +30,7 @@ export function arrayAppend(a: usize, v: usize): void {
  * else -(insertion point) - 1.
  */
 export function search(c: usize, k: usize): i32 {
-  if (tag(k) == T_STRING) return searchString(c, strPtr(k), strLen(k));
+  if (tag(k) == T_STRING) return searchString(c, strPtr(k), strLen(k), true);
   const stride: usize = tag(c) == T_OBJECT ? 8 : 4;
   const b = buf(c);
   let lo: i32 = 0;
@@ -60,13 +60,16 @@ function cmpToString(e: usize, kp: usize, kl: usize): i32 {
   return bytesCompare(strPtr(e), strLen(e), kp, kl);
 }
 
-/** search() for a string key: the hot path of every `input.a.b` lookup. */
-function searchString(c: usize, kp: usize, kl: usize): i32 {
+/**
+ * search() for a string key: the hot path of every `input.a.b` lookup. Inserts probe the last key
+ * first (parsers and loops insert in order); lookups go straight to the binary search.
+ */
+function searchString(c: usize, kp: usize, kl: usize, probeLast: bool): i32 {
   const stride: usize = tag(c) == T_OBJECT ? 8 : 4;
   const b = buf(c);
   let lo: i32 = 0;
   let hi: i32 = (count(c) as i32) - 1;
-  if (hi >= 0) {
+  if (probeLast && hi >= 0) {
     const last = cmpToString(load<u32>(b + (hi as usize) * stride) as usize, kp, kl);
     if (last < 0) return -(hi + 1) - 1;
     if (last == 0) return hi;
@@ -109,7 +112,7 @@ export function objectInsertOnce(o: usize, k: usize, v: usize): bool {
 }
 
 export function objectGet(o: usize, k: usize): usize {
-  const i = search(o, k);
+  const i = tag(k) == T_STRING ? searchString(o, strPtr(k), strLen(k), false) : search(o, k);
   return i >= 0 ? valAt(o, i as usize) : 0;
 }
 

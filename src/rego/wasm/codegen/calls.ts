@@ -2,19 +2,18 @@
 import type { Operand, StmtOf } from '../../ir/types.js';
 import type { FnCompiler } from './env.js';
 import { HOST_DISPATCH_MAX_ARGS } from './runtime.js';
+import { TEXT_ARGUMENT_BUILTINS } from '../../host/text-args.js';
 
-/** Names the SDK implements itself and would shadow our host implementation of: we alias them. */
-const SDK_SHADOWED = new Set(['sprintf']);
+/**
+ * Names the SDK implements itself and would shadow our host implementations of (its lookup
+ * prefers its own): we alias them, so Go-compatible, never-throwing versions run instead.
+ */
+const SDK_SHADOWED = new Set(['sprintf', 'regex.split', 'yaml.is_valid', 'yaml.marshal', 'yaml.unmarshal', 'json.is_valid']);
 
 export function hostBuiltinAlias(name: string): string {
   return SDK_SHADOWED.has(name) ? `changegate.${name}` : name;
 }
 
-/**
- * Host builtins that must tell sets from arrays, which the SDK's JSON marshalling cannot: their
- * arguments are passed as the Rego text of the value (a string), and the host parses it.
- */
-const TEXT_ARGUMENT_BUILTINS = new Set(['internal.template_string', 'sprintf']);
 
 function hostBuiltinId(fc: FnCompiler, name: string): number {
   const alias = hostBuiltinAlias(name);

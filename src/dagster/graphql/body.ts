@@ -1,0 +1,26 @@
+// Reads a request body whole, bounded: a body larger than we inspect is refused (413), never
+// forwarded unjudged. Compressed bodies are refused because Dagster would read what we cannot.
+
+import type { IncomingMessage } from 'node:http';
+import { ChangegateError } from '../../errors.js';
+
+export async function readBoundedBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (encoding !== 'identity' && encoding !== '') {
+    throw new ChangegateError('bad_body', `a ${encoding}-encoded body cannot be inspected; send it uncompressed`);
+  }
+  const declared = req.headers['content-length'];
+  if (declared !== undefined && Number(declared) > maxBytes) throw tooLarge(maxBytes);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) throw tooLarge(maxBytes);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+function tooLarge(maxBytes: number): ChangegateError {
+  return new ChangegateError('payload_too_large', `the request body is larger than the ${maxBytes} bytes the proxy inspects`);
+}

@@ -1,0 +1,190 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { test } from 'node:test';
+import { GENESIS_HASH, lineHash } from '../../src/audit/canonical.js';
+import { FileAuditSink } from '../../src/audit/file-sink.js';
+import { readLog } from '../../src/audit/read.js';
+import { logFiles } from '../../src/audit/segments.js';
+import { AUDIT_KEY_FILE, AUDIT_PUBLIC_KEY_FILE, keyIdOf } from '../../src/audit/signing-key.js';
+import { verifyLog } from '../../src/audit/verify.js';
+import { completion, decision, lines, parsed, tempDir } from './helpers.js';
+
+const quiet = (): void => undefined;
+
+test('every line links to the one before; concurrent appends share the chain in write order', async (t) => {
+  const dir = tempDir(t);
+  const path = join(dir, 'audit.jsonl');
+  const sink = await FileAuditSink.open({ path, warn: quiet });
+  await Promise.all(Array.from({ length: 50 }, (_, i) => sink.append(decision(`r${i}`))));
+  await sink.close();
+  const records = parsed(path);
+  let prev = GENESIS_HASH;
+  for (const [i, r] of records.entries()) {
+    assert.equal(r['seq'], i + 1);
+    assert.equal(r['prev'], prev);
+    assert.equal(r['hash'], lineHash(r));
+    prev = r['hash'] as string;
+  }
+  assert.deepEqual(records.filter((r) => r['kind'] === 'decision').map((r) => r['requestId']), Array.from({ length: 50 }, (_, i) => `r${i}`));
+  assert.equal(records.at(-1)?.['kind'], 'checkpoint', 'a clean close signs the head');
+});
+
+test('a checkpoint signs the head every N records with the generated key, whose public half is exported', async (t) => {
+  const dir = tempDir(t);
+  const path = join(dir, 'audit.jsonl');
+  const state = join(dir, 'state');
+  const sink = await FileAuditSink.open({ path, stateDir: state, checkpointEvery: 3, warn: quiet });
+  for (let i = 0; i < 7; i++) await sink.append(decision(`r${i}`));
+  const kinds = parsed(path).map((r) => r['kind']);
+  assert.deepEqual(kinds.slice(0, 8), ['decision', 'decision', 'decision', 'checkpoint', 'decision', 'decision', 'decision', 'checkpoint']);
+  await sink.close();
+  assert.equal(statSync(join(state, AUDIT_KEY_FILE)).mode & 0o777, 0o600);
+  assert.ok(existsSync(join(state, AUDIT_PUBLIC_KEY_FILE)));
+  const { createPublicKey } = await import('node:crypto');
+  const { readFileSync } = await import('node:fs');
+  const pub = createPublicKey(readFileSync(join(state, AUDIT_PUBLIC_KEY_FILE), 'utf8'));
+  const report = verifyLog(readLog([path]), pub);
+  assert.equal(report.tamper, undefined);
+  assert.equal(report.checkpoints, 3);
+  assert.equal(report.unsignedTail, 0);
+});
+
+test('a configured Ed25519 key signs instead of a generated one', async (t) => {
+  const dir = tempDir(t);
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const keyFile = join(dir, 'k.pem');
+  writeFileSync(keyFile, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
+  const path = join(dir, 'audit.jsonl');
+  const sink = await FileAuditSink.open({ path, signingKey: keyFile, warn: quiet });
+  await sink.append(decision('a'));
+  await sink.close();
+  assert.equal(parsed(path).at(-1)?.['keyId'], keyIdOf(publicKey));
+  assert.equal(verifyLog(readLog([path]), publicKey).tamper, undefined);
+  assert.ok(!existsSync(join(dir, AUDIT_KEY_FILE)), 'no key was generated');
+});
+
+test('reopening after a crash seals a torn last line with a torn record and resumes the chain', async (t) => {
+  const dir = tempDir(t);
+  const path = join(dir, 'audit.jsonl');
+  const first = await FileAuditSink.open({ path, checkpointEvery: 1000, warn: quiet });
+  await first.append(decision('a'));
+  await first.append(decision('b'));
+  // A crash mid-write: no close, and half a line on disk.
+  appendFileSync(path, '{"seq":3,"prev":"ab","kind":"decis');
+  const warnings: string[] = [];
+  const second = await FileAuditSink.open({ path, warn: (m) => warnings.push(m) });
+  assert.match(warnings.join('\n'), /sealed 34 torn bytes/);
+  await second.append(decision('c'));
+  await second.close();
+  const text = lines(path);
+  assert.equal(text[2], '{"seq":3,"prev":"ab","kind":"decis', 'the torn bytes are kept, not dropped');
+  const torn = JSON.parse(text[3]!) as Record<string, unknown>;
+  assert.equal(torn['kind'], 'torn');
+  assert.equal(torn['seq'], 3);
+  assert.equal(torn['prev'], (JSON.parse(text[1]!) as Record<string, unknown>)['hash']);
+  assert.equal((JSON.parse(text[4]!) as Record<string, unknown>)['requestId'], 'c');
+  const report = verifyLog(readLog([path]));
+  assert.equal(report.tamper, undefined);
+  assert.equal(report.sealedTorn, 1);
+});
+
+test('a complete last line that only lacks its newline is kept as a record, not sealed', async (t) => {
+  const dir = tempDir(t);
+  const path = join(dir, 'audit.jsonl');
+  const first = await FileAuditSink.open({ path, warn: quiet });
+  await first.append(decision('a'));
+  await first.append(decision('b'));
+  const text = lines(path);
+  writeFileSync(path, `${text[0]}\n${text[1]}`);
+  const second = await FileAuditSink.open({ path, warn: quiet });
+  await second.append(decision('c'));
+  await second.close();
+  const records = parsed(path);
+  assert.deepEqual(records.slice(0, 3).map((r) => r['requestId']), ['a', 'b', 'c']);
+  assert.ok(!records.some((r) => r['kind'] === 'torn'));
+  assert.equal(verifyLog(readLog([path])).tamper, undefined);
+});
+
+test('rotation by size continues the chain across sortable files, verifiable in any order', async (t) => {
+  const dir = tempDir(t);
+  const path = join(dir, 'audit.jsonl');
+  const sink = await FileAuditSink.open({ path, rotateBytes: 2000, checkpointEvery: 1000, warn: quiet });
+  for (let i = 0; i < 30; i++) await sink.append(decision(`r${i}`));
+  await sink.close();
+  const files = logFiles(path);
+  assert.ok(files.length >= 3, `rotated into ${files.length} files`);
+  const names = readdirSync(dir).filter((n) => n.startsWith('audit.') && n !== 'audit.jsonl');
+  assert.deepEqual([...names].sort(), names.sort());
+  for (const f of files.slice(0, -1)) assert.equal(parsed(f).at(-1)?.['kind'], 'checkpoint', 'each rotated file ends on a signed head');
+  const second = parsed(files[1]!)[0]!;
+  assert.equal(second['prev'], parsed(files[0]!).at(-1)?.['hash']);
+  const report = verifyLog(readLog([...files].reverse()));
+  assert.equal(report.tamper, undefined);
+  assert.equal(report.records, parsed(path).at(-1)?.['seq']);
+  // Reopening resumes the chain from the active file.
+  const again = await FileAuditSink.open({ path, rotateBytes: 2000, warn: quiet });
+  await again.append(decision('after'));
+  await again.close();
+  assert.equal(verifyLog(readLog(logFiles(path))).tamper, undefined);
+});
+
+test('rotation by UTC day; a fresh active file after rotation resumes from the last rotated file', async (t) => {
+  const dir = tempDir(t);
+  const path = join(dir, 'audit.jsonl');
+  let now = new Date('2026-11-21T23:59:58Z');
+  const sink = await FileAuditSink.open({ path, now: () => now, warn: quiet });
+  await sink.append(decision('day1'));
+  now = new Date('2026-11-22T00:00:01Z');
+  await sink.append(decision('day2'));
+  await sink.close();
+  const files = logFiles(path);
+  assert.equal(files.length, 2);
+  assert.match(files[0]!, /audit\.20261121\.000000000001\.jsonl$/);
+  // The proxy died right after a rotation: no active file at all.
+  const { renameSync } = await import('node:fs');
+  renameSync(path, join(dir, 'audit.20261122.000000000003.jsonl'));
+  const reopened = await FileAuditSink.open({ path, now: () => now, warn: quiet });
+  await reopened.append(decision('day2-later'));
+  await reopened.close();
+  assert.equal(verifyLog(readLog(logFiles(path))).tamper, undefined);
+});
+
+test('a write failure fails closed: append rejects, ready is false with a reason', async (t) => {
+  const dir = tempDir(t);
+  const sink = await FileAuditSink.open({ path: '/dev/full', stateDir: dir, warn: quiet });
+  t.after(() => sink.close());
+  assert.equal(sink.ready, true);
+  await assert.rejects(sink.append(decision('a')), /ENOSPC/);
+  assert.equal(sink.ready, false);
+  assert.match(sink.notReadyReason ?? '', /not writable.*ENOSPC/);
+  await assert.rejects(sink.append(decision('b', { request: { method: 'GET', path: '/', ip: '::1', userAgent: '' } })));
+});
+
+test('failOpenReads lets GET/HEAD decisions pass while the log is down, logged; writes still fail', async (t) => {
+  const dir = tempDir(t);
+  const warnings: string[] = [];
+  const sink = await FileAuditSink.open({ path: '/dev/full', stateDir: dir, failOpenReads: true, warn: (m) => warnings.push(m) });
+  t.after(() => sink.close());
+  await assert.rejects(sink.append(decision('first')));
+  await sink.append(decision('read', { request: { method: 'HEAD', path: '/', ip: '::1', userAgent: '' } }));
+  assert.match(warnings.join('\n'), /read read forwarded without a durable record/);
+  await assert.rejects(sink.append(decision('write', { request: { method: 'POST', path: '/', ip: '::1', userAgent: '' } })));
+  await assert.rejects(sink.append(completion('read')));
+  assert.equal(sink.ready, false);
+});
+
+test('the stdout mirror gets exactly the lines written to the file', async (t) => {
+  const dir = tempDir(t);
+  const path = join(dir, 'audit.jsonl');
+  const mirror = new PassThrough();
+  let copied = '';
+  mirror.setEncoding('utf8').on('data', (d: string) => (copied += d));
+  const sink = await FileAuditSink.open({ path, mirror, warn: quiet });
+  await sink.append(decision('a'));
+  await sink.append(completion('a'));
+  await sink.close();
+  assert.equal(copied, lines(path).map((l) => `${l}\n`).join(''));
+});
