@@ -1,17 +1,18 @@
 // The write-ahead audit log: hash-chained JSON lines with group commit. Records that arrive while
 // an fsync is in flight are linked and written together and share the next fsync, so durability
 // costs one fsync per batch rather than per request. Checkpoint lines sign the chain head every
-// N records or T seconds (and at close); the active file rotates by size or UTC day.
+// N records or T seconds (and at close and before each rotation).
 
 import { mkdirSync } from 'node:fs';
-import { open, rename, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { generateKeyPairSync } from 'node:crypto';
+import { ActiveFile, type RotationPolicy } from './active-file.js';
 import { Chain } from './chain.js';
 import { recover } from './recovery.js';
-import { dayOf, segmentPath, type SegmentStart } from './segments.js';
-import { keyIdOf, loadSigningKey, type AuditSigningKey } from './signing-key.js';
+import { defaultWarn, signingKeyFor, type FileSinkOptions } from './sink-options.js';
+import type { AuditSigningKey } from './signing-key.js';
 import type { AuditRecord, AuditSink, LogRecord } from './types.js';
+
+export type { FileSinkOptions } from './sink-options.js';
 
 interface Pending {
   readonly record: LogRecord;
@@ -19,45 +20,21 @@ interface Pending {
   readonly reject: (e: Error) => void;
 }
 
-export interface FileSinkOptions {
-  readonly path: string;
-  /** Also write each line to this stream (log shippers read stdout). */
-  readonly mirror?: NodeJS.WritableStream;
-  /** Where a generated signing key goes (default: the log's directory). */
-  readonly stateDir?: string;
-  /** An Ed25519 private key (PEM) to sign checkpoints with, instead of a generated one. */
-  readonly signingKey?: string;
-  /** Rotate once the active file reaches this many bytes; 0 never. Default 64 MiB. */
-  readonly rotateBytes?: number;
-  /** Rotate when the UTC day changes. Default true. */
-  readonly rotateDaily?: boolean;
-  /** Sign the chain head after this many records... Default 1000. */
-  readonly checkpointEvery?: number;
-  /** ...or this many seconds, whichever comes first. Default 60. */
-  readonly checkpointSeconds?: number;
-  /** While the log cannot be written, let GET/HEAD decisions through (logged) instead of failing. */
-  readonly failOpenReads?: boolean;
-  /** False gives one fsync per record: the baseline the benchmark compares against. */
-  readonly groupCommit?: boolean;
-  readonly warn?: (message: string) => void;
-  readonly now?: () => Date;
+export interface SinkStats {
+  readonly records: number;
+  /** Writes, each followed by one fsync: records / batches is the group-commit factor. */
+  readonly batches: number;
+  readonly checkpoints: number;
 }
 
-const defaultWarn = (message: string): void => {
-  process.stderr.write(`${JSON.stringify({ level: 'warn', time: Date.now(), msg: message, component: 'audit' })}\n`);
-};
-
 export class FileAuditSink implements AuditSink {
-  readonly #path: string;
   readonly #options: FileSinkOptions;
   readonly #key: AuditSigningKey;
+  readonly #file: ActiveFile;
   readonly #chain: Chain;
-  readonly #regular: boolean;
+  readonly #rotation: RotationPolicy;
   readonly #timer: NodeJS.Timeout;
   readonly #warn: (message: string) => void;
-  #handle: FileHandle;
-  #size: number;
-  #activeStart: SegmentStart | undefined;
   #queue: Pending[] = [];
   #flushing = false;
   #idle: Promise<void> = Promise.resolve();
@@ -66,16 +43,14 @@ export class FileAuditSink implements AuditSink {
   #checkpointDue = false;
   #failure: Error | undefined;
   #closed = false;
+  #stats = { records: 0, batches: 0, checkpoints: 0 };
 
-  private constructor(options: FileSinkOptions, key: AuditSigningKey, handle: FileHandle, state: ReturnType<typeof recover>) {
-    this.#path = options.path;
+  private constructor(options: FileSinkOptions, key: AuditSigningKey, file: ActiveFile, chain: Chain) {
     this.#options = options;
     this.#key = key;
-    this.#handle = handle;
-    this.#chain = new Chain(state.head);
-    this.#size = state.size;
-    this.#activeStart = state.activeStart;
-    this.#regular = state.regularFile;
+    this.#file = file;
+    this.#chain = chain;
+    this.#rotation = { maxBytes: options.rotateBytes ?? 64 * 1024 * 1024, daily: options.rotateDaily ?? true };
     this.#warn = options.warn ?? defaultWarn;
     this.#timer = setInterval(() => this.#checkpointTick(), 1000 * (options.checkpointSeconds ?? 60));
     this.#timer.unref();
@@ -87,8 +62,8 @@ export class FileAuditSink implements AuditSink {
     const state = recover(options.path, () => (options.now?.() ?? new Date()).toISOString());
     if (state.sealed !== undefined) warn(`${options.path}: sealed ${state.sealed.bytes} torn bytes at offset ${state.sealed.offset} left by a crash`);
     const key = await signingKeyFor(options, state.regularFile, warn);
-    const handle = await open(options.path, 'a', 0o640);
-    return new FileAuditSink(options, key, handle, state);
+    const file = await ActiveFile.open(options.path, state.size, state.activeStart, state.regularFile);
+    return new FileAuditSink(options, key, file, new Chain(state.head));
   }
 
   get ready(): boolean {
@@ -109,12 +84,17 @@ export class FileAuditSink implements AuditSink {
     return this.#key.keyId;
   }
 
+  get stats(): SinkStats {
+    return { ...this.#stats };
+  }
+
   append(record: AuditRecord): Promise<void> {
     if (this.#failure !== undefined || this.#closed) {
       if (this.#failure !== undefined && this.failOpenReads && isRead(record)) {
         this.#warn(`audit log down (${this.#failure.message}); read ${record.requestId} forwarded without a durable record`);
         return Promise.resolve();
       }
+      if (this.#failure !== undefined) this.#options.observe?.failure?.();
       return Promise.reject(new Error(this.notReadyReason));
     }
     return new Promise<void>((resolve, reject) => {
@@ -146,7 +126,10 @@ export class FileAuditSink implements AuditSink {
           // Once a write fails the log's tail is unknown; stay failed so nothing is forwarded
           // without a record until an operator restarts the proxy (which seals the tail).
           this.#failure = e instanceof Error ? e : new Error(String(e));
-          for (const p of [...batch, ...this.#queue.splice(0)]) p.reject(this.#failure);
+          for (const p of [...batch, ...this.#queue.splice(0)]) {
+            this.#options.observe?.failure?.();
+            p.reject(this.#failure);
+          }
         }
       }
     } finally {
@@ -157,28 +140,33 @@ export class FileAuditSink implements AuditSink {
 
   async #writeBatch(batch: readonly Pending[]): Promise<void> {
     const now = (this.#options.now?.() ?? new Date()).toISOString();
-    await this.#rotateIfDue(now);
+    if (this.#file.rotationDue(now, this.#rotation)) {
+      // Each rotated file closes on a signed head.
+      if (this.#unsigned > 0) await this.#write(this.#signHead(now));
+      await this.#file.rotate();
+    }
     let text = '';
     for (const p of batch) {
       const { line, chained } = this.#chain.link(p.record);
-      this.#activeStart ??= { seq: chained.seq, time: now };
+      this.#file.noteLine(chained.seq, now);
       text += line;
     }
     this.#unsigned += batch.length;
-    if (this.#checkpointDue || this.#unsigned >= (this.#options.checkpointEvery ?? 1000) || this.#checkpointAged()) {
-      if (this.#unsigned > 0) text += this.#signHead(now);
-    }
+    this.#stats.records += batch.length;
+    const every = this.#options.checkpointEvery ?? 1000;
+    if (this.#unsigned > 0 && (this.#checkpointDue || this.#unsigned >= every || this.#checkpointAged())) text += this.#signHead(now);
     this.#checkpointDue = false;
     await this.#write(text);
   }
 
   #checkpointAged(): boolean {
-    return this.#unsigned > 0 && Date.now() - this.#lastCheckpoint >= 1000 * (this.#options.checkpointSeconds ?? 60);
+    return Date.now() - this.#lastCheckpoint >= 1000 * (this.#options.checkpointSeconds ?? 60);
   }
 
   #signHead(now: string): string {
     const line = this.#chain.checkpoint(this.#key, now);
-    this.#activeStart ??= { seq: this.#chain.head.seq, time: now };
+    this.#file.noteLine(this.#chain.head.seq, now);
+    this.#stats.checkpoints += 1;
     this.#unsigned = 0;
     this.#lastCheckpoint = Date.now();
     return line;
@@ -186,31 +174,11 @@ export class FileAuditSink implements AuditSink {
 
   async #write(text: string): Promise<void> {
     if (text === '') return;
-    await this.#handle.appendFile(text);
-    await this.#handle.datasync();
-    this.#size += Buffer.byteLength(text);
-    this.#mirror(text);
-  }
-
-  #mirror(text: string): void {
+    const started = performance.now();
+    await this.#file.append(text);
+    this.#options.observe?.write?.((performance.now() - started) / 1000);
+    this.#stats.batches += 1;
     this.#options.mirror?.write(text);
-  }
-
-  async #rotateIfDue(now: string): Promise<void> {
-    const start = this.#activeStart;
-    if (!this.#regular || start === undefined) return;
-    const limit = this.#options.rotateBytes ?? 64 * 1024 * 1024;
-    const bySize = limit > 0 && this.#size >= limit;
-    const byDay = (this.#options.rotateDaily ?? true) && dayOf(start.time) !== dayOf(now);
-    if (!bySize && !byDay) return;
-    // Sign the old file's end first, so each rotated file closes on a signed head.
-    if (this.#unsigned > 0) await this.#write(this.#signHead(now));
-    await this.#handle.close();
-    await rename(this.#path, segmentPath(this.#path, start));
-    this.#handle = await open(this.#path, 'a', 0o640);
-    await syncDir(dirname(this.#path));
-    this.#size = 0;
-    this.#activeStart = undefined;
   }
 
   async close(): Promise<void> {
@@ -223,34 +191,10 @@ export class FileAuditSink implements AuditSink {
       this.#kick();
       await this.#idle;
     }
-    await this.#handle.close();
+    await this.#file.close();
   }
 }
 
 function isRead(record: AuditRecord): boolean {
   return record.kind === 'decision' && (record.request.method === 'GET' || record.request.method === 'HEAD');
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function signingKeyFor(options: FileSinkOptions, regularFile: boolean, warn: (m: string) => void): Promise<AuditSigningKey> {
-  if (options.signingKey === undefined && options.stateDir === undefined && !regularFile) {
-    // A device (such as /dev/full in tests) has no directory of its own to keep a key in.
-    warn(`${options.path} is not a regular file and no stateDir was given: checkpoints use a throwaway key`);
-    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-    return { privateKey, publicKey, keyId: keyIdOf(publicKey) };
-  }
-  const loaded = await loadSigningKey({
-    ...(options.signingKey === undefined ? {} : { keyPath: options.signingKey }),
-    stateDir: options.stateDir ?? dirname(options.path),
-  });
-  for (const w of loaded.warnings) warn(w);
-  return loaded.key;
 }

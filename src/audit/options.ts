@@ -5,7 +5,7 @@ import type { FileSinkOptions } from './file-sink.js';
 
 export function auditSinkOptions(
   config: Pick<Config, 'audit' | 'stateDir'>,
-  extra: { readonly mirror?: NodeJS.WritableStream; readonly warn?: (message: string) => void } = {},
+  extra: Pick<FileSinkOptions, 'mirror' | 'warn' | 'observe'> = {},
 ): FileSinkOptions {
   const a = config.audit;
   return {
@@ -19,5 +19,6 @@ export function auditSinkOptions(
     ...(a.signingKey === undefined ? {} : { signingKey: a.signingKey }),
     ...(a.stdout && extra.mirror !== undefined ? { mirror: extra.mirror } : {}),
     ...(extra.warn === undefined ? {} : { warn: extra.warn }),
+    ...(extra.observe === undefined ? {} : { observe: extra.observe }),
   };
 }

@@ -16,7 +16,13 @@ export interface EmbeddedOptions {
   readonly cwd: string;
 }
 
-export async function loadEmbeddedConfig(options: EmbeddedOptions): Promise<Config> {
+export interface Embedded {
+  readonly config: Config;
+  /** Stops the development IdP; call after the proxy has closed. */
+  close(): Promise<void>;
+}
+
+export async function loadEmbeddedConfig(options: EmbeddedOptions): Promise<Embedded> {
   const publicUrl = `http://127.0.0.1:${EMBEDDED_PORTS.ingress}`;
   const idp = await startDevIdp({ port: EMBEDDED_PORTS.idp, clients: defaultDevClients(publicUrl) });
   process.stderr.write(
@@ -24,7 +30,7 @@ export async function loadEmbeddedConfig(options: EmbeddedOptions): Promise<Conf
       `changegate: development identity provider at ${idp.issuer}\n` +
       `changegate: sign in at ${publicUrl}/.changegate/login as alice (admin), bob (reviewer), carol (operator) or dave (viewer), any password\n`,
   );
-  return configSchema.parse({
+  const config = configSchema.parse({
     listen: `127.0.0.1:${EMBEDDED_PORTS.ingress}`,
     admin: { listen: `127.0.0.1:${EMBEDDED_PORTS.admin}` },
     publicUrl,
@@ -37,4 +43,5 @@ export async function loadEmbeddedConfig(options: EmbeddedOptions): Promise<Conf
     policy: { path: join(packageRoot(), 'policies') },
     audit: { path: join(options.cwd, 'var', 'audit.jsonl') },
   });
+  return { config, close: () => idp.close() };
 }

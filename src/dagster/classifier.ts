@@ -19,6 +19,8 @@ import { readGraphqlRequest, type GraphqlRequest } from './graphql/request.js';
 import { judgeMutationFields, type JudgedField } from './graphql/resolve.js';
 import { createsRuns, stampRunTags, type Tag } from './graphql/stamp-tags.js';
 import type { DagsterLookup } from './lookup.js';
+import { planPermissions } from './permissions/plan.js';
+import { rememberPermissionPlan } from './permissions/registry.js';
 import { classifyRest } from './rest.js';
 
 export interface DagsterDeployment {
@@ -69,6 +71,8 @@ async function classifyGraphql(request: ClassifyRequest, options: DagsterClassif
   const op = selectOperation(parseDocument(gql.query, options.schema), gql.operationName, gql.variables);
   const resourceOp = { ...common, operation: op.type, ...(op.name === undefined ? {} : { operationName: op.name }) };
   if (op.type !== 'mutation') {
+    const plan = planPermissions(op);
+    if (plan !== undefined) rememberPermissionPlan(request.req, plan);
     const fields = op.fields.map((f) => ({ field: f.name, ...(f.responseKey === f.name ? {} : { alias: f.responseKey }), action: READ, ...readScope(f.args) }));
     return { action: READ, resource: { ...resourceOp, fields, ...aggregate(fields) }, body: untouched };
   }

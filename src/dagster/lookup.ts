@@ -21,7 +21,18 @@ export interface InstigatorScope {
   readonly repository: string;
 }
 
+export interface BackfillScope {
+  readonly backfillId: string;
+  /** Absent for asset backfills, which have no partition set (and so no single location). */
+  readonly location?: string;
+  readonly repository?: string;
+  readonly partitionSet?: string;
+  readonly assetKeys?: readonly string[];
+}
+
 export interface DagsterLookup {
+  /** null when Dagster has no such backfill. */
+  backfill(backfillId: string): Promise<BackfillScope | null>;
   /** null when Dagster has no such run. Throws ChangegateError when Dagster cannot be asked. */
   run(runId: string): Promise<RunScope | null>;
   /** The schedule or sensor with any of these ids (state id, origin id or selector id), or null. */
@@ -45,6 +56,13 @@ const RUN_QUERY = `query ChangegateRunScope($runId: ID!) {
   }
 }`;
 
+const BACKFILL_QUERY = `query ChangegateBackfillScope($id: String!) {
+  partitionBackfillOrError(backfillId: $id) {
+    __typename
+    ... on PartitionBackfill { id partitionSetName partitionSet { name repositoryOrigin { repositoryLocationName repositoryName } } assetSelection { path } }
+  }
+}`;
+
 const INSTIGATORS_QUERY = `query ChangegateInstigators {
   repositoriesOrError {
     __typename
@@ -52,8 +70,8 @@ const INSTIGATORS_QUERY = `query ChangegateInstigators {
       nodes {
         name
         location { name }
-        schedules { name scheduleState { id selectorId } }
-        sensors { name sensorState { id selectorId } }
+        schedules { id name scheduleState { id selectorId } }
+        sensors { id name sensorState { id selectorId } }
       }
     }
   }
@@ -86,6 +104,24 @@ export class GraphqlLookup implements DagsterLookup {
     };
     this.#runs.set(runId, scope);
     return scope;
+  }
+
+  async backfill(backfillId: string): Promise<BackfillScope | null> {
+    const data = await this.#query(BACKFILL_QUERY, { id: backfillId }, `backfill ${backfillId}`);
+    const result = obj(data['partitionBackfillOrError']);
+    const typename = str(result?.['__typename']);
+    if (typename === 'BackfillNotFoundError') return null;
+    if (typename !== 'PartitionBackfill' || result === undefined) throw failed(`backfill ${backfillId}`, `Dagster answered ${typename ?? 'nothing'}`);
+    const set = obj(result['partitionSet']);
+    const origin = obj(set?.['repositoryOrigin']);
+    const assetKeys = list(result['assetSelection']).map((k) => list(obj(k)?.['path']).filter((p): p is string => typeof p === 'string').join('/')).filter((k) => k !== '');
+    return {
+      backfillId,
+      ...optional('location', str(origin?.['repositoryLocationName'])),
+      ...optional('repository', str(origin?.['repositoryName'])),
+      ...optional('partitionSet', str(set?.['name']) ?? str(result['partitionSetName'])),
+      ...(assetKeys.length > 0 ? { assetKeys } : {}),
+    };
   }
 
   async instigator(type: 'schedule' | 'sensor', ids: readonly string[]): Promise<InstigatorScope | null> {
@@ -123,7 +159,8 @@ export class GraphqlLookup implements DagsterLookup {
           const name = str(obj(item)?.['name']);
           const state = obj(obj(item)?.[stateKey]);
           if (name === undefined) continue;
-          for (const id of [str(state?.['id']), str(state?.['selectorId'])]) {
+          // Schedule.id and Sensor.id are the origin ids stop mutations send; the state's ids too.
+          for (const id of [str(obj(item)?.['id']), str(state?.['id']), str(state?.['selectorId'])]) {
             if (id !== undefined) byId.set(`${type}:${id}`, { type, name, location, repository });
           }
         }

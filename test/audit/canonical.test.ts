@@ -20,3 +20,8 @@ test('a line hash leaves out the hash itself, and a checkpoint also its signatur
   const checkpoint = { kind: 'checkpoint', seq: 2, prev: 'p', keyId: 'k' };
   assert.equal(lineHash({ ...checkpoint, signature: 'sig', hash: 'h' }), lineHash(checkpoint));
 });
+
+test('integer-like keys sort as strings too, not in the numeric order JS objects keep them in', () => {
+  assert.equal(canonicalJson({ b: { '10': 1, '9': 2, a: [{ '2': 0, '1': 0 }] } }), '{"b":{"10":1,"9":2,"a":[{"1":0,"2":0}]}}');
+  assert.equal(canonicalJson({ x: [undefined, () => 1, 2] }), '{"x":[null,null,2]}');
+});

@@ -152,15 +152,17 @@ test('rotation by UTC day; a fresh active file after rotation resumes from the l
   assert.equal(verifyLog(readLog(logFiles(path))).tamper, undefined);
 });
 
-test('a write failure fails closed: append rejects, ready is false with a reason', async (t) => {
+test('a write failure fails closed: append rejects, ready is false with a reason, failures are counted', async (t) => {
   const dir = tempDir(t);
-  const sink = await FileAuditSink.open({ path: '/dev/full', stateDir: dir, warn: quiet });
+  let failures = 0;
+  const sink = await FileAuditSink.open({ path: '/dev/full', stateDir: dir, warn: quiet, observe: { failure: () => (failures += 1) } });
   t.after(() => sink.close());
   assert.equal(sink.ready, true);
   await assert.rejects(sink.append(decision('a')), /ENOSPC/);
   assert.equal(sink.ready, false);
   assert.match(sink.notReadyReason ?? '', /not writable.*ENOSPC/);
   await assert.rejects(sink.append(decision('b', { request: { method: 'GET', path: '/', ip: '::1', userAgent: '' } })));
+  assert.equal(failures, 2);
 });
 
 test('failOpenReads lets GET/HEAD decisions pass while the log is down, logged; writes still fail', async (t) => {
@@ -187,4 +189,29 @@ test('the stdout mirror gets exactly the lines written to the file', async (t) =
   await sink.append(completion('a'));
   await sink.close();
   assert.equal(copied, lines(path).map((l) => `${l}\n`).join(''));
+});
+
+test('group commit: concurrent appends share fsyncs; without it each record gets its own', async (t) => {
+  const dir = tempDir(t);
+  const grouped = await FileAuditSink.open({ path: join(dir, 'g.jsonl'), warn: quiet });
+  await Promise.all(Array.from({ length: 64 }, (_, i) => grouped.append(decision(`g${i}`))));
+  assert.equal(grouped.stats.records, 64);
+  assert.ok(grouped.stats.batches < 64 / 4, `64 records took ${grouped.stats.batches} fsyncs`);
+  await grouped.close();
+  const single = await FileAuditSink.open({ path: join(dir, 's.jsonl'), groupCommit: false, warn: quiet });
+  await Promise.all(Array.from({ length: 16 }, (_, i) => single.append(decision(`s${i}`))));
+  assert.equal(single.stats.batches, 16);
+  await single.close();
+  assert.equal(verifyLog(readLog([join(dir, 'g.jsonl')])).tamper, undefined);
+});
+
+test('an idle log gets its checkpoint after checkpointSeconds, without a further append', async (t) => {
+  const dir = tempDir(t);
+  const path = join(dir, 'audit.jsonl');
+  const sink = await FileAuditSink.open({ path, checkpointSeconds: 1, warn: quiet });
+  t.after(() => sink.close());
+  await sink.append(decision('lonely'));
+  for (let i = 0; i < 50 && parsed(path).at(-1)?.['kind'] !== 'checkpoint'; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(parsed(path).at(-1)?.['kind'], 'checkpoint');
+  assert.equal(sink.stats.checkpoints, 1);
 });

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GraphQLSchema } from 'graphql';
 import { createDagsterClassifier, type DagsterClassifierOptions } from '../../src/dagster/classifier.js';
-import type { DagsterLookup, InstigatorScope, RunScope } from '../../src/dagster/lookup.js';
+import type { BackfillScope, DagsterLookup, InstigatorScope, RunScope } from '../../src/dagster/lookup.js';
 import { loadDagsterSchema } from '../../src/dagster/schema.js';
 import { isChangegateError } from '../../src/errors.js';
 import type { Identity } from '../../src/identity/types.js';
@@ -55,12 +55,17 @@ export function identityFrom(header: string | undefined): Identity {
 export class TableLookup implements DagsterLookup {
   readonly runs = new Map<string, RunScope>();
   readonly instigators = new Map<string, InstigatorScope>();
+  readonly backfills = new Map<string, BackfillScope>();
   failing = false;
   calls = 0;
   run(runId: string): Promise<RunScope | null> {
     this.calls++;
     if (this.failing) return Promise.reject(new Error('lookup down'));
     return Promise.resolve(this.runs.get(runId) ?? null);
+  }
+  backfill(backfillId: string): Promise<BackfillScope | null> {
+    this.calls++;
+    return Promise.resolve(this.backfills.get(backfillId) ?? null);
   }
   instigator(type: 'schedule' | 'sensor', ids: readonly string[]): Promise<InstigatorScope | null> {
     this.calls++;

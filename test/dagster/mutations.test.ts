@@ -46,9 +46,9 @@ const rows: Row[] = [
   { query: 'mutation { wipeAssets(assetPartitionRanges: [{assetKey: {path: ["a", "b"]}}, {assetKey: {path: ["c"]}}]) { __typename } }', action: 'dagster.asset.wipe', field: { assetKeys: ['a/b', 'c'] } },
   { query: 'mutation { reportRunlessAssetEvents(eventParams: {eventType: ASSET_MATERIALIZATION, assetKey: {path: ["x"]}}) { __typename } }', action: 'dagster.asset.report', field: { assetKeys: ['x'] } },
   { query: `mutation { launchPartitionBackfill(backfillParams: {selector: {partitionSetName: "p", repositorySelector: ${lit(REPO)}}, partitionNames: ["2024"]}) { __typename } }`, action: 'dagster.backfill.launch', field: { location: 'finance', partitionSet: 'p' } },
-  { query: 'mutation { resumePartitionBackfill(backfillId: "b1") { __typename } }', action: 'dagster.backfill.resume', field: { backfillIds: ['b1'] } },
+  { query: 'mutation { resumePartitionBackfill(backfillId: "b1") { __typename } }', action: 'dagster.backfill.resume', field: { backfillIds: ['b1'], location: 'finance', partitionSet: 'p' } },
   { query: 'mutation { reexecutePartitionBackfill(reexecutionParams: {parentRunId: "b1", strategy: FROM_FAILURE}) { __typename } }', action: 'dagster.backfill.reexecute' },
-  { query: 'mutation { cancelPartitionBackfill(backfillId: "b1") { __typename } }', action: 'dagster.backfill.cancel' },
+  { query: 'mutation { cancelPartitionBackfill(backfillId: "b2") { __typename } }', action: 'dagster.backfill.cancel', field: { assetKeys: ['a/b'], backfillIds: ['b2'] } },
   { query: `mutation { addDynamicPartition(partitionKey: "k", partitionsDefName: "d", repositorySelector: ${lit(REPO)}) { __typename } }`, action: 'dagster.partition.edit', field: { location: 'finance' } },
   { query: `mutation { deleteDynamicPartitions(partitionKeys: ["k"], partitionsDefName: "d", repositorySelector: ${lit(REPO)}) { __typename } }`, action: 'dagster.partition.edit' },
   { query: 'mutation { setAutoMaterializePaused(paused: true) }', action: 'dagster.automaterialize.toggle' },
@@ -64,6 +64,8 @@ function lookup(): TableLookup {
   const l = new TableLookup();
   l.runs.set('run-1', { runId: 'run-1', location: 'finance', repository: '__repository__', job: 'etl' });
   l.runs.set('run-2', { runId: 'run-2', location: 'ml', repository: '__repository__', job: 'train' });
+  l.backfills.set('b1', { backfillId: 'b1', location: 'finance', repository: '__repository__', partitionSet: 'p' });
+  l.backfills.set('b2', { backfillId: 'b2', assetKeys: ['a/b'] });
   l.instigators.set('so-1', { type: 'schedule', name: 'daily', location: 'finance', repository: '__repository__' });
   l.instigators.set('se-1', { type: 'sensor', name: 'watch', location: 'ml', repository: '__repository__' });
   return l;

@@ -64,6 +64,10 @@ test('git review -s, git review and git review -d N work through the proxy with 
   assert.equal(s.gerrit.changes.get(number)?.topic, 'feature-x', 'git-review sends %topic=<local branch>');
   assert.equal(s.gerrit.pushes.at(-1)?.user, 'bob');
 
+  const list = await g.run(GIT_REVIEW, ['-l'], { cwd: work, timeoutMs: 60_000 });
+  assert.equal(list.code, 0, `git review -l:\n${list.stdout}\n${list.stderr}`);
+  assert.match(list.stdout, new RegExp(`^${number}\\s+.*Add x via git-review`, 'm'));
+
   const other = g.dir('other');
   await g.ok(['clone', '-q', `${s.base}/demo`, other]);
   const download = await g.run(GIT_REVIEW, ['-v', '-d', String(number)], { cwd: other, timeoutMs: 60_000 });
@@ -72,6 +76,10 @@ test('git review -s, git review and git review -d N work through the proxy with 
   // Gerrit 3.x sends owner as a bare _account_id unless DETAILED_ACCOUNTS, which git-review does
   // not ask for, so git-review falls back to "unknown" for the branch's author part.
   assert.equal((await g.ok(['branch', '--show-current'], { cwd: other })).stdout.trim(), 'review/unknown/feature-x');
+  // The patch-set form asks for ALL_REVISIONS and names the branch after the patch set.
+  const byPatchSet = await g.run(GIT_REVIEW, ['-d', `${number},1`], { cwd: other, timeoutMs: 60_000 });
+  assert.equal(byPatchSet.code, 0, `git review -d N,1:\n${byPatchSet.stdout}\n${byPatchSet.stderr}`);
+  assert.equal((await g.ok(['branch', '--show-current'], { cwd: other })).stdout.trim(), 'review/unknown/feature-x-patch1');
 
   // git-review's REST queries went out without /a/; Gerrit got them under /a/ with bob's name.
   const queries = s.gerrit.received.filter((h) => h.url.includes('/changes/'));

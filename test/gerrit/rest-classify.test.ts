@@ -196,3 +196,18 @@ test('an unparseable change id is 400, not a guess', async () => {
   assert.equal(c.status, 400);
   assert.equal(c.error, 'bad_request');
 });
+
+test('a read naming no valid change is still a read (Gerrit answers 404)', async () => {
+  const c = await classifyVia(server, '/changes/slow?ms=600', { user: 'bob,viewer' });
+  assert.equal(c.action, 'gerrit.read');
+  assert.equal(c.change, undefined);
+});
+
+test('form-encoded writes are refused: a form could carry a $m or votes we never inspect', async () => {
+  for (const path of ['/a/changes/1/topic', '/changes/1/reviewers']) {
+    const c = await classifyVia(server, path, { method: 'POST', body: '$m=DELETE', headers: { 'content-type': 'application/x-www-form-urlencoded' }, user: 'bob,reviewer' });
+    assert.equal(c.error, 'bad_body', path);
+  }
+  const read = await classifyVia(server, '/changes/?q=1', { user: 'bob' });
+  assert.equal(read.action, 'gerrit.read');
+});

@@ -6,7 +6,6 @@
 
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../config/schema.js';
-import { EMBEDDED_PORTS } from '../../config/embedded.js';
 import { DEV_MACHINE_CLIENT_ID, DEV_MACHINE_CLIENT_SECRET, DEV_USERS } from '../../identity/dev-users.js';
 import { createLogger } from '../../observability/logger.js';
 import { parseArgs, UsageError } from '../args.js';
@@ -14,9 +13,9 @@ import type { Command, CliIo } from '../command.js';
 
 const USAGE = `Usage: changegate demo
 
-Runs the embedded development default (proxy on :${EMBEDDED_PORTS.ingress}, admin on :${EMBEDDED_PORTS.admin}, development
-identity provider on :${EMBEDDED_PORTS.idp}) together with the test stand-ins for Gerrit (:${EMBEDDED_PORTS.gerrit}) and Dagster
-(:${EMBEDDED_PORTS.dagster}, path prefix /dagster), all on loopback. Prints where everything runs and how to sign
+Runs the embedded development default (proxy on :8080, admin on :9901, development identity
+provider on :8090) together with the test stand-ins for Gerrit (:8081) and Dagster (:3000,
+path prefix /dagster), all on loopback. Prints where everything runs and how to sign
 in. SIGTERM or SIGINT stops everything; a second signal exits immediately.`;
 
 interface StandIn {
@@ -33,23 +32,31 @@ interface StandInSpec {
   readonly after?: (handle: Record<string, unknown>) => void;
 }
 
-const PUBLIC_URL = `http://127.0.0.1:${EMBEDDED_PORTS.ingress}`;
+/** The embedded default's fixed ports (src/config/embedded.ts, loaded lazily: it pulls in oidc-provider). */
+interface Ports {
+  readonly ingress: number;
+  readonly admin: number;
+  readonly idp: number;
+  readonly gerrit: number;
+  readonly dagster: number;
+}
 
-const STAND_INS: readonly StandInSpec[] = [
-  {
+const publicUrl = (ports: Ports): string => `http://127.0.0.1:${ports.ingress}`;
+
+function gerritSpec(ports: Ports): StandInSpec {
+  return {
     label: 'Gerrit stand-in',
     module: '../../../test/fakes/gerrit/index.js',
     factory: 'startFakeGerrit',
-    options: { port: EMBEDDED_PORTS.gerrit, projects: ['demo'] },
-    after: (h) => (typeof h['setWebUrl'] === 'function' ? (h['setWebUrl'] as (u: string) => void)(PUBLIC_URL) : undefined),
-  },
-  {
-    label: 'Dagster stand-in',
-    module: '../../../test/fakes/dagster/index.js',
-    factory: 'startFakeDagster',
-    options: { port: EMBEDDED_PORTS.dagster, pathPrefix: '/dagster' },
-  },
-];
+    options: { port: ports.gerrit, projects: ['demo'] },
+    // Change links in push output should point at the proxy, the only door.
+    after: (h) => (typeof h['setWebUrl'] === 'function' ? (h['setWebUrl'] as (u: string) => void)(publicUrl(ports)) : undefined),
+  };
+}
+
+function dagsterSpec(ports: Ports): StandInSpec {
+  return { label: 'Dagster stand-in', module: '../../../test/fakes/dagster/index.js', factory: 'startFakeDagster', options: { port: ports.dagster, pathPrefix: '/dagster' } };
+}
 
 /** The module, or undefined when that very file is absent (a build without the test tree). */
 async function importIfPresent(url: URL): Promise<Record<string, unknown> | undefined> {
@@ -88,21 +95,22 @@ async function startStandIn(spec: StandInSpec, io: CliIo): Promise<StandIn | und
   }
 }
 
-function banner(gerrit: StandIn | undefined, dagster: StandIn | undefined): string {
+function banner(ports: Ports, gerrit: StandIn | undefined, dagster: StandIn | undefined): string {
+  const proxyUrl = publicUrl(ports);
   const users = DEV_USERS.filter((u) => u.username !== 'gus').map((u) => `${u.username} (${u.groups.join(', ') || 'no groups'})`).join(', ');
-  const idp = `http://127.0.0.1:${EMBEDDED_PORTS.idp}`;
+  const idp = `http://127.0.0.1:${ports.idp}`;
   return [
     '',
     'changegate demo is running (loopback only; Ctrl-C stops everything)',
-    `  Gerrit, through Changegate   ${PUBLIC_URL}/${gerrit === undefined ? '   (stand-in not running: 502)' : ''}`,
-    `  Dagster, through Changegate  ${PUBLIC_URL}/dagster/${dagster === undefined ? '   (stand-in not running: 502)' : ''}`,
-    `  sign in                      ${PUBLIC_URL}/.changegate/login  (any password)`,
+    `  Gerrit, through Changegate   ${proxyUrl}/${gerrit === undefined ? '   (stand-in not running: 502)' : ''}`,
+    `  Dagster, through Changegate  ${proxyUrl}/dagster/${dagster === undefined ? '   (stand-in not running: 502)' : ''}`,
+    `  sign in                      ${proxyUrl}/.changegate/login  (any password)`,
     `      dev users: ${users}`,
-    `  admin listener               http://127.0.0.1:${EMBEDDED_PORTS.admin}/healthz  /readyz  /metrics`,
+    `  admin listener               http://127.0.0.1:${ports.admin}/healthz  /readyz  /metrics`,
     `  development IdP              ${idp}`,
     `  stand-ins (direct, no proxy) ${gerrit?.url ?? '-'}  ${dagster?.url ?? '-'}`,
     `  a CI token                   curl -s -u ${DEV_MACHINE_CLIENT_ID}:${DEV_MACHINE_CLIENT_SECRET} -d grant_type=client_credentials ${idp}/token`,
-    `      then                     curl -H "Authorization: Bearer <access_token>" '${PUBLIC_URL}/dagster/graphql?query=%7B__typename%7D'`,
+    `      then                     curl -H "Authorization: Bearer <access_token>" '${proxyUrl}/dagster/graphql?query=%7B__typename%7D'`,
     '',
   ].join('\n');
 }
@@ -136,22 +144,26 @@ export const demoCommand: Command = {
     const { positionals } = parseArgs(args, {});
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
     const stopped = untilSignal(io);
-    const gerrit = await startStandIn(STAND_INS[0]!, io);
-    const dagster = await startStandIn(STAND_INS[1]!, io);
+    // Loaded here, not at the top: every other command would otherwise pay for oidc-provider and the proxy.
+    const { EMBEDDED_PORTS, loadEmbeddedConfig } = await import('../../config/embedded.js');
+    const gerrit = await startStandIn(gerritSpec(EMBEDDED_PORTS), io);
+    const dagster = await startStandIn(dagsterSpec(EMBEDDED_PORTS), io);
     let proxy: { close(): Promise<void> } | undefined;
+    let embedded: { close(): Promise<void> } | undefined;
     try {
-      // Loaded here, not at the top: every other command would otherwise pay for the whole proxy.
-      const { loadEmbeddedConfig } = await import('../../config/embedded.js');
       const { startChangegate } = await import('../../proxy/server.js');
-      const config: Config = await loadEmbeddedConfig({ env: io.env, cwd: io.cwd });
+      const started = await loadEmbeddedConfig({ env: io.env, cwd: io.cwd });
+      embedded = started;
+      const config: Config = started.config;
       const logger = createLogger({ level: config.log.level });
       proxy = await startChangegate(config, { logger });
-      io.stderr.write(banner(gerrit, dagster));
+      io.stderr.write(banner(EMBEDDED_PORTS, gerrit, dagster));
       const signal = await stopped;
       io.stderr.write(`changegate demo: ${signal}, stopping\n`);
       return 0;
     } finally {
       await proxy?.close();
+      await embedded?.close();
       await closeAll([dagster, gerrit]);
     }
   },

@@ -18,8 +18,16 @@ SIGTERM or SIGINT drains in-flight requests and exits; a second signal exits imm
 Options:
   -c, --config FILE   the YAML config file`;
 
-/** The embedded default, imported only when used: it loads oidc-provider for the dev IdP. */
-async function embeddedConfig(io: CliIo): Promise<Config> {
+interface Configured {
+  readonly config: Config;
+  /** Stops what came with the config (the embedded default's development IdP). */
+  close(): Promise<void>;
+}
+
+/** The config file, or the embedded default, imported only when used: it loads oidc-provider. */
+async function configure(file: string | undefined, io: CliIo): Promise<Configured> {
+  const config = await loadConfig({ file, env: io.env, cwd: io.cwd });
+  if (config !== undefined) return { config, close: async () => undefined };
   const { loadEmbeddedConfig } = await import('../../config/embedded.js');
   return loadEmbeddedConfig({ env: io.env, cwd: io.cwd });
 }
@@ -48,13 +56,14 @@ export const serveCommand: Command = {
   async run(args: readonly string[], io: CliIo): Promise<number> {
     const { flags, positionals } = parseArgs(args, { config: { type: 'string', short: 'c' } });
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
-    const config = (await loadConfig({ file: flags.config, env: io.env, cwd: io.cwd })) ?? (await embeddedConfig(io));
+    const { config, close } = await configure(flags.config, io);
     const logger = createLogger({ level: config.log.level });
     const stopped = untilSignal(logger);
     const handle = await startChangegate(config, { logger });
     const signal = await stopped;
     logger.info({ event: 'shutdown' }, `${signal}: draining and stopping`);
     await handle.close();
+    await close();
     logger.info({ event: 'stopped' }, 'stopped');
     return 0;
   },

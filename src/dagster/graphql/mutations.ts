@@ -19,6 +19,7 @@ export interface Scope {
 
 export type Lookup =
   | { readonly kind: 'run'; readonly runId: string }
+  | { readonly kind: 'backfill'; readonly backfillId: string }
   | { readonly kind: 'instigator'; readonly type: 'schedule' | 'sensor'; readonly ids: readonly string[] };
 
 /** One judged item: a root field, or one item of a field that acts on several things. */
@@ -81,7 +82,10 @@ function backfillScope(args: Obj): Scope {
   return { ...repoScope(selector?.['repositorySelector']), ...compact({ partitionSet: str(selector?.['partitionSetName']), assetKeys: assetKeys.length > 0 ? assetKeys : undefined }) };
 }
 
-const backfillId = (action: string, read: (args: Obj) => unknown): Planner => one(action, (args) => compact({ backfillIds: strings(read(args)).length > 0 ? strings(read(args)) : undefined }));
+const backfillId = (action: string, read: (args: Obj) => unknown): Planner => (args) => {
+  const id = str(read(args));
+  return [{ action, scope: id === undefined ? {} : { backfillIds: [id] }, ...(id === undefined ? {} : { lookup: { kind: 'backfill', backfillId: id } as const }) }];
+};
 
 const assets = (read: (args: Obj) => unknown[]): ((args: Obj) => Scope) => (args) => {
   const keys = read(args).map(assetKey).filter((k): k is string => k !== undefined);

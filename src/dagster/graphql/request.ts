@@ -38,6 +38,7 @@ export async function readGraphqlRequest(method: string, query: string, req: Inc
   if (method === 'POST' && contentType.includes('application/json')) {
     const bytes = await readBoundedBody(req, maxBodyBytes);
     const body = parseJsonBody(bytes);
+    if (typeof body['variables'] === 'string') throw bad('"variables" in a JSON body must be an object, not a string');
     return { transport: 'json', ...fields(body, 'body'), preflighted: preflighted(contentType), jsonBody: body, bytes };
   }
   if (method === 'POST' && contentType.includes('application/graphql')) {
@@ -69,7 +70,12 @@ function fields(source: Readonly<Record<string, unknown>>, where: string): Pick<
   };
 }
 
-/** Variables arrive as an object (JSON body) or as a JSON string (query string, and some clients). */
+/**
+ * Variables arrive as an object (JSON body) or as a JSON string (query string). A JSON body
+ * with string variables is refused before this: whether Dagster would decode it or fall back
+ * to the variables' defaults is exactly the kind of difference that lets a request be judged
+ * on other values than the ones that execute.
+ */
 function variablesOf(value: unknown, where: string): Record<string, unknown> {
   if (value === undefined || value === null || value === '') return {};
   let parsed: unknown = value;

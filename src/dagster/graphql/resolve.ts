@@ -47,6 +47,11 @@ async function resolved(plan: FieldPlan, lookup: DagsterLookup | undefined): Pro
     if (run === null) return { ...scope, notFound: true };
     return { ...compact({ location: run.location, repository: run.repository, job: run.job }), ...scope };
   }
+  if (plan.lookup.kind === 'backfill') {
+    const backfill = await lookup.backfill(plan.lookup.backfillId);
+    if (backfill === null) return { ...scope, notFound: true };
+    return { ...compact({ location: backfill.location, repository: backfill.repository, partitionSet: backfill.partitionSet, assetKeys: backfill.assetKeys === undefined ? undefined : [...backfill.assetKeys] }), ...scope };
+  }
   const found = await lookup.instigator(plan.lookup.type, plan.lookup.ids);
   if (found === null) return { ...scope, notFound: true };
   return { ...scope, location: found.location, repository: found.repository, [found.type]: found.name };

@@ -40,7 +40,7 @@ export function matchChanges(method: Method, rest: readonly string[]): RestMatch
   const on = (action: RestAction, extra: Partial<RestMatch> = {}): RestMatch => ({ action, changeSegment, ...extra });
   if (method === 'GET') return on(ACTIONS.read);
   const view = rest.slice(1);
-  const [v0, v1, v2, v3, v4] = view;
+  const [v0, v1, v2, v3] = view;
   if (v0 === undefined) return method === 'DELETE' ? on(ACTIONS.update, { attrs: { view: 'delete' } }) : unknownWrite;
   if (v0 === 'revisions' && v1 !== undefined) return matchRevision(method, view.slice(2), on);
   if (v0 === 'submit' && view.length === 1) return method === 'POST' ? on(ACTIONS.submit, { body: 'submit' }) : unknownWrite;
@@ -60,7 +60,6 @@ export function matchChanges(method: Method, rest: readonly string[]): RestMatch
     return del ? on(ACTIONS.update, { attrs: { view: v0 } }) : unknownWrite;
   }
   if (v0 === 'edit' && v1 !== undefined) return method === 'PUT' || method === 'DELETE' ? on(ACTIONS.update, { attrs: { view: 'edit' } }) : unknownWrite;
-  void v4;
   return unknownWrite;
 }
 

@@ -35,6 +35,7 @@ const NEEDS_CHANGE_DATA = new Set<string>([ACTIONS.submit, ACTIONS.review, ACTIO
 
 export async function classifyRest(request: RestRequest, deps: RestClassifierDeps): Promise<Classification> {
   const target = restTarget(request.method, request.path, request.query, deps.pathPrefix);
+  refuseFormWrites(target.method, request.req.headers['content-type']);
   const match = matchRest(target);
   const resource: Record<string, unknown> = { upstream: 'gerrit', path: request.path, method: target.method, ...match.attrs };
   let body: ForwardBody = { kind: 'untouched' };
@@ -48,18 +49,17 @@ export async function classifyRest(request: RestRequest, deps: RestClassifierDep
   }
   if (match.accountSegment !== undefined) resource['account'] = accountFacts(match.accountSegment, request.identity);
 
+  // A read naming no valid change is Gerrit's 404 to give; a write naming none is refused.
+  const parsed = match.changeSegment === undefined ? undefined : parseChangeSegment(match.changeSegment, match.action !== ACTIONS.read);
   let change: ChangeRef | undefined;
-  if (match.changeSegment !== undefined) {
-    const parsed = parseChangeSegment(match.changeSegment);
+  if (parsed !== undefined) {
     change = refFromId(parsed);
     resource['change'] = { id: parsed.raw, form: parsed.form, ...change };
-    if (NEEDS_CHANGE_DATA.has(match.action) || match.action !== ACTIONS.read) {
-      const facts = await changeData(match, parsed, deps.changes);
-      if (facts !== undefined) {
-        change = refFromFacts(facts);
-        resource['change'] = { id: parsed.raw, form: parsed.form, ...changeResource(facts) };
-        resource['labels'] = facts.labels;
-      }
+    const facts = match.action === ACTIONS.read ? undefined : await changeData(match, parsed, deps.changes);
+    if (facts !== undefined) {
+      change = refFromFacts(facts);
+      resource['change'] = { id: parsed.raw, form: parsed.form, ...changeResource(facts) };
+      resource['labels'] = facts.labels;
     }
   }
   return { action: match.action, resource: resource as ResourceInput, ...(change === undefined ? {} : { change }), body };
@@ -79,10 +79,10 @@ async function changeData(match: RestMatch, parsed: ParsedChangeId, changes: Cha
   return facts;
 }
 
-function parseChangeSegment(segment: string): ParsedChangeId {
+function parseChangeSegment(segment: string, required: boolean): ParsedChangeId | undefined {
   const decoded = decodeSegment(segment);
   const parsed = decoded === undefined ? undefined : parseChangeId(decoded);
-  if (parsed === undefined) throw new ChangegateError('bad_request', 'the change identifier is not one Gerrit accepts');
+  if (parsed === undefined && required) throw new ChangegateError('bad_request', 'the change identifier is not one Gerrit accepts');
   return parsed;
 }
 
@@ -107,4 +107,16 @@ function accountFacts(segment: string, identity: Identity): Record<string, unkno
   const id = decodeSegment(segment) ?? segment;
   const self = identity.kind === 'authenticated' && (id === 'self' || id === identity.username || (identity.email !== undefined && id === identity.email));
   return { id, self };
+}
+
+/**
+ * A servlet may merge form fields into its parameters, and Gerrit maps form bodies onto inputs:
+ * either way a form body could carry what we never inspect (a `$m`, a vote). JSON only.
+ */
+function refuseFormWrites(method: string, contentType: string | undefined): void {
+  if (method === 'GET') return;
+  const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data') {
+    throw new ChangegateError('bad_body', 'form-encoded writes to Gerrit are not accepted through the proxy; send JSON');
+  }
 }

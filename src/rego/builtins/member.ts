@@ -1,6 +1,6 @@
 // `x in xs` and `k, v in xs`, which the parser desugars to internal.member_2/_3.
 import { equal, RObject, RSet, type Value } from '../ir/interp/value.js';
-import { dot } from '../ir/interp/eval.js';
+import { dot } from '../ir/interp/ops.js';
 import type { BuiltinDef } from './types.js';
 
 function member2(x: Value, c: Value): boolean {

@@ -1,6 +1,6 @@
 // object.get, object.keys, object.remove, object.union(_n), object.filter, object.subset.
 import { BuiltinError } from '../ir/interp/errors.js';
-import { dot } from '../ir/interp/eval.js';
+import { dot } from '../ir/interp/ops.js';
 import { equal, RObject, RSet, setOf, type Value } from '../ir/interp/value.js';
 import { arr, elems, obj } from './check.js';
 import type { BuiltinDef } from './types.js';

@@ -21,14 +21,33 @@ function compileTimes(cases: readonly LoadedCase[]): { median: number; p99: numb
   return { median: at(0.5), p99: at(0.99), max: at(1), mean: times.reduce((a, b) => a + b, 0) / times.length };
 }
 
-async function evalMicros(lc: LoadedCase, input: unknown): Promise<number> {
-  if (!lc.case.plan) throw new Error('no plan');
-  const policy = await loadPolicy(compileIrToWasm(lc.case.plan), undefined, hostBuiltins());
-  policy.setData((lc.case.data ?? {}) as object);
-  for (let i = 0; i < 5_000; i++) policy.evaluate(input);
+interface Loaded {
+  evaluate(input: unknown): unknown;
+  wasmInstance: { exports: Record<string, unknown> };
+  mem: { buffer: ArrayBuffer };
+  dataAddr: number;
+  dataHeapPtr: number;
+}
+
+function timeLoop(fn: () => void): number {
+  for (let i = 0; i < 5_000; i++) fn();
   const t0 = performance.now();
-  for (let i = 0; i < EVALS; i++) policy.evaluate(input);
+  for (let i = 0; i < EVALS; i++) fn();
   return ((performance.now() - t0) * 1000) / EVALS;
+}
+
+/** µs per SDK evaluate(), and per bare opa_eval call (our runtime + generated code, no SDK JS). */
+async function evalMicros(lc: LoadedCase, input: unknown): Promise<{ sdk: number; raw: number }> {
+  if (!lc.case.plan) throw new Error('no plan');
+  const policy = (await loadPolicy(compileIrToWasm(lc.case.plan), undefined, hostBuiltins())) as unknown as Loaded;
+  (policy as unknown as { setData(d: object): void }).setData((lc.case.data ?? {}) as object);
+  const sdk = timeLoop(() => policy.evaluate(input));
+  const bytes = new TextEncoder().encode(input === undefined ? '' : JSON.stringify(input));
+  new Uint8Array(policy.mem.buffer).set(bytes, policy.dataHeapPtr);
+  const opaEval = policy.wasmInstance.exports['opa_eval'] as (...a: number[]) => number;
+  const at = policy.dataHeapPtr;
+  const raw = timeLoop(() => opaEval(0, 0, policy.dataAddr, at, bytes.length, at + bytes.length, 0));
+  return { sdk, raw };
 }
 
 async function main(): Promise<void> {
@@ -37,17 +56,17 @@ async function main(): Promise<void> {
   const c = compileTimes(cases);
   console.log(`compile (IR -> Wasm, ${cases.length} plans): median ${c.median.toFixed(3)} ms, mean ${c.mean.toFixed(3)} ms, p99 ${c.p99.toFixed(3)} ms, max ${c.max.toFixed(3)} ms`);
   const pick = (note: string) => {
-    const lc = cases.find((x) => x.case.note === note);
+    const lc = cases.find((x) => x.case.note === note) ?? cases.find((x) => x.case.plan !== undefined && x.folder === note.split('/')[0]);
     if (!lc) throw new Error(`case ${note} not found`);
     return lc;
   };
+  const report = (lc: LoadedCase, t: { sdk: number; raw: number }, what: string) =>
+    console.log(`evaluate "${lc.case.note}" (${what}): SDK evaluate ${t.sdk.toFixed(2)} µs, bare opa_eval ${t.raw.toFixed(2)} µs (x${EVALS})`);
   const small = pick('completedoc/bool: true');
-  console.log(`evaluate "${small.case.note}" (no input): ${(await evalMicros(small, undefined)).toFixed(2)} µs/eval over ${EVALS}`);
-  const withInput = cases.find((x) => x.folder === 'inputvalues' && x.case.input !== undefined && x.case.plan);
-  if (withInput) {
-    const us = await evalMicros(withInput, withInput.case.input);
-    console.log(`evaluate "${withInput.case.note}" (its input ${JSON.stringify(withInput.case.input).length} B): ${us.toFixed(2)} µs/eval over ${EVALS}`);
-  }
+  report(small, await evalMicros(small, undefined), 'no input');
+  const withInput = pick('virtualdocs/input: set 1');
+  const input = { user: 'alice', roles: ['reviewer', 'viewer'], method: 'GET', path: ['a', 'changes', '123'] };
+  report(withInput, await evalMicros(withInput, input), `input of ${JSON.stringify(input).length} B`);
 }
 
 void main();

@@ -18,6 +18,7 @@ import { TEXT_ARGUMENT_BUILTINS } from './text-args.js';
 import { graphqlBuiltins } from './graphql.js';
 import { misc2Builtins } from './misc2.js';
 import { jsonPatchBuiltins } from './json-patch.js';
+import { awsBuiltins } from './aws.js';
 import { str } from './values.js';
 
 export type HostBuiltin = (...args: unknown[]) => unknown;
@@ -96,6 +97,7 @@ export function hostBuiltins(options: HostOptions = {}): HostBuiltins {
     ...graphqlBuiltins,
     ...misc2Builtins,
     ...jsonPatchBuiltins,
+    ...awsBuiltins,
     // The backend passes this builtin's argument as Rego value text (see wasm/codegen/calls.ts).
     'internal.template_string': (text) => templateString(str(text)),
     'rand.intn': perEvaluation((_seed, n) => {

@@ -11,7 +11,10 @@ interface Token {
   readonly outerHeader: Obj;
   readonly header: Obj;
   readonly payload: Obj;
+  /** The innermost token's signature, as io.jwt.decode reports it. */
   readonly signature: Buffer;
+  /** The outermost signature and what it signs: what verification checks. */
+  readonly outerSignature: Buffer;
   readonly signingInput: string;
 }
 
@@ -31,9 +34,9 @@ function parseToken(t: unknown): Token {
     // A nested token: the outer signature is checked, the innermost claims are returned.
     const raw = Buffer.from(p, 'base64url').toString('utf8').trim();
     const inner = parseToken(raw.startsWith('"') ? (JSON.parse(raw) as unknown) : raw);
-    return { ...inner, outerHeader: header, signature, signingInput: `${h}.${p}` };
+    return { ...inner, outerHeader: header, outerSignature: signature, signingInput: `${h}.${p}` };
   }
-  return { outerHeader: header, header, payload: b64json(p), signature, signingInput: `${h}.${p}` };
+  return { outerHeader: header, header, payload: b64json(p), signature, outerSignature: signature, signingInput: `${h}.${p}` };
 }
 
 type Family = 'HS' | 'RS' | 'PS' | 'ES' | 'EdDSA';
@@ -82,7 +85,7 @@ function verifyWithMaterial(t: Token, alg: string, material: string): boolean {
   const keys = publicKeys(material).filter((k) => kid === undefined || k.kid === undefined || k.kid === kid);
   return keys.some((k) => {
     try {
-      return verifySig(alg, t.signingInput, t.signature, k.key);
+      return verifySig(alg, t.signingInput, t.outerSignature, k.key);
     } catch {
       return false;
     }
@@ -91,7 +94,7 @@ function verifyWithMaterial(t: Token, alg: string, material: string): boolean {
 
 const verifier = (alg: string) => (token: unknown, keyOrSecret: unknown): boolean => {
   const t = parseToken(token);
-  if (alg.startsWith('HS')) return hmacOk(alg, t.signingInput, t.signature, str(keyOrSecret));
+  if (alg.startsWith('HS')) return hmacOk(alg, t.signingInput, t.outerSignature, str(keyOrSecret));
   return verifyWithMaterial(t, alg, str(keyOrSecret));
 };
 
@@ -115,7 +118,7 @@ function decodeVerify(token: unknown, constraints: unknown): Value {
   if (typeof alg !== 'string' || t.outerHeader['crit'] !== undefined) return INVALID;
   if (c['alg'] !== undefined && c['alg'] !== alg) return INVALID;
   const sigOk = c['secret'] !== undefined
-    ? hmacOk(alg, t.signingInput, t.signature, str(c['secret']))
+    ? hmacOk(alg, t.signingInput, t.outerSignature, str(c['secret']))
     : !alg.startsWith('HS') && verifyWithMaterial(t, alg, str(c['cert']));
   if (!sigOk) return INVALID;
   const nowNs = c['time'] !== undefined ? num(c['time']) : Date.now() * 1e6;

@@ -22,25 +22,28 @@ export const miscBuiltins: HostBuiltins = {
   'json.marshal': (v) => JSON.stringify(v),
   'json.unmarshal': (s) => JSON.parse(str(s)) as unknown,
   'changegate.yaml.is_valid': (s) => {
+    if (typeof s !== 'string') return false;
     try {
-      parseYaml(str(s));
+      parseYaml(s);
       return true;
-    } catch (e) {
-      if (e instanceof TypeError) throw e;
+    } catch {
       return false;
     }
   },
   'changegate.yaml.unmarshal': (s) => parseYaml(str(s)) as unknown,
   'changegate.yaml.marshal': (v) => stringifyYaml(v),
   'changegate.json.is_valid': (s) => {
+    if (typeof s !== 'string') return false;
     try {
-      JSON.parse(str(s));
+      JSON.parse(s);
       return true;
-    } catch (e) {
-      if (e instanceof TypeError) throw e;
+    } catch {
       return false;
     }
   },
+  // Policies behind the proxy make no network calls: these are always undefined.
+  'http.send': () => undefined,
+  'net.lookup_ip_addr': () => undefined,
   'opa.runtime': () => ({}),
   'urlquery.encode': (s) => encodeURIComponent(str(s)).replace(/%20/g, '+'),
   'urlquery.decode': (s) => decodeURIComponent(str(s).replace(/\+/g, ' ')),

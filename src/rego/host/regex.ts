@@ -49,7 +49,37 @@ function limit(n: unknown): number {
   return n < 0 ? Infinity : n;
 }
 
+/** regex.template_match: literal text with regex parts between the delimiters, anchored. */
+function templateRegex(template: string, open: string, close: string): RegExp {
+  if (open.length !== 1 || close.length !== 1) throw new TypeError('delimiters must be single characters');
+  let source = '^';
+  let i = 0;
+  while (i < template.length) {
+    const start = template.indexOf(open, i);
+    if (start < 0) {
+      source += escapeRegex(template.slice(i));
+      break;
+    }
+    let depth = 0;
+    let end = start;
+    for (; end < template.length; end++) {
+      if (template[end] === open) depth++;
+      else if (template[end] === close && --depth === 0) break;
+    }
+    if (end >= template.length) throw new SyntaxError('unbalanced template delimiters');
+    source += escapeRegex(template.slice(i, start)) + `(?:${translate(template.slice(start + 1, end)).source})`;
+    i = end + 1;
+  }
+  return new RegExp(source + '$', 'u');
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 export const regexBuiltins = {
+  'regex.template_match': (template: unknown, value: unknown, open: unknown, close: unknown): boolean =>
+    templateRegex(mustString(template), mustString(open), mustString(close)).test(mustString(value)),
   'regex.match': (pattern: unknown, value: unknown): boolean => mustRegex(pattern).test(mustString(value)),
   're_match': (pattern: unknown, value: unknown): boolean => mustRegex(pattern).test(mustString(value)),
   'regex.is_valid': (pattern: unknown): boolean => typeof pattern === 'string' && compileRegex(pattern) !== null,

@@ -1,7 +1,8 @@
 // The compiler's stages as an ordered, named table (OPA's NewCompiler style). Each stage reads
 // and extends the CompileState; the order matters and the comments say why.
-import type { Body, Module } from '../ast/types.js';
-import { checkCalls } from './check-calls.js';
+import type { Body, Module, RefTerm } from '../ast/types.js';
+import { arityOf, checkCalls } from './check-calls.js';
+import { checkSafety } from './check-safety.js';
 import { checkRecursion } from './recursion.js';
 import { resolveModules, resolveQuery } from './resolve.js';
 import { buildRuleTree, newNode, type RuleNode, type RuleSet } from './ruletree.js';
@@ -28,8 +29,9 @@ export const PASSES: readonly Pass[] = [
   { name: 'checkCalls', run: (s) => checkCalls(s.root, s.modules, s.query) },
   // Needs resolved refs (data.x.y) to build the dependency graph.
   { name: 'checkRecursion', run: (s) => checkRecursion(s.root, s.sets) },
-  // Safety (ordering bodies, unsafe vars) runs inside the planner, where the bound vars of every
-  // nested scope are known; see planner/exprs.ts planBody.
+  // Needs resolved refs (a rule name is not an unsafe var) and arities (output arguments bind).
+  // Nested bodies are ordered again by the planner, which knows their enclosing scope.
+  { name: 'checkSafety', run: (s) => checkSafety(s.modules, (op) => arityOf(s.root, op as RefTerm)) },
 ];
 
 export function runPasses(modules: readonly Module[], query: Body | undefined, passes: readonly Pass[] = PASSES): CompileState {

@@ -42,7 +42,7 @@ function runOf(data: Record<string, unknown> | null | undefined, key: string): {
 
 describe('Dagster stand-in over HTTP', () => {
   test('a query the schema refuses answers 400 with GraphQL errors and executes nothing', async () => {
-    const before = dagster.recorder.operations.length;
+    const countBefore = dagster.recorder.operations.length;
     const res = await post({ query: 'mutation { launchRun(executionParams: {}) { __typename } }' });
     assert.equal(res.status, 400);
     assert.ok((res.body.errors ?? []).length > 0);
@@ -50,9 +50,11 @@ describe('Dagster stand-in over HTTP', () => {
     const bad = await post({ query: '{ runsOrError { ... on Runs { noSuchField } } }' });
     assert.equal(bad.status, 400);
     assert.match(bad.body.errors?.[0]?.message ?? '', /noSuchField/);
+    const sub = await post({ query: 'subscription { locationStateChangeEvents { event { message } } }' });
+    assert.equal(sub.status, 400, 'subscriptions only over the WebSocket');
     const syntax = await post({ query: '{ runsOrError ' });
     assert.equal(syntax.status, 400);
-    assert.equal(dagster.recorder.operations.length, before);
+    assert.equal(dagster.recorder.operations.length, countBefore);
     assert.equal(dagster.recorder.rejected.at(-1)?.query, '{ runsOrError ');
   });
 
@@ -103,10 +105,10 @@ describe('Dagster stand-in over HTTP', () => {
   });
 
   test('a batched array body breaks (500) and runs nothing', async () => {
-    const before = dagster.recorder.operations.length;
+    const countBefore = dagster.recorder.operations.length;
     const res = await post([{ query: 'mutation { setNuxSeen }' }]);
     assert.equal(res.status, 500);
-    assert.equal(dagster.recorder.operations.length, before);
+    assert.equal(dagster.recorder.operations.length, countBefore);
   });
 
   test('aliases and fragments: root fields are the real field names', async () => {

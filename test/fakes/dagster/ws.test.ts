@@ -57,12 +57,12 @@ describe('Dagster stand-in over graphql-ws', () => {
 
   test('a mutation sent in start is executed (data, complete): the stand-in does not protect itself', async () => {
     const client = await connect();
-    const before = dagster.model.runs.size;
+    const countBefore = dagster.model.runs.size;
     const query = 'mutation { launchRun(executionParams: {selector: {jobName: "demo_job", repositoryName: "__repository__", repositoryLocationName: "demo_location"}, executionMetadata: {tags: [{key: "via", value: "ws"}]}}) { __typename } }';
     client.send({ type: 'start', id: 'm', payload: { query } });
     const frames = await client.until('complete', 'm');
     assert.deepEqual((frames[0]?.payload as { data: unknown }).data, { launchRun: { __typename: 'LaunchRunSuccess' } });
-    assert.equal(dagster.model.runs.size, before + 1);
+    assert.equal(dagster.model.runs.size, countBefore + 1);
     const op = dagster.recorder.operations.at(-1);
     assert.equal(op?.operationType, 'mutation');
     assert.equal(op?.transport, 'ws');
@@ -71,13 +71,13 @@ describe('Dagster stand-in over graphql-ws', () => {
 
   test('an invalid document gets an error frame and is not executed', async () => {
     const client = await connect();
-    const before = dagster.recorder.operations.length;
+    const countBefore = dagster.recorder.operations.length;
     client.send({ type: 'start', id: 'bad', payload: { query: 'subscription { noSuchStream }' } });
     const frame = await client.next();
     assert.equal(frame.type, 'error');
     assert.equal(frame.id, 'bad');
     assert.match((frame.payload as { message: string }).message, /noSuchStream/);
-    assert.equal(dagster.recorder.operations.length, before);
+    assert.equal(dagster.recorder.operations.length, countBefore);
   });
 
   test('a long-lived subscription sends its event and stops on stop', async () => {

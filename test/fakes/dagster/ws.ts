@@ -1,8 +1,10 @@
 // `<prefix>/graphql` over WebSocket, subprotocol `graphql-ws` (subscriptions-transport-ws):
 // connection_init -> connection_ack; start {id, payload} -> data* then complete; stop {id};
-// connection_terminate. Like that protocol's servers, a `start` carrying a query or mutation is
-// executed once (data, complete), so a proxy that lets one through has really run it. Identity
-// headers come from the upgrade request and count for every operation on the socket.
+// connection_terminate. A `start` carrying a query or mutation is executed once (data, complete),
+// as subscriptions-transport-ws servers do. Dagster's own server probably fails such a start
+// (graphql-core's subscribe; see shared/research/dagster.md section 4), but the stand-in runs it on
+// purpose: a proxy that lets one through is then caught by a test. Identity headers come from the
+// upgrade request and count for every operation on the socket.
 
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';

@@ -4,6 +4,7 @@
 
 import { execFile } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { preReceiveHook, procReceiveHook, PROC_RECEIVE_SCRIPT } from './hooks.js';
 
@@ -157,7 +158,6 @@ export function gitEnv(root: string): NodeJS.ProcessEnv {
 }
 
 export async function tempRoot(prefix: string): Promise<{ dir: string; remove: () => Promise<void> }> {
-  const { tmpdir } = await import('node:os');
   const dir = await mkdtemp(path.join(tmpdir(), prefix));
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }

@@ -98,13 +98,19 @@ export function runPlanCases(folders?: readonly string[]): CaseOutcome[] {
       raw.cases.forEach((rc, i) => {
         const c = vals[i] as Value;
         const note = String(field(c, 'note'));
-        if (wasmSkipped(note) || rc.input_term !== undefined) {
+        let termInput: Value | undefined;
+        try {
+          termInput = rc.input_term === undefined ? undefined : parseJSONValue(rc.input_term);
+        } catch {
+          termInput = undefined;
+        }
+        if (wasmSkipped(note) || (rc.input_term !== undefined && termInput === undefined)) {
           out.push({ folder, note, status: 'skip' });
           return;
         }
         const interp = new Interpreter(rc.plan);
         const ep = rc.entrypoints[0] ?? 'eval';
-        const input = field(c, 'input');
+        const input = termInput ?? field(c, 'input');
         const data = field(c, 'data') ?? new RObject();
         const res = checkOutcome(() => interp.eval(ep, { input, data, nowNs: 1_700_000_000_000_000_000n, maxSteps: 5_000_000 }), c);
         out.push({ folder, note, status: res.ok ? 'pass' : 'fail', ...(res.detail ? { detail: res.detail } : {}) });

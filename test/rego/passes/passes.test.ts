@@ -10,7 +10,7 @@ import type { Expr, Term } from '../../../src/rego/ast/types.js';
 test('stage plan: names and order', () => {
   assert.deepEqual(
     PASSES.map((p) => p.name),
-    ['resolveRefs', 'buildRuleTree', 'checkCalls', 'checkRecursion'],
+    ['resolveRefs', 'buildRuleTree', 'checkCalls', 'checkRecursion', 'checkSafety'],
   );
 });
 
@@ -46,6 +46,13 @@ test('resolveRefs turns package rule names and import aliases into data refs', (
   const path = (t: Term): string => (t.type === 'ref' ? [t.head, ...t.path].map((x) => ('value' in x ? String(x.value) : '?')).join('.') : t.type);
   assert.equal(path(lhs), 'data.a.q');
   assert.equal(path(rhs), 'data.lib.util.x');
+});
+
+test('checkSafety: head vars must be bound, := must not redeclare', () => {
+  const head = parseModule('package a\n\np := x if {\n\ty := 1\n}\n', 'a.rego');
+  assert.throws(() => runPasses([head], undefined), (e: unknown) => e instanceof CompileError && e.code === 'rego_unsafe_var_error');
+  const twice = parseModule('package a\n\np if {\n\tx := 1\n\tx := 2\n}\n', 'a.rego');
+  assert.throws(() => runPasses([twice], undefined), (e: unknown) => e instanceof CompileError && e.code === 'rego_compile_error' && /var x assigned above/.test(e.message));
 });
 
 test('conflicting rule kinds and recursion are compile errors', () => {

@@ -6,7 +6,8 @@ import { parse as parseYaml } from 'yaml';
 import { compileModules, CompileError } from '../../../src/rego/compile.js';
 import { Interpreter } from '../../../src/rego/ir/interp/eval.js';
 import { EvalError } from '../../../src/rego/ir/interp/errors.js';
-import { fromJS, RObject, toJSONText, type Value } from '../../../src/rego/ir/interp/value.js';
+import { parseJSONValue } from '../../../src/rego/ir/interp/json.js';
+import { fromJS, RObject, toJS, toJSONText, type Value } from '../../../src/rego/ir/interp/value.js';
 import { conformanceDir, sameResults, wasmSkipped, type CaseOutcome } from '../interp/plans-harness.js';
 
 interface YamlCase {
@@ -46,6 +47,15 @@ export function runCase(c: YamlCase): { ok: boolean; detail?: string } {
   }
 }
 
+/** input_term is Rego term text; the JSON-compatible ones (nearly all) are used as input. */
+function jsonTerm(text: string): Value | undefined {
+  try {
+    return parseJSONValue(text);
+  } catch {
+    return undefined;
+  }
+}
+
 export function runYamlCases(folders?: readonly string[]): CaseOutcome[] {
   const root = join(conformanceDir(), 'cases');
   const out: CaseOutcome[] = [];
@@ -55,11 +65,12 @@ export function runYamlCases(folders?: readonly string[]): CaseOutcome[] {
       if (!file.endsWith('.yaml')) continue;
       const doc = parseYaml(readFileSync(join(root, folder, file), 'utf8'), { intAsBigInt: true }) as { cases?: YamlCase[] };
       for (const c of doc.cases ?? []) {
-        if (wasmSkipped(c.note) || c.input_term !== undefined) {
+        const termInput = c.input_term === undefined ? undefined : jsonTerm(c.input_term);
+        if (wasmSkipped(c.note) || (c.input_term !== undefined && termInput === undefined)) {
           out.push({ folder, note: c.note, status: 'skip' });
           continue;
         }
-        const r = runCase(c);
+        const r = runCase(termInput === undefined ? c : { ...c, input: toJS(termInput) });
         out.push({ folder, note: c.note, status: r.ok ? 'pass' : 'fail', ...(r.detail ? { detail: r.detail } : {}) });
       }
     }

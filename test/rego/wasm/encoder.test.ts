@@ -107,3 +107,31 @@ test('FuncBody refuses unbalanced blocks', () => {
   assert.throws(() => body.finish(), /unclosed/);
   assert.throws(() => new FuncBody(0).end(), /without open block/);
 });
+
+test('a compiled policy asks for no more memory than the SDK gives by default', async () => {
+  const { compileIrToWasm, requiredMemoryPages } = await import('../../../src/rego/wasm/index.js');
+  const policy = {
+    static: { strings: [{ value: 'result' }], files: [{ value: 'p.rego' }] },
+    plans: {
+      plans: [{
+        name: 'p/allow',
+        blocks: [{
+          stmts: [
+            { type: 'MakeObjectStmt' as const, stmt: { target: 2, file: 0, row: 1, col: 1 } },
+            { type: 'ObjectInsertStmt' as const, stmt: { key: { type: 'string_index' as const, value: 0 }, value: { type: 'bool' as const, value: true }, object: 2, file: 0, row: 1, col: 1 } },
+            { type: 'ResultSetAddStmt' as const, stmt: { value: 2, file: 0, row: 1, col: 1 } },
+          ],
+        }],
+      }],
+    },
+  };
+  const wasm = compileIrToWasm(policy);
+  assert.equal(wasmApi.validate(wasm), true);
+  assert.ok(requiredMemoryPages(wasm) <= 5);
+  const { loadPolicy } = await import('@open-policy-agent/opa-wasm');
+  const loaded = await loadPolicy(wasm);
+  assert.deepEqual(loaded.entrypoints, { 'p/allow': 0 });
+  assert.deepEqual(loaded.evaluate({ any: 'input' }, 'p/allow'), [{ result: true }]);
+  assert.deepEqual(loaded.evaluate(undefined), [{ result: true }]);
+  assert.throws(() => loaded.evaluate(undefined, 7), /invalid entrypoint id/);
+});

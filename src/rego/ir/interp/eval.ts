@@ -5,6 +5,10 @@
 import type { Block, Func, Operand, Policy, Stmt } from '../types.js';
 import { BuiltinError, EvalError } from './errors.js';
 import { RNumber, RObject, RSet, equal, type Value } from './value.js';
+import { upsert } from './ops.js';
+import { execValueStmt } from './value-stmts.js';
+
+export { dot, merge, upsert } from './ops.js';
 import { lookupBuiltinOrHost } from '../../builtins/index.js';
 import type { BuiltinContext } from '../../builtins/types.js';
 
@@ -107,16 +111,6 @@ export class Interpreter {
   private exec(s: Stmt, f: Frame): number {
     const L = f.locals;
     switch (s.type) {
-      case 'ArrayAppendStmt': {
-        const a = L[s.stmt.array];
-        const v = this.read(s.stmt.value, f);
-        if (!Array.isArray(a) || v === undefined) return 0;
-        a.push(v);
-        return NORMAL;
-      }
-      case 'AssignIntStmt':
-        L[s.stmt.target] = RNumber.int(s.stmt.value);
-        return NORMAL;
       case 'AssignVarOnceStmt': {
         const v = this.read(s.stmt.source, f);
         const cur = L[s.stmt.target];
@@ -126,9 +120,6 @@ export class Interpreter {
         L[s.stmt.target] = v;
         return NORMAL;
       }
-      case 'AssignVarStmt':
-        L[s.stmt.target] = this.read(s.stmt.source, f);
-        return NORMAL;
       case 'BlockStmt':
         for (const b of s.stmt.blocks ?? []) {
           const r = this.nested(this.run(b, f));
@@ -141,91 +132,30 @@ export class Interpreter {
         return this.call(s, f);
       case 'CallDynamicStmt':
         return this.callDynamic(s, f);
-      case 'DotStmt': {
-        const src = this.read(s.stmt.source, f);
-        const key = this.read(s.stmt.key, f);
-        if (src === undefined || key === undefined) return 0;
-        const v = dot(src, key);
-        if (v === undefined) return 0;
-        L[s.stmt.target] = v;
-        return NORMAL;
-      }
-      case 'EqualStmt': {
-        const a = this.read(s.stmt.a, f);
-        const b = this.read(s.stmt.b, f);
-        return a !== undefined && b !== undefined && equal(a, b) ? NORMAL : 0;
-      }
-      case 'NotEqualStmt': {
-        const a = this.read(s.stmt.a, f);
-        const b = this.read(s.stmt.b, f);
-        return a !== undefined && b !== undefined && !equal(a, b) ? NORMAL : 0;
-      }
-      case 'IsArrayStmt':
-        return Array.isArray(this.read(s.stmt.source, f)) ? NORMAL : 0;
-      case 'IsObjectStmt':
-        return this.read(s.stmt.source, f) instanceof RObject ? NORMAL : 0;
-      case 'IsSetStmt':
-        return this.read(s.stmt.source, f) instanceof RSet ? NORMAL : 0;
-      case 'IsDefinedStmt':
-        return L[s.stmt.source] !== undefined ? NORMAL : 0;
-      case 'IsUndefinedStmt':
-        return L[s.stmt.source] === undefined ? NORMAL : 0;
-      case 'LenStmt': {
-        const n = length(this.read(s.stmt.source, f));
-        if (n === undefined) return 0;
-        L[s.stmt.target] = RNumber.int(n);
-        return NORMAL;
-      }
-      case 'MakeArrayStmt':
-        L[s.stmt.target] = [];
-        return NORMAL;
-      case 'MakeNullStmt':
-        L[s.stmt.target] = null;
-        return NORMAL;
-      case 'MakeNumberIntStmt':
-        L[s.stmt.target] = RNumber.int(s.stmt.value);
-        return NORMAL;
       case 'MakeNumberRefStmt': {
         const n = RNumber.parse(this.str(s.stmt.Index));
         if (n === undefined) throw new EvalError('eval_internal_error', 'bad number constant', this.loc(s));
         L[s.stmt.target] = n;
         return NORMAL;
       }
-      case 'MakeObjectStmt':
-        L[s.stmt.target] = new RObject();
-        return NORMAL;
-      case 'MakeSetStmt':
-        L[s.stmt.target] = new RSet();
-        return NORMAL;
-      case 'NopStmt':
-        return NORMAL;
       case 'NotStmt': {
         const r = this.run(s.stmt.block, f);
         if (r === RETURN) return RETURN;
         if (r === NORMAL) return 0;
         return r === 0 ? NORMAL : r - 1;
       }
-      case 'ObjectInsertOnceStmt':
-      case 'ObjectInsertStmt': {
+      case 'ObjectInsertOnceStmt': {
         const o = L[s.stmt.object];
         const k = this.read(s.stmt.key, f);
         const v = this.read(s.stmt.value, f);
         if (!(o instanceof RObject) || k === undefined || v === undefined) return 0;
-        if (s.type === 'ObjectInsertOnceStmt') {
-          const cur = o.get(k);
-          if (cur !== undefined && !equal(cur, v)) {
-            throw new EvalError('eval_conflict_error', 'object insert conflict', this.loc(s));
-          }
+        const cur = o.get(k);
+        if (cur !== undefined && !equal(cur, v)) {
+          throw new EvalError('eval_conflict_error', 'object insert conflict', this.loc(s));
         }
         o.set(k, v);
         return NORMAL;
       }
-      case 'ObjectMergeStmt':
-        L[s.stmt.target] = merge(L[s.stmt.a], L[s.stmt.b]);
-        return NORMAL;
-      case 'ResetLocalStmt':
-        L[s.stmt.target] = undefined;
-        return NORMAL;
       case 'ResultSetAddStmt': {
         const v = L[s.stmt.value];
         if (v !== undefined) this.results.add(v);
@@ -236,15 +166,10 @@ export class Interpreter {
         return RETURN;
       case 'ScanStmt':
         return this.scan(s.stmt, f);
-      case 'SetAddStmt': {
-        const set = L[s.stmt.set];
-        const v = this.read(s.stmt.value, f);
-        if (!(set instanceof RSet) || v === undefined) return 0;
-        set.add(v);
-        return NORMAL;
-      }
       case 'WithStmt':
         return this.withStmt(s.stmt, f);
+      default:
+        return execValueStmt(s, L, (op) => this.read(op, f));
     }
   }
 
@@ -353,54 +278,4 @@ export class Interpreter {
     if (memoize) memo.set(fn.name, frame.ret);
     return frame.ret;
   }
-}
-
-export function dot(src: Value, key: Value): Value | undefined {
-  if (src instanceof RObject) return src.get(key);
-  if (Array.isArray(src)) {
-    if (!(key instanceof RNumber)) return undefined;
-    const i = key.toBigInt();
-    if (i === undefined || i < 0n || i >= BigInt(src.length)) return undefined;
-    return src[Number(i)];
-  }
-  if (src instanceof RSet) return src.has(key) ? key : undefined;
-  return undefined;
-}
-
-function length(v: Value | undefined): number | undefined {
-  if (Array.isArray(v)) return v.length;
-  if (v instanceof RObject || v instanceof RSet) return v.size;
-  if (typeof v === 'string') return [...v].length;
-  return undefined;
-}
-
-/**
- * Recursive object merge (base document `a` with virtual document `b`): objects merge key by
- * key; anywhere else `b` wins, as rules override base data.
- */
-export function merge(a: Value | undefined, b: Value | undefined): Value | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  if (!(a instanceof RObject) || !(b instanceof RObject)) return b;
-  const out = new RObject();
-  for (const [k, v] of a.sortedEntries()) {
-    const other = b.get(k);
-    if (other === undefined) out.set(k, v);
-    else {
-      const m = merge(v, other);
-      if (m === undefined) return undefined;
-      out.set(k, m);
-    }
-  }
-  for (const [k, v] of b.sortedEntries()) if (a.get(k) === undefined) out.set(k, v);
-  return out;
-}
-
-/** Copy-on-write insert of `v` at `path`, replacing non-objects on the way (WithStmt). */
-export function upsert(base: Value | undefined, path: string[], v: Value): Value {
-  const [head, ...rest] = path;
-  if (head === undefined) return v;
-  const o = base instanceof RObject ? base.copy() : new RObject();
-  o.set(head, upsert(o.get(head), rest, v));
-  return o;
 }

@@ -2,6 +2,7 @@
 // backend does: each memoized rule gets a cached value and the evaluation epoch it was computed in.
 // Inside `with` blocks (withDepth > 0) the cache is neither read nor written, since input or data
 // differ there. The epoch is an i64, so it never wraps in a long-running process.
+import type { Block, Operand, Policy, Stmt } from '../../ir/types.js';
 import { FuncBody } from '../binary/code.js';
 import { I32, I64, type Global } from '../binary/module.js';
 
@@ -32,9 +33,36 @@ export function memoLayout(firstGlobal: number, memoized: number): MemoLayout {
   };
 }
 
-/** A rule is memoized when it takes exactly input and data. */
-export function isMemoized(paramCount: number): boolean {
-  return paramCount === 2;
+function passesInputAndData(args: readonly Operand[] | readonly number[] | null): boolean {
+  if (args === null || args.length !== 2) return false;
+  return args.every((a, i) => (typeof a === 'number' ? a === i : a.type === 'local' && a.value === i));
+}
+
+function visitCalls(blocks: readonly Block[], visit: (s: Stmt) => void): void {
+  for (const block of blocks) {
+    for (const s of block.stmts ?? []) {
+      visit(s);
+      if (s.type === 'BlockStmt') visitCalls(s.stmt.blocks ?? [], visit);
+      else if (s.type === 'ScanStmt' || s.type === 'NotStmt' || s.type === 'WithStmt') visitCalls([s.stmt.block], visit);
+    }
+  }
+}
+
+/**
+ * Rules worth memoizing: functions of exactly (input, data), i.e. params [0, 1], that every call
+ * site invokes with its own locals 0 and 1 (the evaluation's input and data, or their `with`
+ * replacements, during which the cache is off). Anything else is compiled without a cache.
+ */
+export function memoizable(policy: Policy): Set<string> {
+  const funcs = policy.funcs?.funcs ?? [];
+  const names = new Set(funcs.filter((f) => passesInputAndData(f.params)).map((f) => f.name));
+  const check = (s: Stmt) => {
+    if (s.type === 'CallStmt' && names.has(s.stmt.func) && !passesInputAndData(s.stmt.args)) names.delete(s.stmt.func);
+    if (s.type === 'CallDynamicStmt' && !passesInputAndData(s.stmt.args)) names.clear();
+  };
+  for (const p of policy.plans.plans ?? []) visitCalls(p.blocks, check);
+  for (const f of funcs) visitCalls(f.blocks, check);
+  return names;
 }
 
 /** Starts a new evaluation: a fresh epoch, and no `with` in force. */

@@ -5,7 +5,7 @@ import { hostBuiltinAlias } from './calls.js';
 import type { DynamicTarget, PolicyEnv } from './env.js';
 import { compileEval, compileFunc, compileJsonConst, compilePlan, compileValueText } from './functions.js';
 import { linkInto, type NewFunction } from './link.js';
-import { compileMemoWrapper, isMemoized, memoLayout } from './memo.js';
+import { compileMemoWrapper, memoizable, memoLayout } from './memo.js';
 import { RuntimeInfo } from './runtime.js';
 import { StaticData } from './statics.js';
 
@@ -34,7 +34,8 @@ export function compilePolicy(runtime: Module, policy: Policy): Module {
   // Order of the generated functions after the plans: eval, entrypoints, builtins, value text,
   // then the bodies of memoized rules (their index above calls the memo wrapper).
   const valueTextFunc = evalIndex + 3;
-  const memoized = funcs.map((fn, i) => ({ fn, i })).filter(({ fn }) => isMemoized(fn.params.length));
+  const cacheable = memoizable(policy);
+  const memoized = funcs.map((fn, i) => ({ fn, i })).filter(({ fn }) => cacheable.has(fn.name));
   const implIndex = new Map(memoized.map(({ i }, k) => [i, valueTextFunc + 1 + k]));
   const memo = memoLayout(importedGlobalCount(runtime) + runtime.globals.length, memoized.length);
 

@@ -1,0 +1,148 @@
+package changegate.dagster_test
+
+import data.changegate
+
+user(roles) := {"id": "u1", "username": "carol", "email": "carol@example.com", "groups": [], "roles": roles, "via": "oidc", "human": true}
+
+ci := {"id": "ci-runner", "username": "ci-runner", "groups": [], "roles": ["ci"], "via": "bearer", "human": false}
+
+req := {"method": "POST", "path": "/dagster/graphql", "ip": "127.0.0.1", "requestId": "t"}
+
+prod := {"name": "prod", "branch": false}
+
+branch := {"name": "pr-42", "branch": true}
+
+mutation(fields, deployment) := {
+	"upstream": "dagster", "route": "graphql", "operation": "mutation",
+	"deployment": deployment, "fields": fields,
+}
+
+decide(subject, action, fields) := d if {
+	d := changegate.decision with input as {
+		"subject": subject, "action": action, "resource": mutation(fields, prod), "request": req,
+	}
+}
+
+launch_finance := {"field": "launchRun", "action": "dagster.run.launch", "location": "finance", "job": "etl"}
+
+launch_ml := {"field": "launchRun", "action": "dagster.run.launch", "location": "ml", "job": "train"}
+
+reload := {"field": "reloadWorkspace", "action": "dagster.workspace.reload"}
+
+unknown := {"field": "subscribeToNotifications", "action": "dagster.write.unknown"}
+
+query := {"upstream": "dagster", "route": "graphql", "operation": "query", "deployment": prod, "fields": []}
+
+test_viewer_reads if {
+	d := changegate.decision with input as {"subject": user(["viewer"]), "action": "dagster.read", "resource": query, "request": req}
+	d.allow
+}
+
+test_anonymous_cannot_read if {
+	d := changegate.decision with input as {"subject": null, "action": "dagster.read", "resource": query, "request": req}
+	not d.allow
+}
+
+test_viewer_cannot_launch if {
+	d := decide(user(["viewer"]), "dagster.run.launch", [launch_finance])
+	not d.allow
+}
+
+test_viewer_harmless_mutation if {
+	d := decide(user(["viewer"]), "dagster.harmless", [{"field": "setNuxSeen", "action": "dagster.harmless"}])
+	d.allow
+}
+
+test_operator_all_run_actions if {
+	allowed := {action |
+		some action in ["dagster.run.launch", "dagster.run.reexecute", "dagster.run.terminate", "dagster.run.delete", "dagster.backfill.launch", "dagster.backfill.cancel", "dagster.schedule.start", "dagster.schedule.stop", "dagster.sensor.edit"]
+		d := decide(user(["viewer", "operator"]), action, [{"field": "f", "action": action, "location": "finance"}])
+		d.allow
+	}
+	count(allowed) == 9
+}
+
+test_operator_no_admin_actions if {
+	allowed := {action |
+		some action in ["dagster.location.reload", "dagster.workspace.reload", "dagster.asset.wipe", "dagster.concurrency.edit", "dagster.automaterialize.toggle"]
+		d := decide(user(["viewer", "operator"]), action, [{"field": "f", "action": action}])
+		d.allow
+	}
+	count(allowed) == 0
+}
+
+test_admin_admin_actions if {
+	d := decide(user(["viewer", "admin"]), "dagster.workspace.reload", [reload])
+	d.allow
+}
+
+test_every_field_is_judged if {
+	d := decide(user(["viewer", "operator"]), "dagster.workspace.reload", [launch_finance, reload])
+	not d.allow
+}
+
+test_unknown_mutation_denied_even_for_admin if {
+	d := decide(user(["viewer", "admin"]), "dagster.write.unknown", [launch_finance, unknown])
+	not d.allow
+	d.reasons == {"dagster_unknown_mutation"}
+}
+
+test_ci_reads if {
+	d := changegate.decision with input as {"subject": ci, "action": "dagster.read", "resource": query, "request": req}
+	d.allow
+}
+
+test_ci_cannot_launch_in_prod if {
+	d := decide(ci, "dagster.run.launch", [launch_finance])
+	not d.allow
+}
+
+test_ci_launches_in_branch_deployment if {
+	d := changegate.decision with input as {"subject": ci, "action": "dagster.run.launch", "resource": mutation([launch_finance], branch), "request": req}
+	d.allow
+}
+
+test_ci_cannot_terminate_in_branch_deployment if {
+	d := changegate.decision with input as {"subject": ci, "action": "dagster.run.terminate", "resource": mutation([{"field": "terminateRun", "action": "dagster.run.terminate"}], branch), "request": req}
+	not d.allow
+}
+
+test_narrowed_operator_in_location if {
+	d := decide(user(["viewer", "operator"]), "dagster.run.launch", [launch_finance]) with data.dagster.grants as {"carol": {"locations": ["finance"]}}
+	d.allow
+}
+
+test_narrowed_operator_outside_location if {
+	d := decide(user(["viewer", "operator"]), "dagster.run.launch", [launch_finance, launch_ml]) with data.dagster.grants as {"carol": {"locations": ["finance"]}}
+	not d.allow
+	d.reasons == {"dagster_outside_granted_scope"}
+}
+
+test_narrowed_operator_by_job if {
+	d := decide(user(["viewer", "operator"]), "dagster.run.launch", [launch_ml]) with data.dagster.grants as {"carol@example.com": {"jobs": ["ml/train"]}}
+	d.allow
+}
+
+test_narrowed_operator_unknown_location_fails_closed if {
+	d := decide(user(["viewer", "operator"]), "dagster.run.terminate", [{"field": "terminateRun", "action": "dagster.run.terminate", "runIds": ["r"]}]) with data.dagster.grants as {"carol": {"locations": ["finance"]}}
+	not d.allow
+}
+
+test_other_operator_not_narrowed if {
+	d := decide(user(["viewer", "operator"]), "dagster.run.launch", [launch_ml]) with data.dagster.grants as {"dave": {"locations": ["finance"]}}
+	d.allow
+}
+
+test_asset_report_route_operator if {
+	r := {"upstream": "dagster", "route": "report_asset_materialization", "deployment": prod, "assetKeys": ["a"]}
+	d := changegate.decision with input as {"subject": user(["viewer", "operator"]), "action": "dagster.asset.report", "resource": r, "request": req}
+	d.allow
+	v := changegate.decision with input as {"subject": user(["viewer"]), "action": "dagster.asset.report", "resource": r, "request": req}
+	not v.allow
+}
+
+test_rest_unknown_write_denied if {
+	r := {"upstream": "dagster", "route": "other", "deployment": prod}
+	d := changegate.decision with input as {"subject": user(["admin"]), "action": "dagster.write.unknown", "resource": r, "request": req}
+	not d.allow
+}

@@ -1,0 +1,144 @@
+// The Dagster gate end to end, through the real pipeline (ingress, bearer authentication, the
+// Dagster classifier, the compiled default policy, the audit log, stamping, forwarding) to the
+// Dagster stand-in built from the real schema. It composes the pipeline as src/proxy/server.ts
+// does, with the Dagster classifier in place of the method classifier (see src/dagster/README.md).
+
+import http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { authenticationChain } from '../../src/auth/authenticate.js';
+import { BearerAuthenticator } from '../../src/auth/bearer.js';
+import { FileAuditSink } from '../../src/audit/file-sink.js';
+import { configSchema } from '../../src/config/schema.js';
+import { createDagsterClassifierFromConfig } from '../../src/dagster/from-config.js';
+import { ChangegateError } from '../../src/errors.js';
+import { PolicyEngine } from '../../src/policy/engine.js';
+import { loadPolicy } from '../../src/policy/load.js';
+import { Forwarder } from '../../src/proxy/forward.js';
+import { HeaderPolicy } from '../../src/proxy/headers.js';
+import { createIngress } from '../../src/proxy/ingress.js';
+import { methodClassifier } from '../../src/proxy/method-classifier.js';
+import { sendError } from '../../src/proxy/respond.js';
+import { buildRoutes } from '../../src/proxy/routes.js';
+import { createStamper } from '../../src/proxy/stamp.js';
+import { TrustedProxies } from '../../src/proxy/trusted-proxies.js';
+import { startFakeDagster, type FakeDagster } from '../fakes/dagster/index.js';
+import { startTestIdp, type TestIdp } from '../fakes/idp.js';
+import { repoRoot, testSchema } from '../dagster/harness.js';
+
+const VIEWER = { kind: 'machine', clientId: 'dash', clientSecret: 'dash-secret', audience: 'changegate' } as const;
+const OPERATOR = { kind: 'machine', clientId: 'scheduler', clientSecret: 'scheduler-secret', audience: 'changegate' } as const;
+
+describe('Dagster gate through the pipeline', () => {
+  let dagster: FakeDagster;
+  let idp: TestIdp;
+  let server: http.Server;
+  let audit: FileAuditSink;
+  let forwarder: Forwarder;
+  let base = '';
+  const dir = mkdtempSync(join(tmpdir(), 'changegate-dagster-'));
+
+  before(async () => {
+    dagster = await startFakeDagster();
+    idp = await startTestIdp({ clients: [VIEWER, OPERATOR] });
+    const config = configSchema.parse({
+      upstreams: { dagster: { url: `http://127.0.0.1:${dagster.port}`, pathPrefix: '/dagster', timeoutMs: 5000 } },
+      identity: { bearer: [{ issuer: idp.issuer, audience: 'changegate' }], roles: { viewer: { clients: [VIEWER.clientId, OPERATOR.clientId] }, operator: { clients: [OPERATOR.clientId] } } },
+      audit: { path: join(dir, 'audit.jsonl') },
+    });
+    const engine = new PolicyEngine({ cacheSize: 100, cacheTtlMs: 1000 });
+    engine.swap((await loadPolicy({ path: join(repoRoot(), 'policies'), entrypoint: 'changegate/decision' })).snapshot);
+    audit = await FileAuditSink.open({ path: config.audit.path });
+    forwarder = new Forwarder();
+    const chain = authenticationChain([new BearerAuthenticator(config.identity)]);
+    const ingress = createIngress({
+      trusted: TrustedProxies.parse([]),
+      limits: { maxUrlBytes: config.limits.maxUrlBytes },
+      routes: buildRoutes(config.upstreams),
+      pipeline: {
+        authenticate: (request) => chain.authenticate(request),
+        classifiers: { gerrit: methodClassifier, dagster: createDagsterClassifierFromConfig(config, { schema: testSchema() }) },
+        decider: engine,
+        audit,
+        stamp: createStamper({ headerPolicy: new HeaderPolicy({ identityHeaders: ['X-Forwarded-User'] }), gerritUsernameHeader: 'X-Forwarded-User', assertions: undefined }),
+        challenge: (exchange) => sendError(exchange.res, new ChangegateError('unauthenticated', 'sign in'), exchange.requestId),
+        forwarder,
+        observe: () => undefined,
+      },
+      own: (_req, res) => res.writeHead(404).end(),
+      notReady: () => undefined,
+      onInternalError: () => undefined,
+      onRefused: () => undefined,
+    });
+    server = http.createServer();
+    server.on('request', ingress.request);
+    server.on('upgrade', ingress.upgrade);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  after(async () => {
+    await new Promise<void>((r) => {
+      server.close(() => r());
+      server.closeAllConnections();
+    });
+    forwarder.close();
+    await audit.close();
+    await Promise.all([dagster.close(), idp.close()]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const post = async (clientId: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown> }> => {
+    const res = await fetch(`${base}/dagster/graphql`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await idp.mintClientToken(clientId)}`, 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+  };
+
+  const LAUNCH = 'mutation Launch($p: ExecutionParams!) { launchRun(executionParams: $p) { __typename ... on LaunchRunSuccess { run { runId } } } }';
+  const params = { selector: { repositoryLocationName: 'finance', repositoryName: '__repository__', jobName: 'ledger_job' }, executionMetadata: { tags: [{ key: 'user', value: 'mallory@example.com' }] } };
+
+  it('lets an operator launch, and the stand-in stores the stamped tags', async () => {
+    const { status, json } = await post(OPERATOR.clientId, { query: LAUNCH, variables: { p: params } }, { 'x-gerrit-change': '77' });
+    assert.equal(status, 200, JSON.stringify(json));
+    const runId = ((json['data'] as Record<string, Record<string, Record<string, string>>>)['launchRun']?.['run'])?.['runId'];
+    const run = dagster.model.runs.get(String(runId));
+    assert.ok(run !== undefined, JSON.stringify(json));
+    const tags = Object.fromEntries(run.tags.map((t) => [t.key, t.value]));
+    assert.equal(tags['user'], 'scheduler');
+    assert.equal(tags['gerrit/change-number'], '77');
+    assert.match(tags['changegate/request-id'] ?? '', /.+/);
+  });
+
+  it('refuses a viewer launch with 403 before Dagster sees it', async () => {
+    const before = dagster.model.runs.size;
+    const { status, json } = await post(VIEWER.clientId, { query: LAUNCH, variables: { p: params } });
+    assert.equal(status, 403);
+    assert.equal(json['action'], 'dagster.run.launch');
+    assert.equal(dagster.model.runs.size, before);
+  });
+
+  it('lets a viewer read', async () => {
+    const { status, json } = await post(VIEWER.clientId, { query: '{ runsOrError { __typename } }' });
+    assert.equal(status, 200, JSON.stringify(json));
+  });
+
+  it('refuses a GET mutation (CSRF) and a batched body with 400', async () => {
+    const token = await idp.mintClientToken(OPERATOR.clientId);
+    const get = await fetch(`${base}/dagster/graphql?query=${encodeURIComponent('mutation { reloadWorkspace { __typename } }')}`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(get.status, 400);
+    const batch = await post(OPERATOR.clientId, [{ query: LAUNCH }]);
+    assert.equal(batch.status, 400);
+  });
+
+  it('refuses an operator workspace reload hidden behind an alias and a fragment', async () => {
+    const { status } = await post(OPERATOR.clientId, { query: 'mutation { ...F } fragment F on Mutation { setNuxSeen: reloadWorkspace { __typename } }' });
+    assert.equal(status, 403);
+  });
+});
