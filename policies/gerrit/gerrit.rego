@@ -208,6 +208,16 @@ denies contains "gerrit_push_unknown_option" if {
 	count(input.resource.unknown_options) > 0
 }
 
+# All-Projects holds every project's inherited ACLs; All-Users every account's data.
+system_projects := {"All-Projects", "All-Users"}
+
+denies contains "gerrit_push_system_project_admin_only" if {
+	on_gerrit
+	startswith(input.action, "gerrit.push.")
+	not is_admin
+	input.resource.project in system_projects
+}
+
 # --- accounts --------------------------------------------------------------------------------
 
 grants contains "gerrit_own_credentials" if {

@@ -182,6 +182,14 @@ test_viewer_cannot_push if not decide(viewer, "gerrit.push.review", push(["revie
 
 test_ci_cannot_push if not decide(ci, "gerrit.push.review", push(["review"], [], [])).allow
 
+test_reviewer_cannot_push_to_all_projects if {
+	d := decide(bob, "gerrit.push.review", object.union(push(["review"], [], []), {"project": "All-Projects"}))
+	not d.allow
+	d.reasons == {"gerrit_push_system_project_admin_only"}
+}
+
+test_admin_pushes_to_all_users if decide(root, "gerrit.push.direct", object.union(push(["direct"], [], []), {"project": "All-Users"})).allow
+
 test_reviewer_probe_allowed if decide(bob, "gerrit.push.probe", push([], [], [])).allow
 
 # --- administration and accounts

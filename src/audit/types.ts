@@ -84,5 +84,7 @@ export interface AuditSink {
   /** False while the sink cannot write; requests then fail closed. */
   readonly ready: boolean;
   readonly notReadyReason: string | undefined;
+  /** True when GET/HEAD decisions still resolve while the sink is down (config audit.failOpenReads). */
+  readonly failOpenReads?: boolean;
   close(): Promise<void>;
 }

@@ -6,38 +6,10 @@
 import { LRUCache } from 'lru-cache';
 import { ChangegateError } from '../errors.js';
 import { obj, str, list } from './graphql/values.js';
+import { BACKFILL_QUERY, INSTIGATORS_QUERY, RUN_QUERY } from './lookup-queries.js';
+import type { BackfillScope, DagsterLookup, InstigatorScope, RunScope } from './lookup-types.js';
 
-export interface RunScope {
-  readonly runId: string;
-  readonly location?: string;
-  readonly repository?: string;
-  readonly job?: string;
-}
-
-export interface InstigatorScope {
-  readonly type: 'schedule' | 'sensor';
-  readonly name: string;
-  readonly location: string;
-  readonly repository: string;
-}
-
-export interface BackfillScope {
-  readonly backfillId: string;
-  /** Absent for asset backfills, which have no partition set (and so no single location). */
-  readonly location?: string;
-  readonly repository?: string;
-  readonly partitionSet?: string;
-  readonly assetKeys?: readonly string[];
-}
-
-export interface DagsterLookup {
-  /** null when Dagster has no such backfill. */
-  backfill(backfillId: string): Promise<BackfillScope | null>;
-  /** null when Dagster has no such run. Throws ChangegateError when Dagster cannot be asked. */
-  run(runId: string): Promise<RunScope | null>;
-  /** The schedule or sensor with any of these ids (state id, origin id or selector id), or null. */
-  instigator(type: 'schedule' | 'sensor', ids: readonly string[]): Promise<InstigatorScope | null>;
-}
+export type { BackfillScope, DagsterLookup, InstigatorScope, RunScope } from './lookup-types.js';
 
 export interface GraphqlLookupOptions {
   /** Dagster's GraphQL endpoint, including any --path-prefix: http://dagster:3000/dagster/graphql */
@@ -48,34 +20,6 @@ export interface GraphqlLookupOptions {
   readonly instigatorTtlMs?: number;
   readonly headers?: Readonly<Record<string, string>>;
 }
-
-const RUN_QUERY = `query ChangegateRunScope($runId: ID!) {
-  runOrError(runId: $runId) {
-    __typename
-    ... on Run { runId pipelineName repositoryOrigin { repositoryLocationName repositoryName } }
-  }
-}`;
-
-const BACKFILL_QUERY = `query ChangegateBackfillScope($id: String!) {
-  partitionBackfillOrError(backfillId: $id) {
-    __typename
-    ... on PartitionBackfill { id partitionSetName partitionSet { name repositoryOrigin { repositoryLocationName repositoryName } } assetSelection { path } }
-  }
-}`;
-
-const INSTIGATORS_QUERY = `query ChangegateInstigators {
-  repositoriesOrError {
-    __typename
-    ... on RepositoryConnection {
-      nodes {
-        name
-        location { name }
-        schedules { id name scheduleState { id selectorId } }
-        sensors { id name sensorState { id selectorId } }
-      }
-    }
-  }
-}`;
 
 export class GraphqlLookup implements DagsterLookup {
   readonly #options: GraphqlLookupOptions;

@@ -14,6 +14,7 @@ import type { Authenticator } from '../auth/types.js';
 import { FileAuditSink } from '../audit/file-sink.js';
 import type { Config } from '../config/schema.js';
 import { ChangegateError } from '../errors.js';
+import { createGerritClassifierFromConfig } from '../gerrit/classifier.js';
 import { assertionJwks, loadAssertionKey } from '../identity/assertion-key.js';
 import { createAdminServer } from '../observability/admin.js';
 import { createLogger, type Logger } from '../observability/logger.js';
@@ -99,7 +100,10 @@ export async function startChangegate(config: Config, options: StartOptions = {}
   const trusted = TrustedProxies.parse(config.trustedProxies);
   const pipeline: PipelineDeps = {
     authenticate: (request) => chain.authenticate(request),
-    classifiers: { gerrit: methodClassifier, dagster: methodClassifier } satisfies Record<UpstreamName, unknown>,
+    classifiers: {
+      gerrit: config.upstreams.gerrit === undefined ? methodClassifier : createGerritClassifierFromConfig(config, GERRIT_USERNAME_HEADER),
+      dagster: methodClassifier,
+    } satisfies Record<UpstreamName, unknown>,
     decider: engine,
     audit,
     stamp: createStamper({ headerPolicy: new HeaderPolicy({ identityHeaders: [GERRIT_USERNAME_HEADER] }), gerritUsernameHeader: GERRIT_USERNAME_HEADER, assertions }),

@@ -35,6 +35,8 @@ const rows: Row[] = [
   // Dagster reads JSON when the content type *contains* application/json; a browser sends
   // this one cross-site without a preflight (its essence is text/plain).
   { name: 'text/plain smuggling application/json', send: { contentType: 'text/plain; x="application/json"', body: JSON.stringify({ query: LAUNCH }) }, status: 400, reason: /CSRF/ },
+  { name: 'JSON body plus query-string GraphQL', send: { ...gql(READ_RUNS), path: `/dagster/graphql?query=${encodeURIComponent(LAUNCH)}` }, status: 400, reason: /both the body and the query string/ },
+  { name: 'application/graphql plus query-string variables', send: { contentType: 'application/graphql', body: READ_RUNS, path: '/dagster/graphql?variables=%7B%7D' }, status: 400, reason: /both/ },
   { name: 'batched array body', send: { contentType: 'application/json', body: JSON.stringify([{ query: READ_RUNS }, { query: LAUNCH }]) }, status: 400, reason: /batched/ },
   { name: 'invalid JSON', send: { contentType: 'application/json', body: '{"query": ' }, status: 400, reason: /not valid JSON/ },
   { name: 'malformed GraphQL', send: gql('mutation { launchRun('), status: 400, reason: /does not parse/ },

@@ -125,4 +125,25 @@ describe('Dagster graphql-ws relay', () => {
       assert.deepEqual(upstreamFrames.map((f) => `${f.type}${f.id ?? ''}`), ['connection_init', 'startz']);
     });
   }
+
+  it('answers 502 on the handshake when Dagster is unreachable', async () => {
+    const broken = http.createServer();
+    const outcomes: number[] = [];
+    broken.on('upgrade', (req, socket, head) => {
+      void relayGraphqlWs({ req, socket: socket as import('node:net').Socket, head, upstreamUrl: 'ws://127.0.0.1:9/graphql', upstreamHeaders: {}, maxFrameBytes: 1024, authorize: () => Promise.resolve({ allow: true, reasons: [] }) }).then((o) => outcomes.push(o.status));
+    });
+    await new Promise<void>((r) => broken.listen(0, '127.0.0.1', r));
+    try {
+      const status = await new Promise<number>((resolve, reject) => {
+        const client = new WebSocket(`ws://127.0.0.1:${(broken.address() as AddressInfo).port}/graphql`, SUBPROTOCOL);
+        client.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        client.once('open', () => reject(new Error('opened')));
+        client.once('error', () => undefined);
+      });
+      assert.equal(status, 502);
+      assert.deepEqual(outcomes, [502]);
+    } finally {
+      await new Promise<void>((r) => broken.close(() => r()));
+    }
+  });
 });

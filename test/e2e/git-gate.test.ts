@@ -1,8 +1,6 @@
 // Pushes that bypass review, through the proxy with real git (issue 5). A reviewer may push for
 // review only; direct pushes, %submit / -o submit, label votes on push and refs/meta/config are
-// for admins. Until src/gerrit classifies pushes, every push is a plain `gerrit.write` that the
-// default policy grants reviewers, so the refusals are marked todo: they run, report, and turn
-// into ordinary tests (drop `todo`) when the Gerrit classifier lands.
+// for admins; src/gerrit/git classifies each command of the push.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +8,6 @@ import { commitFile, createGitSandbox, installHook, withCredentials, type GitSan
 import { startGerritBehindProxy, type GerritBehindProxy } from '../fakes/gerrit/behind-proxy.js';
 import { COMMIT_MSG_HOOK } from '../fakes/gerrit/index.js';
 
-const PENDING = 'needs the Gerrit classifier (src/gerrit): today every push is gerrit.write';
 
 let stand: GerritBehindProxy;
 let git: GitSandbox;
@@ -53,23 +50,23 @@ test('bob (reviewer) may push for review through the proxy', { timeout: 60_000 }
   assert.match(push.stderr, /\[NEW\]/);
 });
 
-test('bob may not push directly to refs/heads/master', { timeout: 60_000, todo: PENDING }, async () => {
+test('bob may not push directly to refs/heads/master', { timeout: 60_000 }, async () => {
   await refusedForBob(['HEAD:refs/heads/master']);
 });
 
-test('bob may not use %submit on a push for review', { timeout: 60_000, todo: PENDING }, async () => {
+test('bob may not use %submit on a push for review', { timeout: 60_000 }, async () => {
   await refusedForBob(['HEAD:refs/for/master%submit']);
 });
 
-test('bob may not use -o submit on a push for review', { timeout: 60_000, todo: PENDING }, async () => {
+test('bob may not use -o submit on a push for review', { timeout: 60_000 }, async () => {
   await refusedForBob(['HEAD:refs/for/master', '-o', 'submit']);
 });
 
-test('bob may not vote with l=Code-Review+2 on push', { timeout: 60_000, todo: PENDING }, async () => {
+test('bob may not vote with l=Code-Review+2 on push', { timeout: 60_000 }, async () => {
   await refusedForBob(['HEAD:refs/for/master%l=Code-Review+2']);
 });
 
-test('bob may not push to refs/meta/config, directly or for review', { timeout: 60_000, todo: PENDING }, async () => {
+test('bob may not push to refs/meta/config, directly or for review', { timeout: 60_000 }, async () => {
   await refusedForBob(['HEAD:refs/meta/config']);
   await refusedForBob(['HEAD:refs/for/refs/meta/config']);
 });

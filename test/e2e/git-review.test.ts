@@ -25,9 +25,11 @@ before(async () => {
   await writeFile(store, `http://bob:${token}@127.0.0.1:${port}\n`, { mode: 0o600 });
   await git.ok(['config', '--global', 'credential.helper', `store --file=${store}`]);
   await git.ok(['config', '--global', 'gitreview.username', 'bob']);
-  // .gitreview lives in the project, as it would: committed through the proxy by bob.
+  // .gitreview lives in the project, as it would: pushed directly through the proxy by alice,
+  // because only an admin may push to a branch without review.
+  const { token: adminToken } = await stand.mint('alice');
   const seed = git.dir('seed');
-  await git.ok(['clone', '-q', `${stand.base}/demo`, seed]);
+  await git.ok(['clone', '-q', `http://alice:${adminToken}@127.0.0.1:${port}/demo`, seed]);
   await commitFile(git, seed, '.gitreview', `[gerrit]\nhost=127.0.0.1\nport=${port}\nproject=demo\nscheme=http\ndefaultbranch=master\n`, 'Add .gitreview');
   await git.ok(['push', '-q', 'origin', 'HEAD:refs/heads/master'], { cwd: seed });
 });

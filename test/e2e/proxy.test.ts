@@ -76,10 +76,10 @@ describe('decisions', () => {
 
   test('a write the policy does not allow is 403 with the action and reasons, and is audited', async () => {
     const before = h.gerrit.received.length;
-    const res = await fetch(`${h.base}/changes/1/submit`, { method: 'POST', headers: auth(await h.token('ci-runner')) });
+    const res = await fetch(`${h.base}/changes/1/abandon`, { method: 'POST', headers: auth(await h.token('ci-runner')) });
     assert.equal(res.status, 403);
     const body = (await res.json()) as Record<string, unknown>;
-    assert.equal(body['action'], 'gerrit.write');
+    assert.equal(body['action'], 'gerrit.change.update');
     assert.deepEqual(body['reasons'], ['no_rule_allows']);
     assert.equal(h.gerrit.received.length, before, 'nothing reached the upstream');
     const records = readFileSync(h.config.audit.path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);

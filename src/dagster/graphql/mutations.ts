@@ -3,19 +3,10 @@
 // terminate, schedule origin id) name a lookup; resolve.ts fills the location and job in.
 
 import { HARMLESS } from '../actions.js';
-import { assetKey, list, obj, str, strings, type Obj } from './values.js';
+import { assets, backfillScope, compact, jobScope, location, repoScope, scheduleScope, sensorScope, type Scope } from './scopes.js';
+import { list, obj, str, strings, type Obj } from './values.js';
 
-export interface Scope {
-  location?: string;
-  repository?: string;
-  job?: string;
-  schedule?: string;
-  sensor?: string;
-  partitionSet?: string;
-  runIds?: string[];
-  assetKeys?: string[];
-  backfillIds?: string[];
-}
+export { compact, jobScope, type Scope } from './scopes.js';
 
 export type Lookup =
   | { readonly kind: 'run'; readonly runId: string }
@@ -32,20 +23,6 @@ export interface FieldPlan {
 type Planner = (args: Obj) => FieldPlan[];
 
 const one = (action: string, scope: (args: Obj) => Scope = () => ({})): Planner => (args) => [{ action, scope: scope(args) }];
-
-/** JobOrPipelineSelector: Dagster's job name is `pipelineName or jobName` (Python `or`). */
-export function jobScope(selector: unknown): Scope {
-  const s = obj(selector);
-  if (s === undefined) return {};
-  const job = str(s['pipelineName']) || str(s['jobName']);
-  const assets = list(s['assetSelection']).map(assetKey).filter((k): k is string => k !== undefined);
-  return compact({ location: str(s['repositoryLocationName']), repository: str(s['repositoryName']), job, assetKeys: assets.length > 0 ? assets : undefined });
-}
-
-function repoScope(selector: unknown): Scope {
-  const s = obj(selector);
-  return compact({ location: str(s?.['repositoryLocationName']), repository: str(s?.['repositoryName']) });
-}
 
 const launch = (params: unknown): FieldPlan => ({ action: 'dagster.run.launch', scope: jobScope(obj(params)?.['selector']) });
 
@@ -71,28 +48,10 @@ const instigatorStop = (type: 'schedule' | 'sensor', action: string, keys: reado
   return [{ action, scope: {}, ...(ids.length > 0 ? { lookup: { kind: 'instigator', type, ids } as const } : {}) }];
 };
 
-const scheduleScope = (key: string) => (args: Obj): Scope => ({ ...repoScope(args[key]), ...compact({ schedule: str(obj(args[key])?.['scheduleName']) }) });
-const sensorScope = (key: string) => (args: Obj): Scope => ({ ...repoScope(args[key]), ...compact({ sensor: str(obj(args[key])?.['sensorName']) }) });
-
-function backfillScope(args: Obj): Scope {
-  const params = obj(args['backfillParams']);
-  const selector = obj(params?.['selector']);
-  const keys = [...list(params?.['assetSelection']).map(assetKey), ...list(params?.['partitionsByAssets']).map((p) => assetKey(obj(p)?.['assetKey']))];
-  const assetKeys = keys.filter((k): k is string => k !== undefined);
-  return { ...repoScope(selector?.['repositorySelector']), ...compact({ partitionSet: str(selector?.['partitionSetName']), assetKeys: assetKeys.length > 0 ? assetKeys : undefined }) };
-}
-
 const backfillId = (action: string, read: (args: Obj) => unknown): Planner => (args) => {
   const id = str(read(args));
   return [{ action, scope: id === undefined ? {} : { backfillIds: [id] }, ...(id === undefined ? {} : { lookup: { kind: 'backfill', backfillId: id } as const }) }];
 };
-
-const assets = (read: (args: Obj) => unknown[]): ((args: Obj) => Scope) => (args) => {
-  const keys = read(args).map(assetKey).filter((k): k is string => k !== undefined);
-  return keys.length > 0 ? { assetKeys: keys } : {};
-};
-
-const location = (args: Obj): Scope => compact({ location: str(args['repositoryLocationName']) });
 
 export const MUTATIONS: Readonly<Record<string, Planner>> = {
   launchRun: (args) => [launch(args['executionParams'])],
@@ -136,13 +95,3 @@ export const MUTATIONS: Readonly<Record<string, Planner>> = {
   logTelemetry: one(HARMLESS),
   setNuxSeen: one(HARMLESS),
 };
-
-/** Drops undefined and empty-list attributes, so Rego sees only what the request says. */
-export function compact(scope: Record<string, string | string[] | undefined>): Scope {
-  const out: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(scope)) {
-    if (v === undefined || (Array.isArray(v) && v.length === 0)) continue;
-    out[k] = v;
-  }
-  return out as Scope;
-}

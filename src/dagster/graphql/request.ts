@@ -35,6 +35,10 @@ const PREFLIGHTED_TYPES = new Set(['application/json', 'application/graphql']);
 
 export async function readGraphqlRequest(method: string, query: string, req: IncomingMessage, maxBodyBytes: number): Promise<GraphqlRequest> {
   const contentType = headerValue(req.headers['content-type']);
+  const bodyTransport = method === 'POST' && (contentType.includes('application/json') || contentType.includes('application/graphql'));
+  // Dagster ignores the query string when it reads the body; a request that carries GraphQL in
+  // both is one that two readers could execute differently, so it is refused.
+  if (bodyTransport && Object.keys(queryParams(query)).length > 0) throw bad('GraphQL parameters were sent in both the body and the query string');
   if (method === 'POST' && contentType.includes('application/json')) {
     const bytes = await readBoundedBody(req, maxBodyBytes);
     const body = parseJsonBody(bytes);

@@ -47,7 +47,8 @@ export function relayGraphqlWs(options: RelayOptions): Promise<RelayOutcome> {
     let framesIn = 0;
     let refused = 0;
     upstream.once('error', () => {
-      if (options.socket.writable) options.socket.end('HTTP/1.1 502 Bad Gateway\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: 63\r\n\r\n{"error":"upstream_unavailable","reason":"dagster unreachable"}');
+      const text = JSON.stringify({ error: 'upstream_unavailable', reason: 'dagster is unreachable', requestId: String(options.req.headers['x-request-id'] ?? '') });
+      if (options.socket.writable) options.socket.end(`HTTP/1.1 502 Bad Gateway\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
       options.socket.destroy();
       resolve({ status: 502, framesIn, refused });
     });

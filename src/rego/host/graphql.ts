@@ -1,13 +1,9 @@
 // graphql.* builtins on graphql-js. Validity follows graphql-js, close to but not exactly OPA's
-// gqlparser; the parse builtins return graphql-js ASTs (OPA returns gqlparser's), so only their
-// failure behaviour matches OPA.
+// gqlparser; the parse builtins re-shape graphql-js ASTs into gqlparser's JSON (graphql-ast.ts).
 import { buildASTSchema, parse, validate, validateSchema, type DocumentNode } from 'graphql';
+import { queryDocument, schemaDocument } from './graphql-ast.js';
 import type { HostBuiltins } from './index.js';
 import { str } from './values.js';
-
-function strip(doc: unknown): unknown {
-  return JSON.parse(JSON.stringify(doc, (k: string, v: unknown) => (k === 'loc' ? undefined : v))) as unknown;
-}
 
 function schemaOf(text: string) {
   const doc = parse(text);
@@ -39,6 +35,14 @@ function queryValid(query: string, schemaText: string): boolean {
 export const graphqlBuiltins: HostBuiltins = {
   'graphql.schema_is_valid': (s) => schemaValid(str(s)),
   'graphql.is_valid': (q, s) => queryValid(str(q), str(s)),
-  'graphql.parse_schema': (s) => strip(parse(str(s))),
-  'graphql.parse_query': (q) => strip(parse(str(q))),
+  'graphql.parse_and_verify': (q, s) => {
+    if (!queryValid(str(q), str(s))) return [false, {}, {}];
+    return [true, queryDocument(parse(str(q))), schemaDocument(parse(str(s)))];
+  },
+  'graphql.parse': (q, s) => {
+    if (!queryValid(str(q), str(s))) throw new TypeError('query does not validate against the schema');
+    return [queryDocument(parse(str(q))), schemaDocument(parse(str(s)))];
+  },
+  'graphql.parse_schema': (s) => schemaDocument(parse(str(s))),
+  'graphql.parse_query': (q) => queryDocument(parse(str(q))),
 };

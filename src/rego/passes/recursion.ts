@@ -5,20 +5,32 @@ import { fail } from './errors.js';
 import { setsUnder, type RuleNode, type RuleSet } from './ruletree.js';
 import { visitRule } from './walk.js';
 
-/** Rule sets a data ref may read: those on its static prefix and all below it. */
+/**
+ * Rule sets a data ref may read. Static segments select one child; a dynamic segment (`data[x]`)
+ * may be any child, but the segments after it must still match, so `data[x].allow` does not
+ * depend on `data.test.p`.
+ */
 export function setsForRef(root: RuleNode, path: readonly Term[]): RuleSet[] {
   const out: RuleSet[] = [];
-  let n: RuleNode | undefined = root;
-  for (const p of path) {
+  const walk = (n: RuleNode, i: number): void => {
     if (n.ruleSet) {
       out.push(n.ruleSet);
-      return out;
+      return;
     }
-    if (p.type !== 'string') return setsUnder(n, out);
-    n = n.children.get(p.value);
-    if (n === undefined) return out;
-  }
-  return setsUnder(n, out);
+    const p = path[i];
+    if (p === undefined) {
+      setsUnder(n, out);
+      return;
+    }
+    if (p.type === 'string') {
+      const next = n.children.get(p.value);
+      if (next) walk(next, i + 1);
+      return;
+    }
+    for (const c of n.children.values()) walk(c, i + 1);
+  };
+  walk(root, 0);
+  return [...new Set(out)];
 }
 
 function deps(root: RuleNode, set: RuleSet): Set<RuleSet> {

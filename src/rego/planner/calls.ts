@@ -53,7 +53,9 @@ export function planCall(c: Ctx, op: RefTerm, args: readonly PTerm[], k: K<Opera
  */
 function planArgs(c: Ctx, args: readonly PTerm[], k: K<Operand[]>): void {
   const order = args.map((_, i) => i);
-  order.sort((a, b) => Number(hasUnbound(c, args[b] as PTerm)) - Number(hasUnbound(c, args[a] as PTerm)));
+  // Refs that bind by iteration first, then ground operands, then operands reading those vars.
+  const rank = (t: PTerm): number => (!hasUnbound(c, t) ? 1 : t.type === 'ref' ? 0 : 2);
+  order.sort((a, b) => rank(args[a] as PTerm) - rank(args[b] as PTerm));
   planElems(c, order.map((i) => args[i] as PTerm), 0, [], (ops) => {
     const out: Operand[] = [];
     order.forEach((argIndex, j) => (out[argIndex] = ops[j] as Operand));

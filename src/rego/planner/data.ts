@@ -36,15 +36,21 @@ function callRuleSet(c: Ctx, node: RuleNode, path: readonly string[], k: K<Local
   k(r);
 }
 
-/** The full document at `node`: base data merged with the values of all rules below. */
-function materialise(c: Ctx, node: RuleNode, base: Local, path: readonly string[]): Local {
+/**
+ * The document at `node`: base data merged with the values of the rules below. `rest` is the
+ * part of the ref still to be applied: children it cannot reach are left out, which keeps
+ * `data[x].allow` from evaluating (and recursing into) unrelated rules.
+ */
+function materialise(c: Ctx, node: RuleNode, base: Local, path: readonly string[], rest: readonly PTerm[] = []): Local {
   const o = c.fb.local();
   c.fb.emit('MakeObjectStmt', { target: o });
+  const [next, ...after] = rest;
   for (const [name, child] of node.children) {
     if (child.ruleSet?.kind === 'function') continue;
+    if (next?.type === 'string' && next.value !== name) continue;
     const childPath = [...path, name];
     const block = c.fb.block(() => {
-      const v = valueOf(c, child, optionalDot(c, base, name), childPath);
+      const v = valueOf(c, child, optionalDot(c, base, name), childPath, after);
       if (v !== undefined) {
         c.fb.emit('IsDefinedStmt', { source: v });
         c.fb.emit('ObjectInsertStmt', { key: { type: 'string_index', value: c.shared.policy.str(name) }, value: local(v), object: o });
@@ -57,13 +63,13 @@ function materialise(c: Ctx, node: RuleNode, base: Local, path: readonly string[
   return merged;
 }
 
-function valueOf(c: Ctx, node: RuleNode, base: Local, path: readonly string[]): Local | undefined {
+function valueOf(c: Ctx, node: RuleNode, base: Local, path: readonly string[], rest: readonly PTerm[]): Local | undefined {
   if (node.ruleSet !== undefined) {
     let out: Local | undefined;
     callRuleSet(c, node, path, (l) => (out = l));
     return out;
   }
-  return materialise(c, node, base, path);
+  return materialise(c, node, base, path, rest);
 }
 
 export function planDataRef(c: Ctx, path: readonly PTerm[], k: K<Operand>): void {
@@ -82,7 +88,7 @@ export function planDataRef(c: Ctx, path: readonly PTerm[], k: K<Operand>): void
     // Below the root, every node is a package or rule prefix: a document even when empty.
     const virtual = node !== c.shared.root || node.children.size > 0;
     if (e === undefined) return k(local(virtual ? materialise(c, node, base, seen) : base));
-    if (e.type !== 'string') return planPath(c, virtual ? materialise(c, node, base, seen) : base, path, i, k);
+    if (e.type !== 'string') return planPath(c, virtual ? materialise(c, node, base, seen, path.slice(i)) : base, path, i, k);
     const child = node.children.get(e.value);
     if (child === undefined) return planPath(c, base, path, i, k);
     base = optionalDot(c, base, e.value);

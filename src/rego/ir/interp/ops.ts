@@ -22,13 +22,13 @@ export function length(v: Value | undefined): number | undefined {
 }
 
 /**
- * Recursive object merge (base document `a` with virtual document `b`): objects merge key by
- * key; anywhere else `b` wins, as rules override base data.
+ * Recursive object merge (base document `a` with virtual document `b`), as OPA's C runtime's
+ * opa_value_merge: objects merge key by key; anywhere else `a` wins.
  */
 export function merge(a: Value | undefined, b: Value | undefined): Value | undefined {
   if (a === undefined) return b;
   if (b === undefined) return a;
-  if (!(a instanceof RObject) || !(b instanceof RObject)) return b;
+  if (!(a instanceof RObject) || !(b instanceof RObject)) return a;
   const out = new RObject();
   for (const [k, v] of a.sortedEntries()) {
     const other = b.get(k);
