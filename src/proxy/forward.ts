@@ -10,7 +10,7 @@ import { createProxyServer, type ProxyServer } from 'http-proxy-3';
 import { setCookiesFromUpstream } from '../auth/session/forward.js';
 import { ChangegateError } from '../errors.js';
 import type { Route } from './routes.js';
-import type { ForwardBody } from './types.js';
+import type { ForwardBody, ResponseTap } from './types.js';
 
 export interface ForwardOutcome {
   readonly status: number;
@@ -20,6 +20,8 @@ export interface ForwardOutcome {
   readonly error?: ChangegateError;
   /** Set when the upstream answered; lets stampers read response headers. */
   readonly responseHeaders?: http.IncomingHttpHeaders;
+  /** What the classifier's response tap learned from the response. */
+  readonly learned?: Readonly<Record<string, unknown>>;
 }
 
 /** A WebSocket handshake: the raw client socket and the bytes read past the request head. */
@@ -37,6 +39,7 @@ interface InFlight {
   status: number;
   bytesOut: number;
   responseHeaders: http.IncomingHttpHeaders | undefined;
+  readonly tap: ResponseTap | undefined;
 }
 
 const inFlight = new WeakMap<http.IncomingMessage, InFlight>();
@@ -72,8 +75,10 @@ export class Forwarder {
       clearTimeout(state.timer);
       state.status = proxyRes.statusCode ?? 502;
       state.responseHeaders = proxyRes.headers;
+      const tap = state.tap;
       proxyRes.on('data', (chunk: Buffer) => {
         state.bytesOut += chunk.length;
+        tap?.push(chunk);
       });
     });
   }
@@ -93,9 +98,9 @@ export class Forwarder {
    * Forwards `req` (whose url and headers the caller has already rewritten) and resolves when
    * the exchange is over, successfully or not. Never rejects.
    */
-  web(req: http.IncomingMessage, res: http.ServerResponse, route: Route, body: ForwardBody): Promise<ForwardOutcome> {
+  web(req: http.IncomingMessage, res: http.ServerResponse, route: Route, body: ForwardBody, tap?: ResponseTap): Promise<ForwardOutcome> {
     const started = performance.now();
-    const state: InFlight = { route, timer: undefined, timedOut: false, upstream: undefined, status: 0, bytesOut: 0, responseHeaders: undefined };
+    const state: InFlight = { route, timer: undefined, timedOut: false, upstream: undefined, status: 0, bytesOut: 0, responseHeaders: undefined, tap };
     inFlight.set(req, state);
     return new Promise<ForwardOutcome>((resolve) => {
       let settled = false;
@@ -103,12 +108,14 @@ export class Forwarder {
         if (settled) return;
         settled = true;
         clearTimeout(state.timer);
+        const learned = state.tap?.learned();
         const outcome: ForwardOutcome = {
           status: error?.status ?? state.status,
           bytesOut: state.bytesOut,
           durationMs: performance.now() - started,
           ...(error === undefined ? {} : { error }),
           ...(state.responseHeaders === undefined ? {} : { responseHeaders: state.responseHeaders }),
+          ...(learned === undefined ? {} : { learned }),
         };
         resolve(outcome);
       };

@@ -103,7 +103,7 @@ export async function runPipeline(exchange: Exchange, deps: PipelineDeps): Promi
     deps.stamp(exchange, identity, classification);
     const outcome =
       exchange.upgrade === undefined
-        ? await deps.forwarder.web(exchange.req, exchange.res, exchange.route, classification.body)
+        ? await deps.forwarder.web(exchange.req, exchange.res, exchange.route, classification.body, classification.responseTap)
         : await deps.forwarder.ws(exchange.req, exchange.res, exchange.upgrade, exchange.route);
     void appendQuietly(deps.audit, completionRecord(exchange, outcome));
     return finish(outcome.error ? 'error' : 'allow', outcome.status, decision.reasons);

@@ -76,6 +76,7 @@ export function completionRecord(exchange: Exchange, outcome: ForwardOutcome): C
     bytesIn: Number(exchange.req.headers['content-length'] ?? 0) || 0,
     bytesOut: outcome.bytesOut,
     durationMs: Math.round(outcome.durationMs * 1000) / 1000,
+    ...(outcome.learned === undefined ? {} : { learned: outcome.learned }),
     ...(outcome.error === undefined ? {} : { error: outcome.error.code }),
   };
 }

@@ -39,11 +39,21 @@ export interface ChangeRef {
   readonly branch?: string;
 }
 
+/**
+ * Reads the upstream response as it streams past, never holding it back, and says what it
+ * learned (the change numbers a push created, the run id of a launch) for the completion record.
+ */
+export interface ResponseTap {
+  push(chunk: Buffer): void;
+  learned(): Readonly<Record<string, unknown>> | undefined;
+}
+
 export interface Classification {
   readonly action: string;
   readonly resource: ResourceInput;
   readonly change?: ChangeRef;
   readonly body: ForwardBody;
+  readonly responseTap?: ResponseTap;
 }
 
 export interface ClassifyRequest {

@@ -75,6 +75,10 @@ test("bob clones and pushes for review with a PAT; Gerrit sees bob, never the to
   assert.equal(allowed?.subject?.via, 'pat');
   assert.equal(allowed?.decision?.allow, true);
   assert.ok(!JSON.stringify(audit).includes(token), 'the audit log never holds the token');
+  const completion = audit.find((r) => (r as { kind?: string; requestId?: string }).kind === 'completion' && (r as { requestId?: string }).requestId === receive?.requestId) as
+    | { learned?: { changes?: number[] } }
+    | undefined;
+  assert.deepEqual(completion?.learned?.changes, [number], 'the new change number, read from the sideband, reaches the audit log');
 });
 
 test('a revoked PAT stops working: git fails with 401 and nothing reaches Gerrit', { timeout: 60_000 }, async () => {

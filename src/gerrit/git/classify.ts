@@ -2,11 +2,12 @@
 // judged on every command it carries and on every option, from the ref and from `-o`.
 
 import type { ResourceInput } from '../../policy/types.js';
-import type { ChangeRef, Classification } from '../../proxy/types.js';
+import type { ChangeRef, Classification, ResponseTap } from '../../proxy/types.js';
 import type { IncomingMessage } from 'node:http';
 import { classifyCommand, strongest, type ClassifiedCommand } from './push-commands.js';
 import { dangerName, optionClass, parseOption, type PushOption } from './push-options.js';
 import { readPushHead } from './push-stream.js';
+import { SidebandChangeScanner } from './sideband.js';
 import type { GitTarget } from './paths.js';
 import type { PushHead } from './push-head.js';
 
@@ -28,7 +29,13 @@ export async function classifyGit(request: GitRequest, target: GitTarget, maxHea
   }
   const { head, stream } = await readPushHead(request.req, maxHeadBytes);
   const resource = pushResource(head, target, request.path);
-  return { action: pushAction(resource.commands), resource, ...changeOf(resource.commands, target), body: { kind: 'stream', stream } };
+  return {
+    action: pushAction(resource.commands),
+    resource,
+    ...changeOf(resource.commands, target),
+    body: { kind: 'stream', stream },
+    responseTap: changeNumbersTap(),
+  };
 }
 
 export interface PushResource extends ResourceInput {
@@ -76,6 +83,18 @@ function changeOf(commands: readonly ClassifiedCommand[], target: GitTarget): { 
   const [only] = commands;
   if (commands.length !== 1 || only === undefined || only.kind !== 'review') return {};
   return { change: { project: target.project, branch: only.target } };
+}
+
+/** Gerrit reports the changes a push created on the sideband; the audit record names them. */
+function changeNumbersTap(): ResponseTap {
+  const scanner = new SidebandChangeScanner();
+  return {
+    push: (chunk) => scanner.push(chunk),
+    learned: () => {
+      const changes = scanner.numbers();
+      return changes.length === 0 ? undefined : { changes };
+    },
+  };
 }
 
 function serviceName(target: GitTarget, query: string): string {
