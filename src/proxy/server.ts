@@ -12,6 +12,10 @@ import { createBrowserAuth } from '../auth/routes/setup.js';
 import { respondUnauthenticated } from '../auth/session/challenge.js';
 import type { Authenticator } from '../auth/types.js';
 import { FileAuditSink } from '../audit/file-sink.js';
+import { NotifyingAuditSink } from '../audit/notifying-sink.js';
+import { auditSinkOptions } from '../audit/options.js';
+import { GerritRunNotifier } from '../audit/run-notifier.js';
+import type { AuditSink } from '../audit/types.js';
 import type { Config } from '../config/schema.js';
 import { ChangegateError } from '../errors.js';
 import { createGerritClassifierFromConfig } from '../gerrit/classifier.js';
@@ -60,7 +64,15 @@ export async function startChangegate(config: Config, options: StartOptions = {}
   const readiness = new Readiness();
   readiness.register('config', () => ({ ready: true }));
 
-  const audit = await FileAuditSink.open({ path: config.audit.path, ...(config.audit.stdout ? { mirror: process.stdout } : {}) });
+  const fileSink = await FileAuditSink.open(
+    auditSinkOptions(config, {
+      mirror: process.stdout,
+      warn: (m) => logger.warn({ component: 'audit' }, m),
+      observe: { write: (s) => metrics.observeAuditWrite(s), failure: () => metrics.auditFailure() },
+    }),
+  );
+  const notifier = runNotifier(config, logger);
+  const audit: AuditSink = notifier === undefined ? fileSink : new NotifyingAuditSink(fileSink, (n) => notifier.notify(n));
   readiness.register('audit', () => (audit.ready ? { ready: true } : { ready: false, reason: audit.notReadyReason ?? 'not ready' }));
 
   const engine = new PolicyEngine({
@@ -122,7 +134,8 @@ export async function startChangegate(config: Config, options: StartOptions = {}
     own: (req, res) => own(req, res),
     notReady: () => {
       if (!engine.ready) return new ChangegateError('policy_unavailable', 'no policy is loaded, so every request is refused (see the proxy log)');
-      if (!audit.ready) return new ChangegateError('audit_unavailable', audit.notReadyReason ?? 'the audit log cannot be written');
+      // With failOpenReads the sink itself lets reads through and refuses writes.
+      if (!audit.ready && audit.failOpenReads !== true) return new ChangegateError('audit_unavailable', audit.notReadyReason ?? 'the audit log cannot be written');
       return undefined;
     },
     onInternalError: (e, requestId) => logger.error({ err: e, requestId }, 'internal error'),
@@ -168,7 +181,27 @@ export async function startChangegate(config: Config, options: StartOptions = {}
           server.closeIdleConnections();
         });
         forwarder.close();
-        await Promise.all([admin.close(), audit.close(), browser.close()]);
+        await Promise.all([admin.close(), audit.close(), browser.close(), notifier?.close()]);
       })()),
   };
+}
+
+/**
+ * Posts a review message on the Gerrit change a Dagster run was launched for. Needs Gerrit's
+ * service account and a Dagster route; without them there is nothing to close the loop with.
+ */
+function runNotifier(config: Config, logger: Logger): GerritRunNotifier | undefined {
+  const gerrit = config.upstreams.gerrit;
+  const dagster = config.upstreams.dagster;
+  if (gerrit?.serviceAccount === undefined || dagster === undefined) return undefined;
+  return new GerritRunNotifier({
+    gerritUrl: gerrit.url,
+    username: gerrit.serviceAccount.username,
+    token: gerrit.serviceAccount.token,
+    dagsterUiUrl: new URL(dagster.pathPrefix, config.publicUrl).href.replace(/\/$/, ''),
+    onResult: (r) =>
+      r.ok
+        ? logger.info({ component: 'gerrit-notifier', change: r.notice.change, runId: r.notice.runId }, 'run posted to Gerrit')
+        : logger.warn({ component: 'gerrit-notifier', change: r.notice.change, attempts: r.attempts, error: r.error }, 'could not post run to Gerrit'),
+  });
 }

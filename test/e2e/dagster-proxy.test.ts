@@ -4,7 +4,7 @@
 // does, with the Dagster classifier in place of the method classifier (see src/dagster/README.md).
 
 import http from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,10 @@ import { BearerAuthenticator } from '../../src/auth/bearer.js';
 import { FileAuditSink } from '../../src/audit/file-sink.js';
 import { configSchema } from '../../src/config/schema.js';
 import { createDagsterClassifierFromConfig } from '../../src/dagster/from-config.js';
+import { createDagsterWsHook, type DagsterWsHook } from '../../src/dagster/ws/pipeline-hook.js';
+import type { Identity } from '../../src/identity/types.js';
+import type { Exchange } from '../../src/proxy/pipeline.js';
+import { WebSocket } from 'ws';
 import { ChangegateError } from '../../src/errors.js';
 import { PolicyEngine } from '../../src/policy/engine.js';
 import { loadPolicy } from '../../src/policy/load.js';
@@ -31,6 +35,20 @@ import { startTestIdp, type TestIdp } from '../fakes/idp.js';
 import { repoRoot, testSchema } from '../dagster/harness.js';
 
 const VIEWER = { kind: 'machine', clientId: 'dash', clientSecret: 'dash-secret', audience: 'changegate' } as const;
+/**
+ * The wiring src/dagster/README.md asks of the pipeline, done from outside it for this test:
+ * the stamp stage remembers who a handshake is for, and Dagster upgrades go to the ws hook.
+ */
+const handshakes = new WeakMap<http.IncomingMessage, { exchange: Exchange; identity: Identity }>();
+class RelayingForwarder extends Forwarder {
+  hook: DagsterWsHook | undefined;
+  override ws(req: http.IncomingMessage, ...rest: Parameters<Forwarder['ws']> extends [unknown, ...infer R] ? R : never): ReturnType<Forwarder['ws']> {
+    const seen = handshakes.get(req);
+    if (seen === undefined || this.hook === undefined) return super.ws(req, ...rest);
+    return this.hook(seen.exchange, seen.identity);
+  }
+}
+
 const OPERATOR = { kind: 'machine', clientId: 'scheduler', clientSecret: 'scheduler-secret', audience: 'changegate' } as const;
 
 describe('Dagster gate through the pipeline', () => {
@@ -38,7 +56,7 @@ describe('Dagster gate through the pipeline', () => {
   let idp: TestIdp;
   let server: http.Server;
   let audit: FileAuditSink;
-  let forwarder: Forwarder;
+  let forwarder: RelayingForwarder;
   let base = '';
   const dir = mkdtempSync(join(tmpdir(), 'changegate-dagster-'));
 
@@ -53,7 +71,9 @@ describe('Dagster gate through the pipeline', () => {
     const engine = new PolicyEngine({ cacheSize: 100, cacheTtlMs: 1000 });
     engine.swap((await loadPolicy({ path: join(repoRoot(), 'policies'), entrypoint: 'changegate/decision' })).snapshot);
     audit = await FileAuditSink.open({ path: config.audit.path });
-    forwarder = new Forwarder();
+    forwarder = new RelayingForwarder();
+    forwarder.hook = createDagsterWsHook({ decider: engine, audit, schema: testSchema(), maxFrameBytes: 64 * 1024 });
+    const stamp = createStamper({ headerPolicy: new HeaderPolicy({ identityHeaders: ['X-Forwarded-User'] }), gerritUsernameHeader: 'X-Forwarded-User', assertions: undefined });
     const chain = authenticationChain([new BearerAuthenticator(config.identity)]);
     const ingress = createIngress({
       trusted: TrustedProxies.parse([]),
@@ -64,7 +84,10 @@ describe('Dagster gate through the pipeline', () => {
         classifiers: { gerrit: methodClassifier, dagster: createDagsterClassifierFromConfig(config, { schema: testSchema() }) },
         decider: engine,
         audit,
-        stamp: createStamper({ headerPolicy: new HeaderPolicy({ identityHeaders: ['X-Forwarded-User'] }), gerritUsernameHeader: 'X-Forwarded-User', assertions: undefined }),
+        stamp: (exchange, identity, classification) => {
+          stamp(exchange, identity, classification);
+          handshakes.set(exchange.req, { exchange, identity });
+        },
         challenge: (exchange) => sendError(exchange.res, new ChangegateError('unauthenticated', 'sign in'), exchange.requestId),
         forwarder,
         observe: () => undefined,
@@ -140,5 +163,34 @@ describe('Dagster gate through the pipeline', () => {
   it('refuses an operator workspace reload hidden behind an alias and a fragment', async () => {
     const { status } = await post(OPERATOR.clientId, { query: 'mutation { ...F } fragment F on Mutation { setNuxSeen: reloadWorkspace { __typename } }' });
     assert.equal(status, 403);
+  });
+
+  it('relays graphql-ws: a run subscription streams, a mutation gets an error frame, each start is audited', async () => {
+    const run = dagster.model.listRuns()[0]!;
+    const token = await idp.mintClientToken(VIEWER.clientId);
+    const client = new WebSocket(`${base.replace('http:', 'ws:')}/dagster/graphql`, 'graphql-ws', { headers: { authorization: `Bearer ${token}` } });
+    const frames: { type: string; id?: string; payload?: Record<string, unknown> }[] = [];
+    await new Promise<void>((resolve, reject) => {
+      client.once('error', reject);
+      client.once('open', () => {
+        client.send(JSON.stringify({ type: 'connection_init', payload: {} }));
+        client.send(JSON.stringify({ type: 'start', id: 'm', payload: { query: 'mutation { reloadWorkspace { __typename } }', variables: {} } }));
+        client.send(JSON.stringify({ type: 'start', id: 's', payload: { query: `subscription { pipelineRunLogs(runId: "${run.runId}") { __typename } }`, variables: {} } }));
+      });
+      client.on('message', (data) => {
+        frames.push(JSON.parse(String(data)) as (typeof frames)[number]);
+        if (frames.some((f) => f.type === 'error') && frames.some((f) => f.id === 's' && f.type === 'data')) resolve();
+      });
+    });
+    client.close();
+    assert.match(String(frames.find((f) => f.type === 'error')?.payload?.['message']), /only subscriptions/);
+    assert.equal(frames.find((f) => f.type === 'error')?.id, 'm');
+    const audit = readFileSync(join(dir, 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const refused = audit.find((r) => String(r['requestId']).endsWith('/ws1'));
+    assert.equal(refused?.['action'], 'dagster.ws.refused');
+    const frameRecord = audit.find((r) => String(r['requestId']).endsWith('/ws2'));
+    assert.equal((frameRecord?.['decision'] as { allow?: boolean } | undefined)?.allow, true);
+    assert.deepEqual((frameRecord?.['resource'] as { runIds?: string[] } | undefined)?.runIds, [run.runId]);
+    assert.ok(!dagster.recorder.operations.some((o) => JSON.stringify(o).includes('reloadWorkspace')));
   });
 });

@@ -35,6 +35,11 @@ export function createDagsterWsHook(options: DagsterWsOptions): DagsterWsHook {
       head: upgrade.head,
       upstreamUrl: `${target.protocol === 'https:' ? 'wss:' : 'ws:'}//${target.host}${exchange.req.url ?? '/'}`,
       upstreamHeaders: exchange.req.headers,
+      onRefused: async (reason) => {
+        const frameExchange: Exchange = { ...exchange, requestId: `${exchange.requestId}/ws${++frames}` };
+        const refused = { action: 'dagster.ws.refused', resource: { upstream: 'dagster' as const, route: 'graphql-ws', reason }, body: { kind: 'untouched' as const } };
+        await options.audit.append(decisionRecord(frameExchange, identity, refused, { allow: false, reasons: ['bad_request'], revision: 'none' })).catch(() => undefined);
+      },
       authorize: async (classification) => {
         const frameExchange: Exchange = { ...exchange, requestId: `${exchange.requestId}/ws${++frames}` };
         const decision = options.decider.decide(policyInput(frameExchange, identity, classification));

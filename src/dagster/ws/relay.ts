@@ -27,6 +27,8 @@ export interface RelayOptions extends StartJudgeOptions {
   /** Headers for Dagster's upgrade request (identity headers); hop-by-hop ones are dropped. */
   readonly upstreamHeaders: OutgoingHttpHeaders;
   readonly authorize: StartAuthorizer;
+  /** Records a `start` refused before any decision (not a subscription, unreadable), for audit. */
+  readonly onRefused?: (reason: string) => Promise<void>;
   /** Largest client frame read; larger closes the socket (1009). */
   readonly maxFrameBytes: number;
 }
@@ -78,6 +80,7 @@ export function relayGraphqlWs(options: RelayOptions): Promise<RelayOutcome> {
           if (parsed.frame.type === 'start') {
             const verdict = await judgeStart(parsed.frame.payload, options);
             const decision = verdict.kind === 'judge' ? await options.authorize(verdict.classification) : undefined;
+            if (verdict.kind === 'refuse') await options.onRefused?.(verdict.message);
             if (verdict.kind === 'refuse' || decision?.allow !== true) {
               refused++;
               const message = verdict.kind === 'refuse' ? verdict.message : `dagster.read denied: ${decision?.reasons.join(', ') || 'no policy rule allows this request'}`;

@@ -16,7 +16,9 @@ import { jwtBuiltins } from './jwt.js';
 import { parseRegoText, templateString, termToValue } from './rego-text.js';
 import { TEXT_ARGUMENT_BUILTINS } from './text-args.js';
 import { graphqlBuiltins } from './graphql.js';
-import { misc2Builtins } from './misc2.js';
+import { graphBuiltins } from './graph.js';
+import { semverBuiltins } from './semver.js';
+import { uuidBuiltins } from './uuid.js';
 import { jsonPatchBuiltins } from './json-patch.js';
 import { awsBuiltins } from './aws.js';
 import { str } from './values.js';
@@ -95,7 +97,9 @@ export function hostBuiltins(options: HostOptions = {}): HostBuiltins {
     ...netBuiltins,
     ...jwtBuiltins,
     ...graphqlBuiltins,
-    ...misc2Builtins,
+    ...graphBuiltins,
+    ...semverBuiltins,
+    ...uuidBuiltins,
     ...jsonPatchBuiltins,
     ...awsBuiltins,
     // The backend passes this builtin's argument as Rego value text (see wasm/codegen/calls.ts).
