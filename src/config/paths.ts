@@ -1,4 +1,5 @@
-// Relative filesystem paths in a config file (policy.path, policy.bundle, audit.path, stateDir)
+// Relative filesystem paths in a config file (policy.path, policy.bundle, audit.path, stateDir,
+// upstreams.dagster.graphqlSchema)
 // resolve against the directory of that file, not the process's working directory, so
 // `changegate serve --config /etc/changegate/config.yaml` means the same thing from any cwd.
 // Defaults count too: an omitted audit.path is `var/audit.jsonl` next to the config file.
@@ -22,6 +23,16 @@ export function resolveConfigPaths(config: Config, baseDir: string): Config {
       path: against(baseDir, config.policy.path),
       ...(config.policy.bundle === undefined ? {} : { bundle: against(baseDir, config.policy.bundle) }),
     },
-    audit: { ...config.audit, path: against(baseDir, config.audit.path) },
+    audit: {
+      ...config.audit,
+      path: against(baseDir, config.audit.path),
+      ...(config.audit.signingKey === undefined ? {} : { signingKey: config.audit.signingKey }),
+    },
+    upstreams: {
+      ...config.upstreams,
+      ...(config.upstreams.dagster?.graphqlSchema === undefined
+        ? {}
+        : { dagster: { ...config.upstreams.dagster, graphqlSchema: against(baseDir, config.upstreams.dagster.graphqlSchema) } }),
+    },
   };
 }

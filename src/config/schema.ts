@@ -36,6 +36,8 @@ const upstream = z.strictObject({
   host: z.string().min(1).optional(),
   /** Abort an upstream request that has not answered headers in this many milliseconds. */
   timeoutMs: z.number().int().positive().default(60_000),
+  /** Dagster only: the webserver's GraphQL schema (SDL); requests are validated against it. */
+  graphqlSchema: z.string().min(1).optional(),
   /** Service account the proxy uses to read state from the upstream (change details, runs). */
   serviceAccount: z.strictObject({ username: z.string().min(1), token: z.string().min(1) }).optional(),
 });

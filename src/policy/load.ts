@@ -6,7 +6,7 @@ import { loadPolicy as loadWasmPolicy } from '@open-policy-agent/opa-wasm';
 import { ChangegateError } from '../errors.js';
 import { hostBuiltins } from '../rego/host/index.js';
 import { compileModules } from '../rego/compile.js';
-import { compileIrToWasm } from '../rego/wasm/index.js';
+import { compileIrToWasm, requiredMemoryPages } from '../rego/wasm/index.js';
 import { readBundle } from './bundle.js';
 import type { PolicySnapshot } from './engine.js';
 import { readPolicySources, type PolicySources } from './sources.js';
@@ -72,7 +72,8 @@ export interface PolicyModule {
 export async function instantiateModule(wasm: Uint8Array, data: unknown): Promise<PolicyModule> {
   let policy: Awaited<ReturnType<typeof loadWasmPolicy>>;
   try {
-    policy = await loadWasmPolicy(wasm, undefined, hostBuiltins());
+    // Bundles from `opa build` carry their own memory needs; ours may need more than the SDK's 5 pages.
+    policy = await loadWasmPolicy(wasm, { initial: Math.max(5, requiredMemoryPages(wasm)) }, hostBuiltins());
   } catch (e) {
     throw new ChangegateError('policy_compile', `the policy module does not load: ${String(e)}`, { cause: e });
   }

@@ -42,6 +42,11 @@ export interface PipelineDeps {
   /** Answers an anonymous request that policy did not allow: a login redirect or a 401. */
   challenge(exchange: Exchange): void;
   readonly forwarder: Forwarder;
+  /**
+   * Upstreams whose WebSocket traffic is inspected frame by frame instead of tunnelled raw
+   * (Dagster's graphql-ws): called for an allowed upgrade in place of forwarder.ws.
+   */
+  readonly tunnels?: Partial<Record<UpstreamName, (exchange: Exchange, identity: Identity) => Promise<ForwardOutcome>>>;
   /** Observes every finished exchange (metrics, access log). */
   observe(exchange: Exchange, summary: ExchangeSummary): void;
 }
@@ -101,10 +106,7 @@ export async function runPipeline(exchange: Exchange, deps: PipelineDeps): Promi
     }
 
     deps.stamp(exchange, identity, classification);
-    const outcome =
-      exchange.upgrade === undefined
-        ? await deps.forwarder.web(exchange.req, exchange.res, exchange.route, classification.body, classification.responseTap)
-        : await deps.forwarder.ws(exchange.req, exchange.res, exchange.upgrade, exchange.route);
+    const outcome = await forward(exchange, identity, classification, deps);
     void appendQuietly(deps.audit, completionRecord(exchange, outcome));
     return finish(outcome.error ? 'error' : 'allow', outcome.status, decision.reasons);
   } catch (e) {
@@ -114,6 +116,14 @@ export async function runPipeline(exchange: Exchange, deps: PipelineDeps): Promi
     finish('error', error.status, [error.code]);
     if (error.code === 'internal') throw e;
   }
+}
+
+function forward(exchange: Exchange, identity: Identity, classification: Classification, deps: PipelineDeps): Promise<ForwardOutcome> {
+  if (exchange.upgrade === undefined) {
+    return deps.forwarder.web(exchange.req, exchange.res, exchange.route, classification.body, classification.responseTap);
+  }
+  const tunnel = deps.tunnels?.[exchange.route.upstream];
+  return tunnel !== undefined ? tunnel(exchange, identity) : deps.forwarder.ws(exchange.req, exchange.res, exchange.upgrade, exchange.route);
 }
 
 function respondDenied(exchange: Exchange, deps: PipelineDeps, identity: Identity, input: PolicyInput, decision: Decision): void {

@@ -18,6 +18,9 @@ import { GerritRunNotifier } from '../audit/run-notifier.js';
 import type { AuditSink } from '../audit/types.js';
 import type { Config } from '../config/schema.js';
 import { ChangegateError } from '../errors.js';
+import { createDagsterClassifierFromConfig } from '../dagster/from-config.js';
+import { loadDagsterSchema } from '../dagster/schema.js';
+import { createDagsterWsHook } from '../dagster/ws/pipeline-hook.js';
 import { createGerritClassifierFromConfig } from '../gerrit/classifier.js';
 import { assertionJwks, loadAssertionKey } from '../identity/assertion-key.js';
 import { createAdminServer } from '../observability/admin.js';
@@ -108,14 +111,18 @@ export async function startChangegate(config: Config, options: StartOptions = {}
   own.use((req, res) => sendError(res, new ChangegateError('not_found', `${req.path} is not a Changegate endpoint`), String(res.getHeader('x-request-id') ?? '')));
 
   const routes = buildRoutes(config.upstreams);
+  const dagsterSchema = config.upstreams.dagster?.graphqlSchema === undefined ? undefined : loadDagsterSchema(config.upstreams.dagster.graphqlSchema);
   const forwarder = new Forwarder();
   const trusted = TrustedProxies.parse(config.trustedProxies);
   const pipeline: PipelineDeps = {
     authenticate: (request) => chain.authenticate(request),
     classifiers: {
       gerrit: config.upstreams.gerrit === undefined ? methodClassifier : createGerritClassifierFromConfig(config, GERRIT_USERNAME_HEADER),
-      dagster: methodClassifier,
+      dagster: createDagsterClassifierFromConfig(config, dagsterSchema === undefined ? {} : { schema: dagsterSchema }),
     } satisfies Record<UpstreamName, unknown>,
+    tunnels: {
+      dagster: createDagsterWsHook({ decider: engine, audit, maxFrameBytes: config.limits.maxClassifiedBodyBytes, ...(dagsterSchema === undefined ? {} : { schema: dagsterSchema }) }),
+    },
     decider: engine,
     audit,
     stamp: createStamper({ headerPolicy: new HeaderPolicy({ identityHeaders: [GERRIT_USERNAME_HEADER] }), gerritUsernameHeader: GERRIT_USERNAME_HEADER, assertions }),

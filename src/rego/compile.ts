@@ -4,6 +4,7 @@ import { BUILTIN_ARITY } from './builtins/arity.js';
 import { lookupBuiltin } from './builtins/index.js';
 import type { Policy } from './ir/types.js';
 import { ParseError, parseModule, parseQuery } from './parser/index.js';
+import { formatProblem } from './parser/errors.js';
 import { arityOf } from './passes/check-calls.js';
 import { CompileError, type CompileProblem } from './passes/errors.js';
 import { runPasses } from './passes/index.js';
@@ -35,13 +36,18 @@ function entrypointPath(ep: string): { name: string; path: string[] } {
   return { name: path.join('/'), path };
 }
 
-function toCompileError(e: unknown): unknown {
+function toCompileError(e: unknown, sources: ReadonlyMap<string, string> = new Map()): unknown {
   if (e instanceof ParseError) {
-    const problems: CompileProblem[] = e.problems.map((p) => ({
-      code: 'rego_parse_error',
-      message: p.reason,
-      location: { file: p.file, row: p.row, col: p.col },
-    }));
+    const problems: CompileProblem[] = e.problems.map((p) => {
+      // formatProblem's first line repeats the location; the rest is the source line and caret.
+      const detail = formatProblem(p, sources.get(p.file) ?? '').split('\n').slice(1).join('\n');
+      return {
+        code: 'rego_parse_error',
+        message: p.reason,
+        location: { file: p.file, row: p.row, col: p.col },
+        ...(detail === '' ? {} : { detail }),
+      };
+    });
     return new CompileError(problems);
   }
   if (e instanceof RangeError) return new CompileError([{ code: 'rego_compile_error', message: `policy too large or too deeply nested: ${e.message}` }]);
@@ -69,7 +75,9 @@ export function compileModules(files: readonly SourceFile[], options: CompileOpt
     const query = options.query !== undefined ? parseQuery(options.query, { file: '<query>' }) : undefined;
     return { ir: compileParsed(modules, query, options.entrypoints ?? []), modules };
   } catch (e) {
-    throw toCompileError(e);
+    const sources = new Map<string, string>(files.map((f) => [f.file, f.text]));
+    if (options.query !== undefined) sources.set('<query>', options.query);
+    throw toCompileError(e, sources);
   }
 }
 

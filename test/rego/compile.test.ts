@@ -85,7 +85,7 @@ function compileError(text: string): CompileError {
 test('unsafe var is rego_unsafe_var_error with a location', () => {
   const e = compileError('package p\n\nx if {\n\ty > 1\n}\n');
   assert.equal(e.code, 'rego_unsafe_var_error');
-  assert.match(e.message, /p\.rego:4: rego_unsafe_var_error: var y is unsafe/);
+  assert.match(e.message, /p\.rego:4:2: rego_unsafe_var_error: var y is unsafe/);
 });
 
 test('recursion, arity and parse errors carry their codes', () => {

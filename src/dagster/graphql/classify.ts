@@ -36,7 +36,9 @@ export async function classifyGraphql(request: ClassifyRequest, options: Dagster
       details: { transport: gql.transport },
     });
   }
-  const fields = await judgeMutationFields(op.fields, options.lookup);
+  // No lookups for anonymous callers: policy refuses them anyway, and they must not be able to
+  // make the proxy query Dagster on their behalf.
+  const fields = await judgeMutationFields(op.fields, isAuthenticated(request.identity) ? options.lookup : undefined);
   const change = changeFromHeader(request.req.headers['x-gerrit-change']) ?? deployment.change;
   const body = op.fields.some((f) => createsRuns(f.name)) ? stamped(op, gql, runTags(request.identity, request.requestId, change)) : untouched;
   return {

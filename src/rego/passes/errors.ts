@@ -13,11 +13,13 @@ export interface CompileProblem {
   readonly code: CompileErrorCode;
   readonly message: string;
   readonly location?: Pick<Location, 'file' | 'row' | 'col'>;
+  /** The source line and a caret under the column, tab-indented, as opa prints parse errors. */
+  readonly detail?: string;
 }
 
 export function problemText(p: CompileProblem): string {
-  const where = p.location ? `${p.location.file}:${p.location.row}: ` : '';
-  return `${where}${p.code}: ${p.message}`;
+  const where = p.location ? `${p.location.file}:${p.location.row}:${p.location.col}: ` : '';
+  return `${where}${p.code}: ${p.message}${p.detail === undefined ? '' : `\n${p.detail}`}`;
 }
 
 export class CompileError extends Error {
