@@ -10,7 +10,7 @@
 
 import type { IncomingMessage } from 'node:http';
 import { ChangegateError } from '../../errors.js';
-import { readBoundedBody } from './body.js';
+import { readBoundedBody } from '../../proxy/read-body.js';
 
 export type GraphqlTransport = 'get' | 'json' | 'graphql' | 'query-string';
 

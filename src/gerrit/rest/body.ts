@@ -1,30 +1,6 @@
-// Reads a REST request body whole, bounded, so the classifier can judge it and forward the
-// very same bytes. Larger than the limit is 413: a body we cannot read is a body we cannot
-// judge, and we never forward what we did not judge.
+// Gerrit REST bodies as the classifier reads them: strict JSON only.
 
-import type { IncomingMessage } from 'node:http';
 import { ChangegateError } from '../../errors.js';
-
-export async function readBoundedBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
-  if (encoding !== 'identity' && encoding !== '') {
-    throw new ChangegateError('bad_body', `a ${encoding}-encoded body cannot be inspected; send it uncompressed`);
-  }
-  const declared = req.headers['content-length'];
-  if (declared !== undefined && Number(declared) > maxBytes) throw tooLarge(maxBytes);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) throw tooLarge(maxBytes);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, size);
-}
-
-function tooLarge(maxBytes: number): ChangegateError {
-  return new ChangegateError('payload_too_large', `the request body is larger than the ${maxBytes} bytes the proxy inspects`);
-}
 
 /**
  * Parses a JSON request body. Gerrit's Gson is lenient (comments, single quotes, bare words);

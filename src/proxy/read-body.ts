@@ -1,8 +1,9 @@
-// Reads a request body whole, bounded: a body larger than we inspect is refused (413), never
-// forwarded unjudged. Compressed bodies are refused because Dagster would read what we cannot.
+// Reads a request body whole, bounded, for classifiers that must judge what a body says and
+// then forward the very same bytes. Larger than the limit is 413 and compressed bodies are
+// refused: a body we cannot read is a body we cannot judge, and nothing unjudged is forwarded.
 
 import type { IncomingMessage } from 'node:http';
-import { ChangegateError } from '../../errors.js';
+import { ChangegateError } from '../errors.js';
 
 export async function readBoundedBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
