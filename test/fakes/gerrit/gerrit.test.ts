@@ -161,8 +161,10 @@ test('push to refs/for/master creates a change, refs/changes/NN/N/1 and the side
   assert.deepEqual(Object.keys(plain.owner), ['_account_id']);
   assert.equal(plain.labels, undefined);
 
-  // A new commit with the same Change-Id is patch set 2 of the same change.
-  await git.ok(['commit', '-q', '--amend', '--no-edit', '--allow-empty'], { cwd: dir });
+  // A new commit with the same Change-Id is patch set 2 of the same change. The committer date
+  // moves on, or an amend within the same second would be the very same commit.
+  const later = `@${Math.floor(Date.now() / 1000) + 5} +0000`;
+  await git.ok(['commit', '-q', '--amend', '--no-edit', '--allow-empty'], { cwd: dir, env: { GIT_COMMITTER_DATE: later } });
   const again = await git.ok(['push', 'origin', 'HEAD:refs/for/master'], { cwd: dir });
   assert.match(again.stderr, new RegExp(`/\\+/${number} Add grammar\\s*$`, 'm'));
   assert.equal(gerrit.changes.get(number)?.patchSets.length, 2);
