@@ -1,7 +1,7 @@
 // The whole pipeline for one case: Rego source -> our compiler driver -> Wasm -> SDK.
 // The driver's (src/rego/compile.ts) API is probed at run time, so the runner builds before it lands.
 import type { LoadedCase } from './cases.js';
-import { WASM_EXCLUSIONS } from './exclusions.js';
+import { wasmExclusion } from './exclusions.js';
 import { evaluateWasm } from './sdk-eval.js';
 import { judge, type Outcome } from './verdict.js';
 
@@ -14,7 +14,7 @@ function driverOf(mod: Record<string, unknown>): Driver | null {
 
 export async function fullPipelineCase(mod: Record<string, unknown>, lc: LoadedCase): Promise<Outcome> {
   const c = lc.case;
-  const excluded = WASM_EXCLUSIONS.get(c.note);
+  const excluded = wasmExclusion(c.note, lc.file);
   if (excluded !== undefined) return { status: 'skipped', detail: `OPA Wasm exclusion: ${excluded}` };
   const driver = driverOf(mod);
   if (driver === null) return { status: 'failed', detail: 'src/rego/compile.ts exports no compileQueryToWasm(modules, query)' };
