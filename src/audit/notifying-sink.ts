@@ -48,8 +48,8 @@ export class NotifyingAuditSink implements AuditSink {
       change,
       ...(d.change?.project === undefined ? {} : { project: d.change.project }),
       subject: d.subject.email ?? d.subject.id,
-      job: text(d.resource['job'], 'unknown job'),
-      location: text(d.resource['location'], 'unknown location'),
+      job: text(d.resource['job'] ?? first(d.resource['jobs']), 'unknown job'),
+      location: text(d.resource['location'] ?? first(d.resource['locations']), 'unknown location'),
     });
   }
 
@@ -65,4 +65,9 @@ export class NotifyingAuditSink implements AuditSink {
   close(): Promise<void> {
     return this.#inner.close();
   }
+}
+
+/** The Dagster classifier lists jobs and locations; a launch names one of each. */
+function first(list: unknown): unknown {
+  return Array.isArray(list) ? list[0] : undefined;
 }

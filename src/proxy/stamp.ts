@@ -29,6 +29,8 @@ export function createStamper(options: StampOptions): (exchange: Exchange, ident
     const cookie = cookiesToForward(req.headers.cookie);
     if (cookie === undefined) delete headers['cookie'];
     else headers['cookie'] = cookie;
+    // A response tap reads the bytes as they pass: ask for them uncompressed.
+    if (classification.responseTap !== undefined) delete headers['accept-encoding'];
     if (classification.body.kind === 'buffered') {
       delete headers['transfer-encoding'];
       headers['content-length'] = String(classification.body.bytes.length);

@@ -10,6 +10,7 @@ import { changeFromHeader, changeTags } from '../change.js';
 import type { DagsterClassifierOptions, DagsterDeployment } from '../classifier.js';
 import { planPermissions } from '../permissions/plan.js';
 import { rememberPermissionPlan } from '../permissions/registry.js';
+import { runIdTap } from './run-id-tap.js';
 import { parseDocument, selectOperation, type SelectedOperation } from './document.js';
 import { readGraphqlRequest, type GraphqlRequest } from './request.js';
 import { judgeMutationFields, type JudgedField } from './resolve.js';
@@ -41,11 +42,13 @@ export async function classifyGraphql(request: ClassifyRequest, options: Dagster
   const fields = await judgeMutationFields(op.fields, isAuthenticated(request.identity) ? options.lookup : undefined);
   const change = changeFromHeader(request.req.headers['x-gerrit-change']) ?? deployment.change;
   const body = op.fields.some((f) => createsRuns(f.name)) ? stamped(op, gql, runTags(request.identity, request.requestId, change)) : untouched;
+  const action = topAction(fields.map((f) => f.action));
   return {
-    action: topAction(fields.map((f) => f.action)),
+    action,
     resource: { ...resourceOp, fields, ...aggregate(fields) },
     ...(change === undefined ? {} : { change }),
     body,
+    ...(RUN_CREATING.has(action) ? { responseTap: runIdTap() } : {}),
   };
 }
 
@@ -72,6 +75,9 @@ function readScope(args: Readonly<Record<string, unknown>>): { runIds?: string[]
 }
 
 /** Every location, job, run and asset the request touches, for policies that do not walk fields. */
+/** Mutations whose response names the runs they created. */
+const RUN_CREATING: ReadonlySet<string> = new Set(['dagster.run.launch', 'dagster.run.reexecute']);
+
 function aggregate(fields: readonly Partial<JudgedField>[]): Record<string, string[]> {
   const sets: Record<string, Set<string>> = { locations: new Set(), jobs: new Set(), runIds: new Set(), assetKeys: new Set(), actions: new Set() };
   for (const f of fields) {

@@ -20,6 +20,8 @@ export interface DemoGerritOptions {
   readonly webUrl?: string;
   /** Default true: seed one open change in `demo`. */
   readonly seedChange?: boolean;
+  /** Service-account HTTP tokens (user name -> token), as startFakeGerrit takes them. */
+  readonly tokens?: Readonly<Record<string, string>>;
 }
 
 export async function startDemoGerrit(options: DemoGerritOptions = {}): Promise<FakeGerrit> {
@@ -29,6 +31,7 @@ export async function startDemoGerrit(options: DemoGerritOptions = {}): Promise<
     ...(options.host === undefined ? {} : { host: options.host }),
     ...(options.dir === undefined ? {} : { dir: options.dir }),
     ...(options.webUrl === undefined ? {} : { webUrl: options.webUrl }),
+    ...(options.tokens === undefined ? {} : { tokens: options.tokens }),
   });
   if (options.seedChange !== false && gerrit.changes.size === 0) await seedChange(gerrit);
   return gerrit;
