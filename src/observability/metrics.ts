@@ -33,6 +33,8 @@ export interface Metrics {
   policyCache(hit: boolean): void;
   observeAuditWrite(seconds: number): void;
   auditFailure(): void;
+  /** A review message about a Dagster run, posted to Gerrit (or given up on after retries). */
+  gerritNotice(ok: boolean): void;
   setReady(ready: boolean): void;
   /** Prometheus text exposition. */
   render(): Promise<{ contentType: string; body: string }>;
@@ -78,6 +80,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     registers,
   });
   const auditFailures = new Counter({ name: 'changegate_audit_failures_total', help: 'Audit records that could not be written (the request was refused).', registers });
+  const gerritNotices = new Counter({
+    name: 'changegate_gerrit_notices_total',
+    help: 'Review messages about Dagster runs posted to Gerrit, by result (failed = given up after retries).',
+    labelNames: ['result'],
+    registers,
+  });
   const ready = new Gauge({ name: 'changegate_ready', help: '1 when config, policy and audit sink are loaded, else 0.', registers });
   ready.set(0);
 
@@ -95,6 +103,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     policyCache: (hit) => (hit ? cacheHits.inc() : cacheMisses.inc()),
     observeAuditWrite: (seconds) => auditWrite.observe(seconds),
     auditFailure: () => auditFailures.inc(),
+    gerritNotice: (ok) => gerritNotices.inc({ result: ok ? 'posted' : 'failed' }),
     setReady: (r) => ready.set(r ? 1 : 0),
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };

@@ -25,7 +25,7 @@ import { createGerritClassifierFromConfig } from '../gerrit/classifier.js';
 import { assertionJwks, loadAssertionKey } from '../identity/assertion-key.js';
 import { createAdminServer } from '../observability/admin.js';
 import { createLogger, type Logger } from '../observability/logger.js';
-import { createMetrics } from '../observability/metrics.js';
+import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { UpstreamProber } from '../observability/prober.js';
 import { Readiness } from '../observability/readiness.js';
 import { PolicyEngine } from '../policy/engine.js';
@@ -74,7 +74,7 @@ export async function startChangegate(config: Config, options: StartOptions = {}
       observe: { write: (s) => metrics.observeAuditWrite(s), failure: () => metrics.auditFailure() },
     }),
   );
-  const notifier = runNotifier(config, logger);
+  const notifier = runNotifier(config, logger, metrics);
   const audit: AuditSink = notifier === undefined ? fileSink : new NotifyingAuditSink(fileSink, (n) => notifier.notify(n));
   readiness.register('audit', () => (audit.ready ? { ready: true } : { ready: false, reason: audit.notReadyReason ?? 'not ready' }));
 
@@ -197,7 +197,7 @@ export async function startChangegate(config: Config, options: StartOptions = {}
  * Posts a review message on the Gerrit change a Dagster run was launched for. Needs Gerrit's
  * service account and a Dagster route; without them there is nothing to close the loop with.
  */
-function runNotifier(config: Config, logger: Logger): GerritRunNotifier | undefined {
+function runNotifier(config: Config, logger: Logger, metrics: Metrics): GerritRunNotifier | undefined {
   const gerrit = config.upstreams.gerrit;
   const dagster = config.upstreams.dagster;
   if (gerrit?.serviceAccount === undefined || dagster === undefined) return undefined;
@@ -206,9 +206,10 @@ function runNotifier(config: Config, logger: Logger): GerritRunNotifier | undefi
     username: gerrit.serviceAccount.username,
     token: gerrit.serviceAccount.token,
     dagsterUiUrl: new URL(dagster.pathPrefix, config.publicUrl).href.replace(/\/$/, ''),
-    onResult: (r) =>
-      r.ok
-        ? logger.info({ component: 'gerrit-notifier', change: r.notice.change, runId: r.notice.runId }, 'run posted to Gerrit')
-        : logger.warn({ component: 'gerrit-notifier', change: r.notice.change, attempts: r.attempts, error: r.error }, 'could not post run to Gerrit'),
+    onResult: (r) => {
+      metrics.gerritNotice(r.ok);
+      if (r.ok) logger.info({ component: 'gerrit-notifier', change: r.notice.change, runId: r.notice.runId }, 'run posted to Gerrit');
+      else logger.warn({ component: 'gerrit-notifier', change: r.notice.change, attempts: r.attempts, error: r.error }, 'could not post run to Gerrit');
+    },
   });
 }

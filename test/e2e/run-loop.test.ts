@@ -97,4 +97,6 @@ test('a run launched for change 1 is audited with its run id and announced on th
   const post = gerrit.received.find((r) => r.method === 'POST' && r.url === '/a/changes/1/revisions/current/review');
   assert.ok(post !== undefined);
   assert.equal(post.authorization, `Basic ${Buffer.from('changegate-bot:bot-secret').toString('base64')}`, 'posted as the service account');
+  const metrics = await (await fetch(`http://127.0.0.1:${proxy.admin.port}/metrics`)).text();
+  assert.match(metrics, /changegate_gerrit_notices_total\{result="posted"\} 1/);
 });
