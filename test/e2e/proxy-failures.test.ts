@@ -42,6 +42,20 @@ test('an audit log that cannot be written refuses requests with 503 and turns /r
   assert.equal((await fetch(`${h.adminBase}/readyz`)).status, 503);
 });
 
+test('with audit.failOpenReads, a dead audit log lets reads through and still refuses writes', async (t) => {
+  const h = await startHarness({ config: (c) => ({ ...c, audit: { path: '/dev/full', failOpenReads: true } }) });
+  t.after(() => h.close());
+  const token = await h.token('ci-runner');
+  // The first write fails and takes the sink down; reads then go on, writes are refused.
+  await fetch(`${h.base}/changes/`, { headers: auth(token) });
+  const read = await fetch(`${h.base}/changes/`, { headers: auth(token) });
+  assert.equal(read.status, 200);
+  const write = await fetch(`${h.base}/projects/x`, { method: 'PUT', headers: auth(await h.token('deployer')) });
+  assert.equal(write.status, 503);
+  assert.equal(((await write.json()) as Record<string, unknown>)['error'], 'audit_unavailable');
+  assert.equal((await fetch(`${h.adminBase}/readyz`)).status, 503, 'readiness stays false while the sink is down');
+});
+
 test('an unreachable upstream is 502 JSON naming it', async (t) => {
   const h = await startHarness({
     config: (c) => ({ ...c, upstreams: { ...(c['upstreams'] as object), dagster: { url: 'http://127.0.0.1:1', pathPrefix: '/dagster' } } }),
