@@ -55,6 +55,17 @@ test('the cache ignores the request id but nothing else', async () => {
   assert.equal(evaluations(), 3);
 });
 
+test('a requestId inside the resource is part of the key; only the request id is not', async () => {
+  const { engine, evaluations } = await engineFor('package changegate\n\ndecision := {"allow": input.resource.requestId == "a", "reasons": []}\n');
+  const at = (resourceId: string, requestId: string): PolicyInput =>
+    input({ resource: { upstream: 'gerrit', requestId: resourceId }, request: { method: 'GET', path: '/', ip: '127.0.0.1', requestId } });
+  assert.equal(engine.decide(at('a', 'r1')).allow, true);
+  assert.equal(engine.decide(at('a', 'r2')).allow, true);
+  assert.equal(evaluations(), 1);
+  assert.equal(engine.decide(at('b', 'r3')).allow, false, 'a different resource is a different decision');
+  assert.equal(evaluations(), 2);
+});
+
 test('a swap drops cached decisions of the old policy', async () => {
   const { engine } = await engineFor('package changegate\n\ndecision := {"allow": true, "reasons": []}\n');
   assert.equal(engine.decide(input()).allow, true);
