@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { collect, repoRoot, startCli } from './spawn-cli.js';
+import { collect, repoRoot, startCli, startedPorts } from './spawn-cli.js';
 
 const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
 const SERVER = fileURLToPath(new URL(`../../src/proxy/server.${ext}`, import.meta.url));
@@ -31,29 +31,8 @@ function httpGet(port: number, path: string): Promise<{ status: number; body: st
 }
 
 /** Resolves with the admin port from the startup log line, or undefined if the process exits first. */
-function adminPortFromLog(child: ReturnType<typeof startCli>): Promise<number | undefined> {
-  return new Promise((resolve) => {
-    let buffer = '';
-    const onData = (chunk: Buffer | string): void => {
-      buffer += String(chunk);
-      let nl: number;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        try {
-          const port = (JSON.parse(line) as { admin?: { port?: unknown } }).admin?.port;
-          if (typeof port === 'number') {
-            child.stdout?.off('data', onData);
-            return resolve(port);
-          }
-        } catch {
-          // not a JSON log line; keep reading
-        }
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.once('close', () => resolve(undefined));
-  });
+async function adminPortFromLog(child: ReturnType<typeof startCli>): Promise<number | undefined> {
+  return (await startedPorts(child))?.admin;
 }
 
 describe('changegate serve (spawned)', () => {

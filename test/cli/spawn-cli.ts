@@ -59,3 +59,38 @@ export function collect(child: ChildProcess, timeoutMs = 60_000): Promise<CliRes
 export function runCliProcess(args: readonly string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
   return collect(startCli(args, env));
 }
+
+/** The addresses `changegate serve` logs when it has started ("changegate started"). */
+export interface StartedPorts {
+  readonly ingress: number;
+  readonly admin: number;
+}
+
+/** Resolves with the ports from the startup log line, or undefined if the process exits first. */
+export function startedPorts(child: ChildProcess): Promise<StartedPorts | undefined> {
+  return new Promise((resolve) => {
+    let buffer = '';
+    const onData = (chunk: Buffer | string): void => {
+      buffer += String(chunk);
+      let nl: number;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        let parsed: { ingress?: { port?: unknown }; admin?: { port?: unknown } };
+        try {
+          parsed = JSON.parse(line) as typeof parsed;
+        } catch {
+          continue; // not a JSON log line
+        }
+        const ingress = parsed.ingress?.port;
+        const admin = parsed.admin?.port;
+        if (typeof ingress === 'number' && typeof admin === 'number') {
+          child.stdout?.off('data', onData);
+          return resolve({ ingress, admin });
+        }
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('close', () => resolve(undefined));
+  });
+}

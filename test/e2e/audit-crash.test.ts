@@ -9,7 +9,7 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { collect, repoRoot, runCliProcess, startCli, type CliResult } from '../cli/spawn-cli.js';
+import { collect, repoRoot, runCliProcess, startCli, startedPorts, type CliResult } from '../cli/spawn-cli.js';
 import { startEchoUpstream, type EchoUpstream } from '../fakes/echo-upstream.js';
 import { startTestIdp, TEST_MACHINE_CLIENT, type TestIdp } from '../fakes/idp.js';
 
@@ -53,29 +53,10 @@ function writeConfig(): string {
 }
 
 /** Resolves with the ingress port from the startup log line, or rejects if the process exits. */
-function ingressPort(child: ChildProcess): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    const onData = (chunk: Buffer | string): void => {
-      buffer += String(chunk);
-      let nl: number;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        try {
-          const port = (JSON.parse(line) as { ingress?: { port?: unknown } }).ingress?.port;
-          if (typeof port === 'number') {
-            child.stdout?.off('data', onData);
-            return resolve(port);
-          }
-        } catch {
-          // not a JSON log line
-        }
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.once('close', (code) => reject(new Error(`changegate exited (${code}) before listening`)));
-  });
+async function ingressPort(child: ChildProcess): Promise<number> {
+  const ports = await startedPorts(child);
+  if (ports === undefined) throw new Error(`changegate exited (${child.exitCode}) before listening`);
+  return ports.ingress;
 }
 
 /** WORKERS loops of GETs until `stop()` says so or each has sent PER_WORKER; errors end a loop. */
