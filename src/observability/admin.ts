@@ -12,6 +12,8 @@ import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { UpstreamProber } from './prober.js';
 import { Readiness } from './readiness.js';
+// The ingress's response helpers: both listeners answer in one JSON shape.
+import { sendError, sendJson } from '../proxy/respond.js';
 
 export type AdminHandler = (req: IncomingMessage, res: ServerResponse, requestId: string) => void | Promise<void>;
 
@@ -20,16 +22,6 @@ export interface AdminOptions {
   readonly readiness?: Readiness;
   readonly prober?: UpstreamProber;
   readonly logger?: Logger;
-}
-
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
-  res.end(text);
-}
-
-function sendError(res: ServerResponse, err: ChangegateError, requestId: string): void {
-  sendJson(res, err.status, err.toBody(requestId), { ...err.headers });
 }
 
 export class AdminServer {

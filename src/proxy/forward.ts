@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import { createProxyServer, type ProxyServer } from 'http-proxy-3';
 import { setCookiesFromUpstream } from '../auth/session/forward.js';
 import { ChangegateError } from '../errors.js';
+import { sendError } from './respond.js';
 import type { Route } from './routes.js';
 import type { ForwardBody, ResponseTap } from './types.js';
 
@@ -140,13 +141,7 @@ export class Forwarder {
           state.upstream?.destroy();
           const error = upstreamError(state, err);
           settle(error);
-          if (!res.headersSent) {
-            const text = JSON.stringify(error.toBody(String(req.headers['x-request-id'] ?? '')));
-            res.writeHead(error.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-            res.end(text);
-          } else {
-            res.destroy();
-          }
+          sendError(res, error, String(req.headers['x-request-id'] ?? ''));
         },
       );
     });

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { createServer, request, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { AdminServer, sendJson } from '../../src/observability/admin.js';
+import { AdminServer } from '../../src/observability/admin.js';
+import { sendJson } from '../../src/proxy/respond.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { UpstreamProber } from '../../src/observability/prober.js';
 

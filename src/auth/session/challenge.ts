@@ -5,6 +5,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ChangegateError } from '../../errors.js';
+import { sendJson } from '../../proxy/respond.js';
 import type { NormalizedTarget } from '../../proxy/types.js';
 import { safeReturnPath } from '../redirect.js';
 import { clearOwnCookies, parseCookieHeader } from './cookies.js';
@@ -48,12 +49,5 @@ export function respondUnauthenticated(req: IncomingMessage, res: ServerResponse
     return;
   }
   const error = options.error ?? new ChangegateError('unauthenticated', 'sign in, or send a bearer token or access token');
-  const body = JSON.stringify({ ...error.toBody(options.requestId), signIn: signInLocation(options.target) });
-  res.writeHead(error.status, {
-    'www-authenticate': CHALLENGE,
-    ...error.headers,
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(body),
-  });
-  res.end(body);
+  sendJson(res, error.status, { ...error.toBody(options.requestId), signIn: signInLocation(options.target) }, { 'www-authenticate': CHALLENGE, ...error.headers });
 }
