@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { createProxyServer, type ProxyServer } from 'http-proxy-3';
 import { setCookiesFromUpstream } from '../auth/session/forward.js';
 import { ChangegateError } from '../errors.js';
-import { sendError } from './respond.js';
+import { endSocketWithError, sendError } from './respond.js';
 import type { Route } from './routes.js';
 import type { ForwardBody, ResponseTap } from './types.js';
 
@@ -163,14 +163,7 @@ export class Forwarder {
       res.detachSocket(upgrade.socket);
       this.#proxy.ws(req, upgrade.socket, upgrade.head, { target: route.target.origin, toProxy: true }, (err) => {
         failed = new ChangegateError('upstream_unavailable', `${route.upstream} is unreachable: ${describe(err)}`);
-        const text = JSON.stringify(failed.toBody(String(req.headers['x-request-id'] ?? '')));
-        if (upgrade.socket.writable) {
-          upgrade.socket.end(
-            `HTTP/1.1 ${failed.status} Bad Gateway\r\ncontent-type: application/json; charset=utf-8\r\n` +
-              `content-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`,
-          );
-        }
-        upgrade.socket.destroy();
+        endSocketWithError(upgrade.socket, failed, String(req.headers['x-request-id'] ?? ''));
       });
     });
   }

@@ -1,7 +1,8 @@
 // Every response the proxy writes itself (errors, denials) goes through here, so each has the
 // same JSON shape and carries the request id.
 
-import type { ServerResponse } from 'node:http';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { ChangegateError } from '../errors.js';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -24,4 +25,21 @@ export function sendError(res: ServerResponse, error: unknown, requestId: string
   const err = error instanceof ChangegateError ? error : new ChangegateError('internal', 'internal error; see the proxy log for this request id');
   const headers: Record<string, string> = { 'x-request-id': requestId, ...err.headers };
   sendJson(res, err.status, err.toBody(requestId), headers);
+}
+
+/**
+ * The same error on a raw socket, where there is no response object: a request head Node could
+ * not parse, or a WebSocket handshake whose tunnel failed. The socket is closed once written.
+ */
+export function endSocketWithError(socket: Duplex, error: ChangegateError, requestId: string): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const text = JSON.stringify(error.toBody(requestId));
+  socket.end(
+    `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? ''}\r\ncontent-type: application/json; charset=utf-8\r\n` +
+      `content-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`,
+    () => socket.destroy(),
+  );
 }

@@ -36,7 +36,7 @@ import { HeaderPolicy } from './headers.js';
 import { createIngress } from './ingress.js';
 import { methodClassifier } from './method-classifier.js';
 import type { PipelineDeps } from './pipeline.js';
-import { sendError } from './respond.js';
+import { endSocketWithError, sendError } from './respond.js';
 import { buildRoutes } from './routes.js';
 import { createStamper } from './stamp.js';
 import { TrustedProxies } from './trusted-proxies.js';
@@ -163,11 +163,13 @@ export async function startChangegate(config: Config, options: StartOptions = {}
   server.on('request', ingress.request);
   server.on('upgrade', ingress.upgrade);
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable) return socket.destroy();
-    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-    const text = JSON.stringify({ error: status === 431 ? 'headers_too_large' : 'bad_request', reason: 'the request could not be parsed as HTTP/1.1', requestId: '' });
-    socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`);
+    const error =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? new ChangegateError('headers_too_large', `the request head is larger than ${config.limits.maxHeaderBytes} bytes`)
+        : new ChangegateError('bad_request', 'the request could not be parsed as HTTP/1.1');
+    endSocketWithError(socket, error, '');
   });
+
 
   const prober = new UpstreamProber({ targets: Object.fromEntries(routes.map((r) => [r.upstream, r.target.origin])) });
   const admin = createAdminServer({ metrics, readiness, prober, logger });

@@ -145,6 +145,12 @@ describe('normalization happens before routing and policy', () => {
     });
   }
 
+  test('a request head over limits.maxHeaderBytes is 431 JSON', async () => {
+    const res = await rawRequest(h.proxy.ingress.port, `GET /changes/ HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\nConnection: close\r\n\r\n`);
+    assert.equal(res.status, 431);
+    assert.match(res.body, /"error":"headers_too_large"/);
+  });
+
   test('conflicting Content-Length and Transfer-Encoding is refused', async () => {
     const res = await rawRequest(
       h.proxy.ingress.port,

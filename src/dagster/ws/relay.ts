@@ -9,6 +9,8 @@
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { ChangegateError } from '../../errors.js';
+import { endSocketWithError } from '../../proxy/respond.js';
 import type { Classification } from '../../proxy/types.js';
 import { errorFrame, parseClientFrame } from './frames.js';
 import { judgeStart, type StartJudgeOptions } from './judge.js';
@@ -49,9 +51,7 @@ export function relayGraphqlWs(options: RelayOptions): Promise<RelayOutcome> {
     let framesIn = 0;
     let refused = 0;
     upstream.once('error', () => {
-      const text = JSON.stringify({ error: 'upstream_unavailable', reason: 'dagster is unreachable', requestId: String(options.req.headers['x-request-id'] ?? '') });
-      if (options.socket.writable) options.socket.end(`HTTP/1.1 502 Bad Gateway\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
-      options.socket.destroy();
+      endSocketWithError(options.socket, new ChangegateError('upstream_unavailable', 'dagster is unreachable'), String(options.req.headers['x-request-id'] ?? ''));
       resolve({ status: 502, framesIn, refused });
     });
     upstream.once('open', () => {
