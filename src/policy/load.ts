@@ -5,13 +5,13 @@ import { readFileSync } from 'node:fs';
 import { loadPolicy as loadWasmPolicy } from '@open-policy-agent/opa-wasm';
 import { ChangegateError } from '../errors.js';
 import { hostBuiltins } from '../rego/host/index.js';
-import { compileModules } from '../rego/compile.js';
-import { compileIrToWasm, requiredMemoryPages } from '../rego/wasm/index.js';
+import { compileParsedToWasm, parseSources } from '../rego/compile.js';
+import { requiredMemoryPages } from '../rego/wasm/index.js';
 import { readBundle } from './bundle.js';
 import type { PolicySnapshot } from './engine.js';
 import { readPolicySources, type PolicySources } from './sources.js';
 import { discoverTests, runTests, type TestResult } from './test-runner.js';
-import { parseModule } from '../rego/parser/index.js';
+import type { Module } from '../rego/ast/types.js';
 import { createHash } from 'node:crypto';
 
 export interface PolicyLocation {
@@ -41,21 +41,36 @@ export async function loadPolicy(location: PolicyLocation): Promise<LoadedPolicy
     return { snapshot: await instantiate(bundle.wasm, bundle.data, location.entrypoint, revision), tests: [] };
   }
   const sources = readPolicySources(location.path);
-  const tests = discoverTests(sources.modules.map((m) => parseModule(m.text, m.file)));
-  const module = await instantiateModule(compileSources(sources, [location.entrypoint, ...tests.map((t) => t.name)]), sources.data);
+  const modules = parseModules(sources);
+  const tests = discoverTests(modules);
+  const module = await instantiateModule(compileModulesToWasm(modules, [location.entrypoint, ...tests.map((t) => t.name)]), sources.data);
   return { snapshot: snapshotOf(module, location.entrypoint, sources.revision), tests: runTests(module, tests) };
 }
 
 /** Compiles and runs only the test_* rules of a directory (`changegate policy test`). */
 export async function testSources(sources: PolicySources): Promise<TestResult[]> {
-  const tests = discoverTests(sources.modules.map((m) => parseModule(m.text, m.file)));
+  const modules = parseModules(sources);
+  const tests = discoverTests(modules);
   if (tests.length === 0) return [];
-  return runTests(await instantiateModule(compileSources(sources, tests.map((t) => t.name)), sources.data), tests);
+  return runTests(await instantiateModule(compileModulesToWasm(modules, tests.map((t) => t.name)), sources.data), tests);
 }
 
 export function compileSources(sources: PolicySources, entrypoints: readonly string[]): Uint8Array {
+  return compileModulesToWasm(parseModules(sources), entrypoints);
+}
+
+/** Parses a directory's modules once, so test discovery and compilation share the AST. */
+function parseModules(sources: PolicySources): Module[] {
+  return asPolicyError(() => parseSources(sources.modules));
+}
+
+function compileModulesToWasm(modules: readonly Module[], entrypoints: readonly string[]): Uint8Array {
+  return asPolicyError(() => compileParsedToWasm(modules, entrypoints));
+}
+
+function asPolicyError<T>(work: () => T): T {
   try {
-    return compileIrToWasm(compileModules(sources.modules, { entrypoints }).ir);
+    return work();
   } catch (e) {
     if (e instanceof ChangegateError) throw e;
     throw new ChangegateError('policy_compile', e instanceof Error ? e.message : String(e), { cause: e });

@@ -69,15 +69,31 @@ export function compileParsed(modules: readonly Module[], query: Body | undefine
   });
 }
 
-export function compileModules(files: readonly SourceFile[], options: CompileOptions = {}): CompileResult {
+/** Parses every file; a syntax error is a CompileError, printed like any other. */
+export function parseSources(files: readonly SourceFile[]): Module[] {
   try {
-    const modules = files.map((f) => parseModule(f.text, f.file));
+    return files.map((f) => parseModule(f.text, f.file));
+  } catch (e) {
+    throw toCompileError(e, new Map(files.map((f) => [f.file, f.text])));
+  }
+}
+
+/** Already-parsed modules to a Wasm module, for callers that also read the AST (test discovery). */
+export function compileParsedToWasm(modules: readonly Module[], entrypoints: readonly string[]): Uint8Array {
+  try {
+    return compileIrToWasm(compileParsed(modules, undefined, entrypoints));
+  } catch (e) {
+    throw toCompileError(e);
+  }
+}
+
+export function compileModules(files: readonly SourceFile[], options: CompileOptions = {}): CompileResult {
+  const modules = parseSources(files);
+  try {
     const query = options.query !== undefined ? parseQuery(options.query, { file: '<query>' }) : undefined;
     return { ir: compileParsed(modules, query, options.entrypoints ?? []), modules };
   } catch (e) {
-    const sources = new Map<string, string>(files.map((f) => [f.file, f.text]));
-    if (options.query !== undefined) sources.set('<query>', options.query);
-    throw toCompileError(e, sources);
+    throw toCompileError(e, options.query === undefined ? undefined : new Map([['<query>', options.query]]));
   }
 }
 
