@@ -49,11 +49,12 @@ test_unknown_write_denied_even_for_admin if {
 	d.reasons == {"gerrit_unknown_write"}
 }
 
-test_operator_writes_dagster if {
+test_operator_launches_dagster_runs if {
+	launch := {"field": "launchRun", "action": "dagster.run.launch", "location": "finance", "job": "etl"}
 	d := changegate.decision with input as {
 		"subject": human(["viewer", "operator"]),
-		"action": "dagster.write",
-		"resource": {"upstream": "dagster"},
+		"action": "dagster.run.launch",
+		"resource": {"upstream": "dagster", "operation": "mutation", "fields": [launch]},
 		"request": req("POST", "/dagster/graphql"),
 	}
 	d.allow

@@ -119,13 +119,6 @@ grants contains "dagster_request_allowed" if {
 	allowed(input.action, input.resource)
 }
 
-# The method classifier's coarse write action, for a proxy without the Dagster classifier.
-grants contains "dagster_write_operator" if {
-	on_dagster
-	input.action == "dagster.write"
-	has_role("operator")
-}
-
 # --- denies (override every grant, the admin one included) ---------------------------------------
 
 denies contains "dagster_unknown_mutation" if {

@@ -32,13 +32,6 @@ grants contains "gerrit_read_ci" if {
 	has_role("ci")
 }
 
-# The method classifier's coarse write action, until the Gerrit classifier is wired in.
-grants contains "gerrit_write_reviewer" if {
-	on_gerrit
-	input.action == "gerrit.write"
-	has_role("reviewer")
-}
-
 # --- changes ---------------------------------------------------------------------------------
 
 change_lifecycle_actions := {"gerrit.change.create", "gerrit.change.update"}

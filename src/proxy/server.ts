@@ -30,11 +30,9 @@ import { UpstreamProber } from '../observability/prober.js';
 import { Readiness } from '../observability/readiness.js';
 import { PolicyEngine } from '../policy/engine.js';
 import { PolicyWatcher } from '../policy/watch.js';
-import type { UpstreamName } from '../policy/types.js';
 import { Forwarder } from './forward.js';
 import { HeaderPolicy } from './headers.js';
 import { createIngress } from './ingress.js';
-import { methodClassifier } from './method-classifier.js';
 import type { PipelineDeps } from './pipeline.js';
 import { endSocketWithError, sendError } from './respond.js';
 import { buildRoutes } from './routes.js';
@@ -117,9 +115,9 @@ export async function startChangegate(config: Config, options: StartOptions = {}
   const pipeline: PipelineDeps = {
     authenticate: (request) => chain.authenticate(request),
     classifiers: {
-      gerrit: config.upstreams.gerrit === undefined ? methodClassifier : createGerritClassifierFromConfig(config, GERRIT_USERNAME_HEADER),
+      gerrit: createGerritClassifierFromConfig(config, GERRIT_USERNAME_HEADER),
       dagster: createDagsterClassifierFromConfig(config, dagsterSchema === undefined ? {} : { schema: dagsterSchema }),
-    } satisfies Record<UpstreamName, unknown>,
+    },
     tunnels: {
       dagster: createDagsterWsHook({ decider: engine, audit, maxFrameBytes: config.limits.maxClassifiedBodyBytes, ...(dagsterSchema === undefined ? {} : { schema: dagsterSchema }) }),
     },

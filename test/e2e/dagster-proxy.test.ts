@@ -1,62 +1,28 @@
-// The Dagster gate end to end, through the real pipeline (ingress, bearer authentication, the
-// Dagster classifier, the compiled default policy, the audit log, stamping, forwarding) to the
-// Dagster stand-in built from the real schema. It composes the pipeline as src/proxy/server.ts
-// does, with the Dagster classifier in place of the method classifier (see src/dagster/README.md).
+// The Dagster gate end to end, through Changegate as it is started (ingress, bearer
+// authentication, the Dagster classifier validating against the real schema, the compiled
+// default policy, the audit log, stamping, forwarding, the graphql-ws relay) to the Dagster
+// stand-in built from the same schema.
 
-import http from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { authenticationChain } from '../../src/auth/authenticate.js';
-import { BearerAuthenticator } from '../../src/auth/bearer.js';
-import { FileAuditSink } from '../../src/audit/file-sink.js';
-import { configSchema } from '../../src/config/schema.js';
-import { createDagsterClassifierFromConfig } from '../../src/dagster/from-config.js';
-import { createDagsterWsHook, type DagsterWsHook } from '../../src/dagster/ws/pipeline-hook.js';
-import type { Identity } from '../../src/identity/types.js';
-import type { Exchange } from '../../src/proxy/pipeline.js';
 import { WebSocket } from 'ws';
-import { ChangegateError } from '../../src/errors.js';
-import { PolicyEngine } from '../../src/policy/engine.js';
-import { loadPolicy } from '../../src/policy/load.js';
-import { Forwarder } from '../../src/proxy/forward.js';
-import { HeaderPolicy } from '../../src/proxy/headers.js';
-import { createIngress } from '../../src/proxy/ingress.js';
-import { methodClassifier } from '../../src/proxy/method-classifier.js';
-import { sendError } from '../../src/proxy/respond.js';
-import { buildRoutes } from '../../src/proxy/routes.js';
-import { createStamper } from '../../src/proxy/stamp.js';
-import { TrustedProxies } from '../../src/proxy/trusted-proxies.js';
+import { configSchema } from '../../src/config/schema.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { startChangegate, type ChangegateHandle } from '../../src/proxy/server.js';
 import { startFakeDagster, type FakeDagster } from '../fakes/dagster/index.js';
 import { startTestIdp, type TestIdp } from '../fakes/idp.js';
-import { repoRoot, testSchema } from '../dagster/harness.js';
+import { repoRoot } from '../dagster/harness.js';
 
 const VIEWER = { kind: 'machine', clientId: 'dash', clientSecret: 'dash-secret', audience: 'changegate' } as const;
-/**
- * The wiring src/dagster/README.md asks of the pipeline, done from outside it for this test:
- * the stamp stage remembers who a handshake is for, and Dagster upgrades go to the ws hook.
- */
-const handshakes = new WeakMap<http.IncomingMessage, { exchange: Exchange; identity: Identity }>();
-class RelayingForwarder extends Forwarder {
-  hook: DagsterWsHook | undefined;
-  override ws(req: http.IncomingMessage, ...rest: Parameters<Forwarder['ws']> extends [unknown, ...infer R] ? R : never): ReturnType<Forwarder['ws']> {
-    const seen = handshakes.get(req);
-    if (seen === undefined || this.hook === undefined) return super.ws(req, ...rest);
-    return this.hook(seen.exchange, seen.identity);
-  }
-}
-
 const OPERATOR = { kind: 'machine', clientId: 'scheduler', clientSecret: 'scheduler-secret', audience: 'changegate' } as const;
 
 describe('Dagster gate through the pipeline', () => {
   let dagster: FakeDagster;
   let idp: TestIdp;
-  let server: http.Server;
-  let audit: FileAuditSink;
-  let forwarder: RelayingForwarder;
+  let proxy: ChangegateHandle;
   let base = '';
   const dir = mkdtempSync(join(tmpdir(), 'changegate-dagster-'));
 
@@ -64,53 +30,27 @@ describe('Dagster gate through the pipeline', () => {
     dagster = await startFakeDagster();
     idp = await startTestIdp({ clients: [VIEWER, OPERATOR] });
     const config = configSchema.parse({
-      upstreams: { dagster: { url: `http://127.0.0.1:${dagster.port}`, pathPrefix: '/dagster', timeoutMs: 5000 } },
+      listen: '127.0.0.1:0',
+      admin: { listen: '127.0.0.1:0' },
+      stateDir: join(dir, 'state'),
+      upstreams: {
+        dagster: {
+          url: `http://127.0.0.1:${dagster.port}`,
+          pathPrefix: '/dagster',
+          timeoutMs: 5000,
+          graphqlSchema: join(repoRoot(), 'test', 'fakes', 'dagster', 'schema.graphql'),
+        },
+      },
       identity: { bearer: [{ issuer: idp.issuer, audience: 'changegate' }], roles: { viewer: { clients: [VIEWER.clientId, OPERATOR.clientId] }, operator: { clients: [OPERATOR.clientId] } } },
+      policy: { path: join(repoRoot(), 'policies'), watch: false },
       audit: { path: join(dir, 'audit.jsonl') },
     });
-    const engine = new PolicyEngine({ cacheSize: 100, cacheTtlMs: 1000 });
-    engine.swap((await loadPolicy({ path: join(repoRoot(), 'policies'), entrypoint: 'changegate/decision' })).snapshot);
-    audit = await FileAuditSink.open({ path: config.audit.path });
-    forwarder = new RelayingForwarder();
-    forwarder.hook = createDagsterWsHook({ decider: engine, audit, schema: testSchema(), maxFrameBytes: 64 * 1024 });
-    const stamp = createStamper({ headerPolicy: new HeaderPolicy({ identityHeaders: ['X-Forwarded-User'] }), gerritUsernameHeader: 'X-Forwarded-User', assertions: undefined });
-    const chain = authenticationChain([new BearerAuthenticator(config.identity)]);
-    const ingress = createIngress({
-      trusted: TrustedProxies.parse([]),
-      limits: { maxUrlBytes: config.limits.maxUrlBytes },
-      routes: buildRoutes(config.upstreams),
-      pipeline: {
-        authenticate: (request) => chain.authenticate(request),
-        classifiers: { gerrit: methodClassifier, dagster: createDagsterClassifierFromConfig(config, { schema: testSchema() }) },
-        decider: engine,
-        audit,
-        stamp: (exchange, identity, classification) => {
-          stamp(exchange, identity, classification);
-          handshakes.set(exchange.req, { exchange, identity });
-        },
-        challenge: (exchange) => sendError(exchange.res, new ChangegateError('unauthenticated', 'sign in'), exchange.requestId),
-        forwarder,
-        observe: () => undefined,
-      },
-      own: (_req, res) => res.writeHead(404).end(),
-      notReady: () => undefined,
-      onInternalError: () => undefined,
-      onRefused: () => undefined,
-    });
-    server = http.createServer();
-    server.on('request', ingress.request);
-    server.on('upgrade', ingress.upgrade);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    proxy = await startChangegate(config, { logger: createLogger({ level: 'silent' }) });
+    base = `http://127.0.0.1:${proxy.ingress.port}`;
   });
 
   after(async () => {
-    await new Promise<void>((r) => {
-      server.close(() => r());
-      server.closeAllConnections();
-    });
-    forwarder.close();
-    await audit.close();
+    await proxy.close();
     await Promise.all([dagster.close(), idp.close()]);
     rmSync(dir, { recursive: true, force: true });
   });
