@@ -15,13 +15,13 @@
 // - Forwarding: Forwarded, X-Forwarded-For/-Proto/-Host/..., X-Real-IP and other client-IP
 //   headers, URL and method overrides, X-Request-Id.
 // - Credentials for the proxy: Authorization (unless `forwardAuthorization`), and the proxy's
-//   own cookies inside Cookie (`proxyCookies`).
+//   own cookies inside Cookie (`dropCookie`).
 // - Any other name containing `_` is dropped too (as nginx does by default): such names exist
 //   to be folded into something else by some server.
 //
 // Works on req.headers (what http-proxy forwards) and on req.rawHeaders (every copy as sent).
 
-import { withoutCookies } from './cookies.js';
+import { withoutCookies, type CookieRule } from './cookies.js';
 import { CONNECTION_PROTECTED, Strip, builtinStrip, canonicalHeaderName } from './header-names.js';
 
 export type HeaderValue = string | string[];
@@ -40,8 +40,8 @@ export interface HeaderPolicyOptions {
    * credential, and a second identity channel, to the upstream.
    */
   readonly forwardAuthorization?: boolean;
-  /** Cookies the proxy owns (its session cookie), removed from Cookie before forwarding. */
-  readonly proxyCookies?: readonly string[];
+  /** Which cookies never go upstream (the proxy's own); absent, Cookie passes untouched. */
+  readonly dropCookie?: CookieRule;
 }
 
 export interface StripOptions {
@@ -53,15 +53,14 @@ export interface StripOptions {
 export class HeaderPolicy {
   readonly #extraIdentity: ReadonlySet<string>;
   readonly #dropUnderscore: boolean;
-  /** Cookie names to remove; empty means Cookie passes untouched. */
-  readonly proxyCookies: ReadonlySet<string>;
+  readonly dropCookie: CookieRule | undefined;
 
   constructor(options: HeaderPolicyOptions = {}) {
     const identity = (options.identityHeaders ?? []).map(canonicalHeaderName);
     if (options.forwardAuthorization !== true) identity.push('authorization');
     this.#extraIdentity = new Set(identity);
     this.#dropUnderscore = options.dropUnderscoreNames ?? true;
-    this.proxyCookies = new Set(options.proxyCookies ?? []);
+    this.dropCookie = options.dropCookie;
   }
 
   /** Names seen before; header names are a small vocabulary, so this is nearly always a hit. */
@@ -104,7 +103,7 @@ export function upstreamHeaders(headers: HeaderInput, policy: HeaderPolicy = DEF
       if (named !== undefined && named.has(canonicalHeaderName(name))) continue;
     }
     if (name === 'cookie' && typeof value === 'string') {
-      const cookie = withoutCookies(value, policy.proxyCookies);
+      const cookie = withoutCookies(value, policy.dropCookie);
       if (cookie !== undefined) out[name] = cookie;
       continue;
     }
@@ -139,7 +138,7 @@ export function upstreamRawHeaders(raw: readonly string[], policy: HeaderPolicy 
       if (named !== undefined && named.has(canonicalHeaderName(name))) continue;
     }
     if (name.length === 6 && name.toLowerCase() === 'cookie') {
-      const cookie = withoutCookies(raw[i + 1]!, policy.proxyCookies);
+      const cookie = withoutCookies(raw[i + 1]!, policy.dropCookie);
       if (cookie !== undefined) out.push(name, cookie);
       continue;
     }

@@ -10,6 +10,7 @@ import { authenticationChain } from '../auth/authenticate.js';
 import { BearerAuthenticator } from '../auth/bearer.js';
 import { createBrowserAuth } from '../auth/routes/setup.js';
 import { respondUnauthenticated } from '../auth/session/challenge.js';
+import { isProxyOrGerritSessionCookie } from '../auth/session/forward.js';
 import type { Authenticator } from '../auth/types.js';
 import { FileAuditSink } from '../audit/file-sink.js';
 import { NotifyingAuditSink } from '../audit/notifying-sink.js';
@@ -123,7 +124,12 @@ export async function startChangegate(config: Config, options: StartOptions = {}
     },
     decider: engine,
     audit,
-    stamp: createStamper({ headerPolicy: new HeaderPolicy({ identityHeaders: [GERRIT_USERNAME_HEADER] }), gerritUsernameHeader: GERRIT_USERNAME_HEADER, assertions }),
+    stamp: createStamper({
+      // Our credentials end here: Authorization (dropped by default) and our cookies never go upstream.
+      headerPolicy: new HeaderPolicy({ identityHeaders: [GERRIT_USERNAME_HEADER], dropCookie: isProxyOrGerritSessionCookie }),
+      gerritUsernameHeader: GERRIT_USERNAME_HEADER,
+      assertions,
+    }),
     challenge: (exchange) => respondUnauthenticated(exchange.req, exchange.res, { target: exchange.target, requestId: exchange.requestId, secure: browser.secure }),
     forwarder,
     observe: (exchange, s) => {

@@ -4,7 +4,7 @@
 
 import type { AssertionSigner } from '../auth/assertion.js';
 import { identityHeaders } from '../auth/authenticate.js';
-import { cookiesToForward, gerritAuthenticatedPath } from '../auth/session/forward.js';
+import { gerritAuthenticatedPath } from '../auth/session/forward.js';
 import { isAuthenticated, type Identity } from '../identity/types.js';
 import { forwardedHeaders } from './forwarded.js';
 import { upstreamHeaders, type HeaderPolicy, type HeaderOutput } from './headers.js';
@@ -24,11 +24,6 @@ export function createStamper(options: StampOptions): (exchange: Exchange, ident
     const headers: HeaderOutput = upstreamHeaders(req.headers, options.headerPolicy, { keepUpgrade: exchange.upgrade !== undefined });
     // The handshake's own hop-by-hop pair: the tunnel needs the upstream to see it.
     if (exchange.upgrade !== undefined) headers['connection'] = 'upgrade';
-    // Our credentials end here: upstreams get identity headers, never the client's token.
-    delete headers['authorization'];
-    const cookie = cookiesToForward(req.headers.cookie);
-    if (cookie === undefined) delete headers['cookie'];
-    else headers['cookie'] = cookie;
     // A response tap reads the bytes as they pass: ask for them uncompressed.
     if (classification.responseTap !== undefined) delete headers['accept-encoding'];
     if (classification.body.kind === 'buffered') {

@@ -37,7 +37,7 @@ describe('identity reaches the upstream, and only ours', () => {
       'X-Forwarded-User', 'x-forwarded-user', 'X_Forwarded_User', 'x-forwarded_user', 'X-Forwarded-Email', 'X-Forwarded-Groups',
       'X-Forwarded-Preferred-Username', 'X-Changegate-Assertion', 'X-Changegate-Change-Number', 'X-Gerrit-RunAs', 'Remote-User', 'X-Remote-User',
     ];
-    const raw = [`GET /changes/?access_token=stolen&ACCESS_TOKEN=x&q=1 HTTP/1.1`, `Host: 127.0.0.1`, `Authorization: Bearer ${await h.token('ci-runner')}`, ...spoofed.map((n) => `${n}: admin`), 'Connection: close'];
+    const raw = [`GET /changes/?access_token=stolen&ACCESS_TOKEN=x&q=1 HTTP/1.1`, `Host: 127.0.0.1`, `Authorization: Bearer ${await h.token('ci-runner')}`, ...spoofed.map((n) => `${n}: admin`), 'Cookie: changegate=s3cret; GerritAccount=acct; keep=1; changegate.1=chunk', 'Connection: close'];
     const res = await rawRequest(h.proxy.ingress.port, raw.join('\r\n') + '\r\n\r\n');
     assert.equal(res.status, 200);
     const seen = lastReceived(h.gerrit);
@@ -48,6 +48,7 @@ describe('identity reaches the upstream, and only ours', () => {
       else assert.notEqual(value, 'admin', `${name} reached the upstream with the client's value`);
     }
     assert.equal(seen.url, '/a/changes/?q=1', 'access_token parameters are removed in every case');
+    assert.equal(seen.headers['cookie'], 'keep=1', 'our session cookies and Gerrit\'s session cookie never go upstream');
   });
 
   test('the assertion header verifies against /.changegate/jwks.json', async () => {

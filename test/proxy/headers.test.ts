@@ -123,7 +123,7 @@ describe('credentials for the proxy', () => {
   });
 
   it('removes the proxy cookies from Cookie and keeps the rest in order', () => {
-    const policy = new HeaderPolicy({ proxyCookies: ['__Host-changegate', 'cg_csrf'] });
+    const policy = new HeaderPolicy({ dropCookie: (name) => name === '__Host-changegate' || name === 'cg_csrf' });
     const cases: ReadonlyArray<readonly [string, string | undefined]> = [
       ['GerritAccount=a; __Host-changegate=s3cret; XSRF_TOKEN=x', 'GerritAccount=a; XSRF_TOKEN=x'],
       ['__Host-changegate=s3cret', undefined],

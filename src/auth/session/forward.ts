@@ -11,13 +11,19 @@
 // identity from our header on every request. Nothing is left that could speak for anyone else,
 // and the proxy stays stateless.
 
+import { withoutCookies } from '../../proxy/cookies.js';
 import { isOwnCookie } from './cookies.js';
 
 /** Gerrit's browser-session cookies (auth.cookiePath/cookieDomain do not change the names). */
 export const GERRIT_SESSION_COOKIES: ReadonlySet<string> = new Set(['GerritAccount', 'XSRF_TOKEN']);
 
+/** Cookies that never reach an upstream: ours (every chunk, the sign-in cookie) and Gerrit's session. */
+export function isProxyOrGerritSessionCookie(name: string): boolean {
+  return isOwnCookie(name) || GERRIT_SESSION_COOKIES.has(name);
+}
+
 function keepForUpstream(name: string): boolean {
-  return !isOwnCookie(name) && !GERRIT_SESSION_COOKIES.has(name);
+  return !isProxyOrGerritSessionCookie(name);
 }
 
 /**
@@ -26,16 +32,7 @@ function keepForUpstream(name: string): boolean {
  */
 export function cookiesToForward(cookieHeader: string | readonly string[] | undefined): string | undefined {
   if (cookieHeader === undefined) return undefined;
-  const text = typeof cookieHeader === 'string' ? cookieHeader : cookieHeader.join('; ');
-  const kept = text
-    .split(';')
-    .map((part) => part.trim())
-    .filter((part) => {
-      const eq = part.indexOf('=');
-      // A nameless fragment is no cookie of ours but could be read as one by a lenient parser.
-      return eq > 0 && keepForUpstream(part.slice(0, eq).trim());
-    });
-  return kept.length === 0 ? undefined : kept.join('; ');
+  return withoutCookies(typeof cookieHeader === 'string' ? cookieHeader : cookieHeader.join('; '), isProxyOrGerritSessionCookie);
 }
 
 /** Upstream Set-Cookie values the browser may receive: none that would plant a Gerrit session or forge ours. */
