@@ -15,6 +15,7 @@
 #       carol:
 #         locations: [finance]
 #         jobs: [ml/train]          # "<location>/<job>"
+#         assets: [finance/ledger, raw/*]   # asset reports only; "<prefix>/*" covers a prefix
 package changegate.dagster
 
 import data.changegate.lib.has_role
@@ -58,10 +59,19 @@ allowed(action, item) if {
 	in_scope(item)
 }
 
-# ci launches runs only in branch deployments (a deployment built for one change).
+# ci launches runs only in branch deployments (a deployment built for one change or branch,
+# config upstreams.dagster.deployment), never in the main one.
 allowed("dagster.run.launch", _) if {
 	has_role("ci")
 	input.resource.deployment.branch == true
+}
+
+# A narrowed operator may report events for the assets granted (REST report_asset_* routes and
+# reportRunlessAssetEvents name them in assetKeys; a report naming none is not covered).
+allowed("dagster.asset.report", item) if {
+	has_role("operator")
+	some n in narrowings
+	assets_granted(item, n)
 }
 
 # --- narrowing by data.dagster.grants -----------------------------------------------------------
@@ -89,6 +99,24 @@ in_scope(item) if {
 in_scope(item) if {
 	some n in narrowings
 	concat("/", [item.location, item.job]) in n.jobs
+}
+
+assets_granted(item, n) if {
+	count(item.assetKeys) > 0
+	not asset_outside(item, n)
+}
+
+asset_outside(item, n) if {
+	some key in item.assetKeys
+	not asset_granted(key, n)
+}
+
+asset_granted(key, n) if key in n.assets
+
+asset_granted(key, n) if {
+	some pattern in n.assets
+	endswith(pattern, "/*")
+	startswith(key, trim_suffix(pattern, "*"))
 }
 
 # --- grants ----------------------------------------------------------------------------------
@@ -137,8 +165,9 @@ denies contains "dagster_outside_granted_scope" if {
 	on_dagster
 	is_mutation
 	narrowed
+	has_role("operator")
 	not has_role("admin")
 	some f in input.resource.fields
 	f.action in operator_actions
-	not in_scope(f)
+	not allowed(f.action, f)
 }

@@ -146,3 +146,65 @@ test_rest_unknown_write_denied if {
 	d := changegate.decision with input as {"subject": user(["admin"]), "action": "dagster.write.unknown", "resource": r, "request": req}
 	not d.allow
 }
+
+report(keys) := {"upstream": "dagster", "route": "report_asset_materialization", "deployment": prod, "assetKeys": keys}
+
+report_by(subject, keys) := d if {
+	d := changegate.decision with input as {"subject": subject, "action": "dagster.asset.report", "resource": report(keys), "request": req}
+}
+
+asset_grants := {"carol": {"assets": ["finance/ledger", "raw/*"]}}
+
+test_asset_narrowed_operator_reports_granted_assets if {
+	report_by(user(["viewer", "operator"]), ["finance/ledger"]).allow with data.dagster.grants as asset_grants
+	report_by(user(["viewer", "operator"]), ["raw/events/2024"]).allow with data.dagster.grants as asset_grants
+}
+
+test_asset_narrowed_operator_refused_other_assets if {
+	not report_by(user(["viewer", "operator"]), ["finance/payroll"]).allow with data.dagster.grants as asset_grants
+	not report_by(user(["viewer", "operator"]), ["rawdata"]).allow with data.dagster.grants as asset_grants
+	not report_by(user(["viewer", "operator"]), ["finance/ledger", "finance/payroll"]).allow with data.dagster.grants as asset_grants
+	not report_by(user(["viewer", "operator"]), []).allow with data.dagster.grants as asset_grants
+}
+
+test_location_narrowed_operator_cannot_report_unscoped_assets if {
+	not report_by(user(["viewer", "operator"]), ["finance/ledger"]).allow with data.dagster.grants as {"carol": {"locations": ["finance"]}}
+}
+
+test_asset_grant_covers_the_graphql_report_too if {
+	field := {"field": "reportRunlessAssetEvents", "action": "dagster.asset.report", "assetKeys": ["raw/x"]}
+	decide(user(["viewer", "operator"]), "dagster.asset.report", [field]).allow with data.dagster.grants as asset_grants
+	other := {"field": "reportRunlessAssetEvents", "action": "dagster.asset.report", "assetKeys": ["finance/payroll"]}
+	d := decide(user(["viewer", "operator"]), "dagster.asset.report", [other]) with data.dagster.grants as asset_grants
+	not d.allow
+	d.reasons == {"dagster_outside_granted_scope"}
+}
+
+test_asset_grant_does_not_launch_runs if {
+	launch := {"field": "launchRun", "action": "dagster.run.launch", "location": "finance", "job": "etl", "assetKeys": ["raw/x"]}
+	not decide(user(["viewer", "operator"]), "dagster.run.launch", [launch]).allow with data.dagster.grants as asset_grants
+}
+
+test_ci_launches_in_change_deployment if {
+	change_deployment := {"name": "pr-42", "branch": true, "change": {"number": 42}}
+	d := changegate.decision with input as {"subject": ci, "action": "dagster.run.launch", "resource": mutation([launch_finance], change_deployment), "request": req}
+	d.allow
+}
+
+test_ci_cannot_reexecute_or_reload_in_branch_deployment if {
+	reexec := changegate.decision with input as {"subject": ci, "action": "dagster.run.reexecute", "resource": mutation([{"field": "launchRunReexecution", "action": "dagster.run.reexecute"}], branch), "request": req}
+	not reexec.allow
+	reload_d := changegate.decision with input as {"subject": ci, "action": "dagster.workspace.reload", "resource": mutation([reload], branch), "request": req}
+	not reload_d.allow
+}
+
+test_ci_branch_launch_needs_the_deployment_flag_not_a_name if {
+	named_like_branch := {"name": "pr-42", "branch": false}
+	d := changegate.decision with input as {"subject": ci, "action": "dagster.run.launch", "resource": mutation([launch_finance], named_like_branch), "request": req}
+	not d.allow
+}
+
+test_viewer_cannot_launch_in_branch_deployment if {
+	d := changegate.decision with input as {"subject": user(["viewer"]), "action": "dagster.run.launch", "resource": mutation([launch_finance], branch), "request": req}
+	not d.allow
+}

@@ -2,7 +2,7 @@
 // Lines are linked in the order they are written, so chain order is file order.
 
 import { sign, verify, type KeyObject } from 'node:crypto';
-import { GENESIS_HASH, lineHash } from './canonical.js';
+import { GENESIS_HASH, hashedLine, lineHash } from './canonical.js';
 import type { AuditSigningKey } from './signing-key.js';
 import type { ChainedRecord, CheckpointRecord, LogRecord } from './types.js';
 
@@ -27,12 +27,12 @@ export class Chain {
   }
 
   /** Links a record onto the chain and returns its line (with the trailing newline). */
-  link(record: LogRecord): { readonly line: string; readonly chained: ChainedRecord } {
+  link(record: Exclude<LogRecord, CheckpointRecord>): { readonly line: string; readonly chained: ChainedRecord } {
     const unhashed = { seq: this.#head.seq + 1, prev: this.#head.hash, ...record };
-    const hash = lineHash(unhashed);
+    const { line, hash } = hashedLine(unhashed);
     const chained = { ...unhashed, hash } as ChainedRecord;
     this.#head = { seq: chained.seq, hash };
-    return { line: `${JSON.stringify(chained)}\n`, chained };
+    return { line, chained };
   }
 
   /** Links a checkpoint signing the current head (the checkpoint's `prev`). */

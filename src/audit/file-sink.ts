@@ -10,12 +10,12 @@ import { Chain } from './chain.js';
 import { recover } from './recovery.js';
 import { defaultWarn, signingKeyFor, type FileSinkOptions } from './sink-options.js';
 import type { AuditSigningKey } from './signing-key.js';
-import type { AuditRecord, AuditSink, LogRecord } from './types.js';
+import type { AuditRecord, AuditSink } from './types.js';
 
 export type { FileSinkOptions } from './sink-options.js';
 
 interface Pending {
-  readonly record: LogRecord;
+  readonly record: AuditRecord;
   readonly resolve: () => void;
   readonly reject: (e: Error) => void;
 }

@@ -42,6 +42,36 @@ const upstream = z.strictObject({
   serviceAccount: z.strictObject({ username: z.string().min(1), token: z.string().min(1) }).optional(),
 });
 
+/**
+ * Gerrit only: the webhooks plugin posting change events to the admin listener
+ * (src/gerrit/events). Each check that is set must pass: the secret (the plugin's remote URL
+ * carries it as `?secret=`) and the source address.
+ */
+const gerritWebhooks = z
+  .strictObject({
+    secret: z.string().min(32, 'the webhook secret must be at least 32 characters').optional(),
+    allow: z.array(cidr).default([]),
+  })
+  .refine((w) => w.secret !== undefined || w.allow.length > 0, 'set a secret, an allow list of addresses, or both');
+
+const gerritUpstream = upstream.extend({ webhooks: gerritWebhooks.optional() });
+
+/**
+ * Dagster only: which deployment this webserver is. Setting `branch` or `change` makes it a
+ * branch deployment (built for one git branch or Gerrit change; src/dagster/deployment.ts):
+ * policy sees `resource.deployment.branch == true`, and its runs are stamped with the change.
+ */
+const dagsterDeployment = z.strictObject({
+  name: z.string().min(1).max(128),
+  branch: z.string().min(1).max(255).optional(),
+  /** A change number, a Change-Id (I + 40 hex digits), or both: `12345,I<hex>`. */
+  change: z
+    .union([z.number().int().positive().max(2 ** 31 - 1), z.string().regex(/^(?:[1-9][0-9]{0,9}|I[0-9a-f]{40}|[1-9][0-9]{0,9},I[0-9a-f]{40})$/, 'expected a change number, a Change-Id, or both separated by a comma')])
+    .optional(),
+});
+
+const dagsterUpstream = upstream.extend({ deployment: dagsterDeployment.optional() });
+
 const roleGrant = z.strictObject({
   groups: z.array(z.string().min(1)).default([]),
   subjects: z.array(z.string().min(1)).default([]),
@@ -88,8 +118,13 @@ export const configSchema = z.strictObject({
   trustedProxies: z.array(cidr).default([]),
   /** Directory for runtime state (PAT store, generated keys). */
   stateDir: z.string().min(1).default('var'),
+  /**
+   * Proxy processes sharing the listeners (node cluster); `auto` is one per CPU. Each worker
+   * keeps its own audit chain, `audit.path` with `.wN` before the extension.
+   */
+  workers: z.union([z.literal('auto'), z.number().int().min(1).max(64)]).default(1),
   upstreams: z
-    .strictObject({ gerrit: upstream.optional(), dagster: upstream.optional() })
+    .strictObject({ gerrit: gerritUpstream.optional(), dagster: dagsterUpstream.optional() })
     .refine((u) => u.gerrit !== undefined || u.dagster !== undefined, 'configure at least one upstream'),
   identity: z
     .strictObject({

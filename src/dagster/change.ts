@@ -1,5 +1,5 @@
 // The Gerrit change a Dagster request is made for: from the `X-Gerrit-Change` header (CI sets
-// it) or else from the deployment (a branch deployment built for one change). Header forms:
+// it) or from the deployment (a branch deployment built for one change, which wins). Header forms:
 // `12345`, `I<hex>` (Change-Id), or both separated by a comma: `12345,I8473b95934b5732ac55d26311a706c9c2bde9940`.
 
 import { ChangegateError } from '../errors.js';
@@ -26,4 +26,24 @@ export function changeTags(change: ChangeRef | undefined): { key: string; value:
     ...(change.number === undefined ? [] : [{ key: 'gerrit/change-number', value: String(change.number) }]),
     ...(change.changeId === undefined ? [] : [{ key: 'gerrit/change-id', value: change.changeId }]),
   ];
+}
+
+/**
+ * The change a run-creating request is for. A branch deployment's change is authoritative: it
+ * is what the deployment runs. A header naming another change there is refused (400), so runs
+ * are never attributed to a change the deployment was not built for.
+ */
+export function requestChange(header: string | string[] | undefined, deploymentChange: ChangeRef | undefined): ChangeRef | undefined {
+  const named = changeFromHeader(header);
+  if (deploymentChange === undefined) return named;
+  if (named !== undefined && !sameChange(named, deploymentChange)) {
+    throw new ChangegateError('bad_header', 'X-Gerrit-Change names another change than the one this branch deployment is for');
+  }
+  return deploymentChange;
+}
+
+/** Contradicts on no part both name. */
+function sameChange(a: ChangeRef, b: ChangeRef): boolean {
+  const agree = <T>(x: T | undefined, y: T | undefined): boolean => x === undefined || y === undefined || x === y;
+  return agree(a.number, b.number) && agree(a.changeId, b.changeId);
 }

@@ -9,19 +9,15 @@
 // - Run-creating mutations are rewritten to carry the caller's tags (stamp-tags.ts).
 
 import type { GraphQLSchema } from 'graphql';
-import type { ChangeRef, Classification, Classifier, ClassifyRequest } from '../proxy/types.js';
+import type { Decider } from '../policy/types.js';
+import type { Classification, Classifier, ClassifyRequest } from '../proxy/types.js';
 import { READ } from './actions.js';
+import { deploymentInput, MAIN_DEPLOYMENT, type DagsterDeployment } from './deployment.js';
 import { classifyGraphql } from './graphql/classify.js';
 import type { DagsterLookup } from './lookup.js';
 import { classifyRest } from './rest.js';
 
-export interface DagsterDeployment {
-  readonly name: string;
-  /** A branch deployment (built for one change); `ci` may launch only in these. */
-  readonly branch: boolean;
-  /** The change a branch deployment is for: stamped on runs when the request names none. */
-  readonly change?: ChangeRef;
-}
+export type { DagsterDeployment } from './deployment.js';
 
 export interface DagsterClassifierOptions {
   /** The Dagster route's path prefix ('/' when mounted at the root), as Dagster's --path-prefix. */
@@ -32,22 +28,27 @@ export interface DagsterClassifierOptions {
   /** Resolves id-only arguments; without it those fields carry ids only (narrowed grants fail closed). */
   readonly lookup?: DagsterLookup;
   readonly deployment?: DagsterDeployment;
+  /**
+   * Decides the UI's permission answers (`permissions`, has*Permission) per user: queries that
+   * select them get their response rewritten. Without it, Dagster's answers pass unchanged.
+   */
+  readonly decider?: Decider;
+  /** Permission-carrying responses larger than this pass unrewritten. Default 16 MiB. */
+  readonly maxRewriteBytes?: number;
 }
-
-const DEFAULT_DEPLOYMENT: DagsterDeployment = { name: 'default', branch: false };
 
 export function createDagsterClassifier(options: DagsterClassifierOptions): Classifier {
   const prefix = options.pathPrefix === '/' ? '' : options.pathPrefix;
-  const deployment = options.deployment ?? DEFAULT_DEPLOYMENT;
-  const base = { upstream: 'dagster' as const, deployment: { name: deployment.name, branch: deployment.branch } };
+  const deployment = options.deployment ?? MAIN_DEPLOYMENT;
+  const base = { upstream: 'dagster' as const, deployment: deploymentInput(deployment) };
   return {
     async classify(request: ClassifyRequest): Promise<Classification> {
       const path = request.target.path;
       const rest = prefix === '' ? path : path === prefix ? '/' : path.startsWith(`${prefix}/`) ? path.slice(prefix.length) : undefined;
       if (rest === undefined) return { action: READ, resource: { ...base, route: 'outside' }, body: { kind: 'untouched' } };
       if (rest === '/graphql' || rest === '/graphql/') return classifyGraphql(request, options, base, deployment);
-      const r = classifyRest(request.method, rest, request.target.query);
-      return { action: r.action, resource: { ...base, ...r.resource }, body: { kind: 'untouched' } };
+      const r = await classifyRest({ method: request.method, rest, query: request.target.query, req: request.req, maxBodyBytes: options.maxClassifiedBodyBytes });
+      return { action: r.action, resource: { ...base, ...r.resource }, body: r.body };
     },
   };
 }

@@ -4,28 +4,44 @@
 // Everything else under the prefix is the UI's static files and pages (reads), and any other
 // method there is an unknown write: Dagster has no other write routes.
 
+import type { IncomingMessage } from 'node:http';
+import type { ForwardBody } from '../proxy/types.js';
 import { READ, UNKNOWN_WRITE } from './actions.js';
+import { readAssetReportKey } from './asset-report.js';
 
 export interface RestClassification {
   readonly action: string;
   readonly resource: Readonly<Record<string, unknown>>;
+  readonly body: ForwardBody;
+}
+
+export interface RestRequest {
+  readonly method: string;
+  /** The path below the route prefix, starting with '/'. */
+  readonly rest: string;
+  readonly query: string;
+  readonly req: IncomingMessage;
+  readonly maxBodyBytes: number;
 }
 
 const REPORT = /^\/report_asset_(materialization|check|observation)\/(.*)$/;
 const READ_METHODS = new Set(['GET', 'HEAD']);
+const UNTOUCHED: ForwardBody = { kind: 'untouched' };
 
-/** `rest` is the path below the route prefix, starting with '/'. */
-export function classifyRest(method: string, rest: string, query: string): RestClassification {
+export async function classifyRest(request: RestRequest): Promise<RestClassification> {
+  const { method, rest, query } = request;
   const report = REPORT.exec(rest);
   if (report !== null) {
-    const key = decodePath(report[2] ?? '') ?? '';
-    // Dagster also takes the key from the JSON body or `?asset_key=`; the path form is the one
-    // we can name here, and an empty one means "read the body", which only admins may send.
-    return {
-      action: method === 'POST' ? 'dagster.asset.report' : READ_METHODS.has(method) ? READ : UNKNOWN_WRITE,
-      resource: { route: `report_asset_${report[1] ?? ''}`, ...(key === '' ? { assetKeys: [], assetKeyFromBody: true } : { assetKeys: [key] }), ...(query === '' ? {} : { query: true }) },
-    };
+    const route = `report_asset_${report[1] ?? ''}`;
+    // Dagster serves these to POST only (others get 405 and write nothing).
+    if (method !== 'POST') return { action: READ_METHODS.has(method) ? READ : UNKNOWN_WRITE, resource: { route }, body: UNTOUCHED };
+    const key = await readAssetReportKey(decodePath(report[2] ?? '') ?? '', query, request.req, request.maxBodyBytes);
+    return { action: 'dagster.asset.report', resource: { route, assetKeys: [key.assetKey] }, body: key.bytes === undefined ? UNTOUCHED : { kind: 'buffered', bytes: key.bytes } };
   }
+  return { ...classifyRead(method, rest, query), body: UNTOUCHED };
+}
+
+function classifyRead(method: string, rest: string, query: string): Omit<RestClassification, 'body'> {
   if (!READ_METHODS.has(method)) return { action: UNKNOWN_WRITE, resource: { route: 'other' } };
   if (rest.startsWith('/logs/')) return { action: READ, resource: { route: 'logs', logKey: decodePath(rest.slice('/logs/'.length)) ?? '' } };
   const debug = /^\/download_debug\/([^/]+)$/.exec(rest);

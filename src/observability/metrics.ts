@@ -14,6 +14,9 @@ import {
 /** Actions are a closed-ish set from the classifiers (`gerrit.change.submit`); cap as a guard. */
 const MAX_ACTIONS = 200;
 
+/** Gerrit event types that get their own label value; the rest count as `other`. */
+const WEBHOOK_TYPES = new Set(['change-merged', 'change-abandoned', 'patchset-created', 'unknown']);
+
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 const FAST_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
 
@@ -35,6 +38,10 @@ export interface Metrics {
   auditFailure(): void;
   /** A review message about a Dagster run, posted to Gerrit (or given up on after retries). */
   gerritNotice(ok: boolean): void;
+  /** Personal access tokens revoked because their Gerrit change closed, by who told us. */
+  patsRevoked(source: 'webhook' | 'proxy', count: number): void;
+  /** A Gerrit webhook delivery, by event type (closed set) and outcome. */
+  gerritWebhook(type: string, outcome: 'accepted' | 'ignored' | 'refused' | 'failed'): void;
   setReady(ready: boolean): void;
   /** Prometheus text exposition. */
   render(): Promise<{ contentType: string; body: string }>;
@@ -86,7 +93,20 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     labelNames: ['result'],
     registers,
   });
-  const ready = new Gauge({ name: 'changegate_ready', help: '1 when config, policy and audit sink are loaded, else 0.', registers });
+  const patRevocations = new Counter({
+    name: 'changegate_pat_revocations_total',
+    help: 'Personal access tokens revoked because the Gerrit change they were bound to closed, by source (webhook, proxy).',
+    labelNames: ['source'],
+    registers,
+  });
+  const gerritWebhooks = new Counter({
+    name: 'changegate_gerrit_webhook_events_total',
+    help: 'Gerrit webhook deliveries, by event type and outcome (accepted, ignored, refused, failed).',
+    labelNames: ['type', 'outcome'],
+    registers,
+  });
+  // Across cluster workers the cluster is ready only when every worker is.
+  const ready = new Gauge({ name: 'changegate_ready', help: '1 when config, policy and audit sink are loaded, else 0.', registers, aggregator: 'min' });
   ready.set(0);
 
   return {
@@ -104,6 +124,8 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     observeAuditWrite: (seconds) => auditWrite.observe(seconds),
     auditFailure: () => auditFailures.inc(),
     gerritNotice: (ok) => gerritNotices.inc({ result: ok ? 'posted' : 'failed' }),
+    patsRevoked: (source, count) => patRevocations.inc({ source }, count),
+    gerritWebhook: (type, outcome) => gerritWebhooks.inc({ type: WEBHOOK_TYPES.has(type) ? type : 'other', outcome }),
     setReady: (r) => ready.set(r ? 1 : 0),
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };

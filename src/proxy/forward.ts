@@ -1,17 +1,20 @@
 // The forward stage: hands a decided, stamped request to its upstream over a keep-alive pool
 // and streams the response back with backpressure. Upstream failures become 502, a missing
 // response within the route's timeout becomes 504.
+//
+// HTTP goes through undici's dispatcher: it does about half the work per request of an
+// http.Agent-based proxy (bench/), and its handler API gives the response to us chunk by chunk
+// with pause/resume, which is all a streaming relay needs. WebSocket tunnels stay on http-proxy.
 
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
 import type { Socket } from 'node:net';
-import { Readable } from 'node:stream';
 import { createProxyServer, type ProxyServer } from 'http-proxy-3';
-import { setCookiesFromUpstream } from '../auth/session/forward.js';
+import { Pool, type Dispatcher } from 'undici';
 import { ChangegateError } from '../errors.js';
+import { clientResponseHeaders, setCookiesOf } from './response-headers.js';
 import { endSocketWithError, sendError } from './respond.js';
 import type { Route } from './routes.js';
-import type { ForwardBody, ResponseTap } from './types.js';
+import type { Classification, ResponseRewrite, ResponseTap } from './types.js';
 
 export interface ForwardOutcome {
   readonly status: number;
@@ -31,118 +34,58 @@ export interface Upgrade {
   readonly head: Buffer;
 }
 
-interface InFlight {
-  readonly route: Route;
-  timer: NodeJS.Timeout | undefined;
-  timedOut: boolean;
-  /** The upstream request, once created: aborted when the client's request breaks. */
-  upstream: http.ClientRequest | undefined;
-  status: number;
-  bytesOut: number;
-  responseHeaders: http.IncomingHttpHeaders | undefined;
-  readonly tap: ResponseTap | undefined;
-}
-
-const inFlight = new WeakMap<http.IncomingMessage, InFlight>();
+/** What classification decided about the bodies: the request's, and what to do with the response's. */
+export type ForwardPlan = Pick<Classification, 'body' | 'responseTap' | 'responseRewrite'>;
 
 export class Forwarder {
-  readonly #proxy: ProxyServer;
-  readonly #agents = new Map<string, http.Agent>();
+  readonly #pools = new Map<string, Pool>();
+  #tunnels: ProxyServer | undefined;
 
-  constructor() {
-    this.#proxy = createProxyServer({});
-    this.#proxy.on('proxyReq', (proxyReq, req) => {
-      const state = inFlight.get(req);
-      if (state === undefined) return;
-      state.upstream = proxyReq;
-      const expire = (): void => {
-        state.timedOut = true;
-        proxyReq.destroy();
-      };
-      // Two clocks, both the route's timeout: the upstream must answer within it once the
-      // request is fully sent, and the connection may not sit idle longer than it while a long
-      // body streams (so a 1 GiB push is not cut off, but a stalled upstream is).
-      proxyReq.once('finish', () => {
-        if (state.status === 0) state.timer = setTimeout(expire, state.route.config.timeoutMs);
-      });
-      proxyReq.setTimeout(state.route.config.timeoutMs, () => {
-        if (state.status === 0) expire();
-      });
-    });
-    this.#proxy.on('proxyRes', (proxyRes, req, res) => {
-      const state = inFlight.get(req);
-      if (state === undefined) return;
-      proxyRes.headers['set-cookie'] = mergeSetCookies(res.getHeader('set-cookie'), proxyRes.headers['set-cookie']);
-      clearTimeout(state.timer);
-      state.status = proxyRes.statusCode ?? 502;
-      state.responseHeaders = proxyRes.headers;
-      const tap = state.tap;
-      proxyRes.on('data', (chunk: Buffer) => {
-        state.bytesOut += chunk.length;
-        tap?.push(chunk);
-      });
-    });
-  }
-
-  #agent(route: Route): http.Agent {
-    const key = route.target.origin;
-    let agent = this.#agents.get(key);
-    if (agent === undefined) {
-      const options = { keepAlive: true, maxSockets: 512, maxFreeSockets: 64, scheduling: 'lifo' as const };
-      agent = route.target.protocol === 'https:' ? new https.Agent(options) : new http.Agent(options);
-      this.#agents.set(key, agent);
+  #pool(route: Route): Pool {
+    const origin = route.target.origin;
+    let pool = this.#pools.get(origin);
+    if (pool === undefined) {
+      pool = new Pool(origin, { connections: 256, pipelining: 1 });
+      this.#pools.set(origin, pool);
     }
-    return agent;
+    return pool;
   }
 
   /**
    * Forwards `req` (whose url and headers the caller has already rewritten) and resolves when
    * the exchange is over, successfully or not. Never rejects.
    */
-  web(req: http.IncomingMessage, res: http.ServerResponse, route: Route, body: ForwardBody, tap?: ResponseTap): Promise<ForwardOutcome> {
+  web(req: http.IncomingMessage, res: http.ServerResponse, route: Route, plan: ForwardPlan): Promise<ForwardOutcome> {
     const started = performance.now();
-    const state: InFlight = { route, timer: undefined, timedOut: false, upstream: undefined, status: 0, bytesOut: 0, responseHeaders: undefined, tap };
-    inFlight.set(req, state);
     return new Promise<ForwardOutcome>((resolve) => {
-      let settled = false;
-      const settle = (error?: ChangegateError): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(state.timer);
-        const learned = state.tap?.learned();
-        const outcome: ForwardOutcome = {
-          status: error?.status ?? state.status,
-          bytesOut: state.bytesOut,
+      const relay = new Relay(res, route, plan.responseTap, plan.responseRewrite, (error) => {
+        const learned = plan.responseTap?.learned();
+        resolve({
+          status: error?.status ?? relay.status,
+          bytesOut: relay.bytesOut,
           durationMs: performance.now() - started,
           ...(error === undefined ? {} : { error }),
-          ...(state.responseHeaders === undefined ? {} : { responseHeaders: state.responseHeaders }),
+          ...(relay.responseHeaders === undefined ? {} : { responseHeaders: relay.responseHeaders }),
           ...(learned === undefined ? {} : { learned }),
-        };
-        resolve(outcome);
-      };
-      res.once('finish', () => settle(state.status === 0 ? upstreamError(state, undefined) : undefined));
-      res.once('close', () => {
-        if (!res.writableFinished) settle(upstreamError(state, new Error('client closed the connection')));
+        });
       });
-      this.#proxy.web(
-        req,
-        res,
+      res.once('close', () => relay.clientClosed());
+      this.#pool(route).dispatch(
         {
-          target: route.target.origin,
-          agent: this.#agent(route),
-          // Forward req.url verbatim: it is the normalized path that policy saw, and must not be
+          origin: route.target.origin,
+          // req.url verbatim: it is the normalized path that policy saw, and must not be
           // re-parsed (a WHATWG URL parse would reinterpret it).
-          toProxy: true,
-          ...(body.kind === 'untouched' ? {} : { buffer: body.kind === 'buffered' ? Readable.from([body.bytes]) : body.stream }),
+          path: req.url ?? '/',
+          method: req.method ?? 'GET',
+          headers: upstreamRequestHeaders(req.headers),
+          body: requestBody(req, plan),
+          // Both clocks are the route's timeout: the upstream must answer within it once the
+          // request is sent, and its response may not sit idle longer than it (so a long clone
+          // streams, but a stalled upstream is cut off).
+          headersTimeout: route.config.timeoutMs,
+          bodyTimeout: route.config.timeoutMs,
         },
-        (err) => {
-          // Whatever failed (the upstream, or the client's own request framing), the upstream
-          // must not be left holding half a request it might act on.
-          state.upstream?.destroy();
-          const error = upstreamError(state, err);
-          settle(error);
-          sendError(res, error, String(req.headers['x-request-id'] ?? ''));
-        },
+        relay,
       );
     });
   }
@@ -154,6 +97,8 @@ export class Forwarder {
    */
   ws(req: http.IncomingMessage, res: http.ServerResponse, upgrade: Upgrade, route: Route): Promise<ForwardOutcome> {
     const started = performance.now();
+    this.#tunnels ??= createProxyServer({});
+    const tunnels = this.#tunnels;
     return new Promise<ForwardOutcome>((resolve) => {
       let failed: ChangegateError | undefined;
       upgrade.socket.once('close', () =>
@@ -161,38 +106,154 @@ export class Forwarder {
       );
       // From here the socket is a tunnel, not an HTTP response.
       res.detachSocket(upgrade.socket);
-      this.#proxy.ws(req, upgrade.socket, upgrade.head, { target: route.target.origin, toProxy: true }, (err) => {
+      tunnels.ws(req, upgrade.socket, upgrade.head, { target: route.target.origin, toProxy: true }, (err) => {
         failed = new ChangegateError('upstream_unavailable', `${route.upstream} is unreachable: ${describe(err)}`);
         endSocketWithError(upgrade.socket, failed, String(req.headers['x-request-id'] ?? ''));
       });
     });
   }
 
-  close(): void {
-    for (const agent of this.#agents.values()) agent.destroy();
-    this.#proxy.close();
+  async close(): Promise<void> {
+    this.#tunnels?.close();
+    await Promise.all([...this.#pools.values()].map((pool) => pool.destroy()));
   }
 }
 
 /**
- * http-proxy copies upstream headers over the response, which would drop a session cookie the
- * proxy set on it; ours go first, and the upstream may not set cookies in our namespace.
+ * One upstream exchange, as undici's dispatch handler: relays the response onto `res` with
+ * backpressure, feeds the tap, buffers a response that is to be rewritten, and reports the end
+ * exactly once.
  */
-function mergeSetCookies(ours: number | string | string[] | undefined, upstream: string[] | undefined): string[] {
-  const own = ours === undefined ? [] : Array.isArray(ours) ? ours : [String(ours)];
-  return [...own, ...setCookiesFromUpstream(upstream)];
+class Relay implements Dispatcher.DispatchHandler {
+  status = 0;
+  bytesOut = 0;
+  responseHeaders: http.IncomingHttpHeaders | undefined;
+  #controller: Dispatcher.DispatchController | undefined;
+  /** Body held back for the rewrite; undefined when streaming through. */
+  #held: Buffer[] | undefined;
+  #heldBytes = 0;
+  #settled = false;
+
+  constructor(
+    private readonly res: http.ServerResponse,
+    private readonly route: Route,
+    private readonly tap: ResponseTap | undefined,
+    private readonly rewrite: ResponseRewrite | undefined,
+    private readonly done: (error: ChangegateError | undefined) => void,
+  ) {}
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    if (statusCode < 200) return; // 100 Continue and friends: Node already answered the client's
+    this.status = statusCode;
+    this.responseHeaders = headers;
+    if (this.rewrite !== undefined && statusCode < 300 && headers['content-encoding'] === undefined) {
+      this.#held = [];
+      return;
+    }
+    this.#writeHead(headers);
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.bytesOut += chunk.length;
+    this.tap?.push(chunk);
+    if (this.#held !== undefined) {
+      this.#heldBytes += chunk.length;
+      this.#held.push(chunk);
+      // Too large to rewrite: it goes through as the upstream sent it. Enforcement does not
+      // depend on the rewrite (the mutations themselves are decided), only the UI hints do.
+      if (this.#heldBytes > (this.rewrite?.maxBytes ?? 0)) this.#release();
+      return;
+    }
+    if (!this.res.write(chunk)) {
+      controller.pause();
+      this.res.once('drain', () => controller.resume());
+    }
+  }
+
+  onResponseEnd(): void {
+    if (this.#held !== undefined && this.rewrite !== undefined) {
+      const body = this.rewrite.rewrite(Buffer.concat(this.#held, this.#heldBytes));
+      this.#held = undefined;
+      this.#writeHead({ ...this.responseHeaders, 'content-length': String(body.length) });
+      this.res.end(body);
+    } else {
+      this.res.end();
+    }
+    this.#settle(undefined);
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    const error = upstreamError(this.route, err);
+    if (this.res.headersSent) this.res.destroy(err); // a half-sent response cannot become an error page
+    else sendError(this.res, error, String(this.res.req.headers['x-request-id'] ?? ''));
+    this.#settle(error);
+  }
+
+  clientClosed(): void {
+    if (this.res.writableFinished) return;
+    this.#controller?.abort(new Error('client closed the connection'));
+    this.#settle(new ChangegateError('upstream_unavailable', 'the client closed the connection before the response was complete'));
+  }
+
+  #release(): void {
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    this.#writeHead(this.responseHeaders ?? {});
+    for (const chunk of held) this.res.write(chunk);
+  }
+
+  #writeHead(headers: Record<string, string | string[] | undefined>): void {
+    this.res.writeHead(this.status, clientResponseHeaders(headers, setCookiesOf(this.res.getHeader('set-cookie'))));
+  }
+
+  #settle(error: ChangegateError | undefined): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.done(error);
+  }
 }
 
-function upstreamError(state: InFlight, err: unknown): ChangegateError {
-  const name = state.route.upstream;
-  if (state.timedOut) {
-    return new ChangegateError('upstream_timeout', `${name} did not answer within ${state.route.config.timeoutMs} ms`);
+/**
+ * undici refuses the headers that frame a connection (it frames its own); stamp has removed the
+ * client's hop-by-hop headers already, and Expect was answered by Node on the client's side.
+ */
+function upstreamRequestHeaders(headers: http.IncomingHttpHeaders): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || name === 'expect' || name === 'connection' || name === 'transfer-encoding' || name === 'keep-alive' || name === 'upgrade') continue;
+    out[name] = value;
   }
-  return new ChangegateError('upstream_unavailable', `${name} is unreachable: ${describe(err)}`);
+  return out;
+}
+
+function requestBody(req: http.IncomingMessage, plan: ForwardPlan): Dispatcher.DispatchOptions['body'] {
+  const body = plan.body;
+  if (body.kind === 'buffered') return body.bytes;
+  if (body.kind === 'stream') return body.stream;
+  const length = req.headers['content-length'];
+  // A body-less request must go out body-less; otherwise the client's own stream goes through,
+  // framed by its Content-Length or chunked.
+  if (length === '0' || (length === undefined && (req.method === 'GET' || req.method === 'HEAD'))) return null;
+  return req;
+}
+
+function upstreamError(route: Route, err: unknown): ChangegateError {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    return new ChangegateError('upstream_timeout', `${route.upstream} did not answer within ${route.config.timeoutMs} ms`);
+  }
+  return new ChangegateError('upstream_unavailable', `${route.upstream} is unreachable: ${describe(err)}`);
 }
 
 function describe(err: unknown): string {
   const code = (err as { code?: unknown } | undefined)?.code;
+  const cause = (err as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  if (typeof cause === 'string') return cause;
   if (typeof code === 'string') return code;
   return err instanceof Error ? err.message : 'connection failed';
 }

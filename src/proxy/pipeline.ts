@@ -120,7 +120,7 @@ export async function runPipeline(exchange: Exchange, deps: PipelineDeps): Promi
 
 function forward(exchange: Exchange, identity: Identity, classification: Classification, deps: PipelineDeps): Promise<ForwardOutcome> {
   if (exchange.upgrade === undefined) {
-    return deps.forwarder.web(exchange.req, exchange.res, exchange.route, classification.body, classification.responseTap);
+    return deps.forwarder.web(exchange.req, exchange.res, exchange.route, classification);
   }
   const tunnel = deps.tunnels?.[exchange.route.upstream];
   return tunnel !== undefined ? tunnel(exchange, identity) : deps.forwarder.ws(exchange.req, exchange.res, exchange.upgrade, exchange.route);

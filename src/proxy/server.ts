@@ -19,10 +19,11 @@ import { GerritRunNotifier } from '../audit/run-notifier.js';
 import type { AuditSink } from '../audit/types.js';
 import type { Config } from '../config/schema.js';
 import { ChangegateError } from '../errors.js';
-import { createDagsterClassifierFromConfig } from '../dagster/from-config.js';
+import { createDagsterClassifierFromConfig, dagsterDeployment, dagsterLookup } from '../dagster/from-config.js';
 import { loadDagsterSchema } from '../dagster/schema.js';
 import { createDagsterWsHook } from '../dagster/ws/pipeline-hook.js';
 import { createGerritClassifierFromConfig } from '../gerrit/classifier.js';
+import { mountGerritWebhooks, revokeOnProxiedClose, type ChangeClosedDeps } from '../gerrit/events/wiring.js';
 import { assertionJwks, loadAssertionKey } from '../identity/assertion-key.js';
 import { createAdminServer } from '../observability/admin.js';
 import { createLogger, type Logger } from '../observability/logger.js';
@@ -44,6 +45,8 @@ import { lenientParserReason } from './request-line.js';
 
 export interface StartOptions {
   readonly logger?: Logger;
+  /** In a cluster worker: renders /metrics for every worker (see cluster.ts). */
+  readonly clusterMetrics?: (registry: Metrics['registry']) => Metrics['render'];
 }
 
 export interface ChangegateHandle {
@@ -73,8 +76,11 @@ export async function startChangegate(config: Config, options: StartOptions = {}
       observe: { write: (s) => metrics.observeAuditWrite(s), failure: () => metrics.auditFailure() },
     }),
   );
+  const browser = await createBrowserAuth(config, { warn: (m) => logger.warn(m), onEvent: (e) => logger.info({ authEvent: e }, 'auth') });
+  // A merged or abandoned change takes the access tokens bound to it along (src/gerrit/events).
+  const changeClosed: ChangeClosedDeps = { revokeForChange: (n) => browser.pats.onChangeClosed(n), metrics, logger };
   const notifier = runNotifier(config, logger, metrics);
-  const audit: AuditSink = notifier === undefined ? fileSink : new NotifyingAuditSink(fileSink, (n) => notifier.notify(n));
+  const audit: AuditSink = revokeOnProxiedClose(notifier === undefined ? fileSink : new NotifyingAuditSink(fileSink, (n) => notifier.notify(n)), changeClosed);
   readiness.register('audit', () => (audit.ready ? { ready: true } : { ready: false, reason: audit.notReadyReason ?? 'not ready' }));
 
   const engine = new PolicyEngine({
@@ -93,7 +99,6 @@ export async function startChangegate(config: Config, options: StartOptions = {}
   for (const warning of assertionKey.warnings) logger.warn(warning);
   const assertions = new AssertionSigner({ key: assertionKey.key, issuer: config.publicUrl });
 
-  const browser = await createBrowserAuth(config, { warn: (m) => logger.warn(m), onEvent: (e) => logger.info({ authEvent: e }, 'auth') });
   const authenticators: Authenticator[] = [browser.patAuthenticator];
   if (config.identity.bearer.length > 0) authenticators.push(new BearerAuthenticator(config.identity));
   authenticators.push(browser.sessionAuthenticator);
@@ -111,16 +116,19 @@ export async function startChangegate(config: Config, options: StartOptions = {}
 
   const routes = buildRoutes(config.upstreams);
   const dagsterSchema = config.upstreams.dagster?.graphqlSchema === undefined ? undefined : loadDagsterSchema(config.upstreams.dagster.graphqlSchema);
+  // One lookup (and its caches) for HTTP and WebSocket classification alike.
+  const dagsterRuns = dagsterLookup(config);
+  const dagsterShared = { ...(dagsterSchema === undefined ? {} : { schema: dagsterSchema }), ...(dagsterRuns === undefined ? {} : { lookup: dagsterRuns }) };
   const forwarder = new Forwarder();
   const trusted = TrustedProxies.parse(config.trustedProxies);
   const pipeline: PipelineDeps = {
     authenticate: (request) => chain.authenticate(request),
     classifiers: {
       gerrit: createGerritClassifierFromConfig(config, GERRIT_USERNAME_HEADER),
-      dagster: createDagsterClassifierFromConfig(config, dagsterSchema === undefined ? {} : { schema: dagsterSchema }),
+      dagster: createDagsterClassifierFromConfig(config, { ...dagsterShared, decider: engine }),
     },
     tunnels: {
-      dagster: createDagsterWsHook({ decider: engine, audit, maxFrameBytes: config.limits.maxClassifiedBodyBytes, ...(dagsterSchema === undefined ? {} : { schema: dagsterSchema }) }),
+      dagster: createDagsterWsHook({ decider: engine, audit, maxFrameBytes: config.limits.maxClassifiedBodyBytes, deployment: dagsterDeployment(config), ...dagsterShared }),
     },
     decider: engine,
     audit,
@@ -176,7 +184,9 @@ export async function startChangegate(config: Config, options: StartOptions = {}
 
 
   const prober = new UpstreamProber({ targets: Object.fromEntries(routes.map((r) => [r.upstream, r.target.origin])) });
-  const admin = createAdminServer({ metrics, readiness, prober, logger });
+  const adminMetrics: Metrics = options.clusterMetrics === undefined ? metrics : { ...metrics, render: options.clusterMetrics(metrics.registry) };
+  const admin = createAdminServer({ metrics: adminMetrics, readiness, prober, logger });
+  mountGerritWebhooks(admin, config, audit, changeClosed);
   const ingressAddress = await listenOn(server, config.listen);
   const adminAddress = await admin.listen(config.admin.listen);
   logger.info({ ingress: ingressAddress, admin: adminAddress, upstreams: routes.map((r) => `${r.upstream} ${r.prefix || '/'} -> ${r.target.origin}`), policy: engine.revision }, 'changegate started');
@@ -193,7 +203,7 @@ export async function startChangegate(config: Config, options: StartOptions = {}
           server.close(() => resolve());
           server.closeIdleConnections();
         });
-        forwarder.close();
+        await forwarder.close();
         await Promise.all([admin.close(), audit.close(), browser.close(), notifier?.close()]);
       })()),
   };

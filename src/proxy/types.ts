@@ -48,12 +48,24 @@ export interface ResponseTap {
   learned(): Readonly<Record<string, unknown>> | undefined;
 }
 
+/**
+ * Replaces a successful upstream response body (Dagster's permission fields, rewritten per user).
+ * The forwarder holds such a response back whole; one larger than `maxBytes` passes unchanged.
+ * Asking for one also makes the upstream answer uncompressed (stamp drops Accept-Encoding).
+ */
+export interface ResponseRewrite {
+  readonly maxBytes: number;
+  /** The whole upstream body of a 2xx, uncompressed response; returns the body to send. */
+  rewrite(body: Buffer): Buffer;
+}
+
 export interface Classification {
   readonly action: string;
   readonly resource: ResourceInput;
   readonly change?: ChangeRef;
   readonly body: ForwardBody;
   readonly responseTap?: ResponseTap;
+  readonly responseRewrite?: ResponseRewrite;
 }
 
 export interface ClassifyRequest {

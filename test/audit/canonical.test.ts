@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { canonicalJson, lineHash, sha256Hex } from '../../src/audit/canonical.js';
+import { canonicalJson, hashedLine, lineHash, sha256Hex } from '../../src/audit/canonical.js';
 
 test('canonical JSON sorts keys at every depth and has no whitespace', () => {
   assert.equal(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: 'x y' } }), '{"a":{"c":"x y","d":[3,{"y":2,"z":1}]},"b":1}');
@@ -24,4 +24,17 @@ test('a line hash leaves out the hash itself, and a checkpoint also its signatur
 test('integer-like keys sort as strings too, not in the numeric order JS objects keep them in', () => {
   assert.equal(canonicalJson({ b: { '10': 1, '9': 2, a: [{ '2': 0, '1': 0 }] } }), '{"b":{"10":1,"9":2,"a":[{"1":0,"2":0}]}}');
   assert.equal(canonicalJson({ x: [undefined, () => 1, 2] }), '{"x":[null,null,2]}');
+});
+
+test('a sorted subtree with an undefined member or an omitted key is still canonicalized', () => {
+  assert.equal(canonicalJson({ a: { b: undefined, c: 1 }, d: [{ e: 1, f: undefined }] }), '{"a":{"c":1},"d":[{"e":1}]}');
+  assert.equal(canonicalJson({ a: 1, hash: 'h', z: { hash: 'kept' } }, new Set(['hash'])), '{"a":1,"z":{"hash":"kept"}}');
+});
+
+test('a hashed line parses back to a record whose hash is its canonical hash', () => {
+  const { line, hash } = hashedLine({ seq: 3, prev: 'p', kind: 'decision', resource: { path: '/x', upstream: 'gerrit' }, b: [2, { y: 1, x: 0 }] });
+  assert.ok(line.endsWith(`"hash":"${hash}"}\n`));
+  const parsed = JSON.parse(line) as Record<string, unknown>;
+  assert.equal(parsed['hash'], hash);
+  assert.equal(lineHash(parsed), hash);
 });

@@ -25,7 +25,10 @@ export interface Classified {
   readonly bodyKind?: string;
   /** The forwarded body when buffered, as text. */
   readonly forwarded?: string;
+  /** When the classification asks for a response rewrite: its limit, and what it makes of `x-test-upstream-body`. */
+  readonly rewrite?: { readonly maxBytes: number; readonly body?: string };
 }
+
 
 export function repoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -101,6 +104,11 @@ export async function startClassifyServer(options: DagsterClassifierOptions): Pr
         bodyKind: c.body.kind,
         ...(c.body.kind === 'buffered' ? { forwarded: c.body.bytes.toString('utf8') } : {}),
       };
+      const rewrite = c.responseRewrite;
+      if (rewrite !== undefined) {
+        const upstream = req.headers['x-test-upstream-body'];
+        out = { ...out, rewrite: { maxBytes: rewrite.maxBytes, ...(typeof upstream === 'string' ? { body: rewrite.rewrite(Buffer.from(upstream, 'utf8')).toString('utf8') } : {}) } };
+      }
       if (c.body.kind === 'untouched') req.resume();
     } catch (e) {
       if (!isChangegateError(e)) throw e;
@@ -121,13 +129,15 @@ export interface Send {
   readonly body?: string;
   readonly user?: string;
   readonly headers?: Record<string, string>;
+  /** Send the body as bytes with no content type (a string body makes fetch add text/plain). */
+  readonly untyped?: boolean;
 }
 
 export async function classify(server: ClassifyServer, send: Send): Promise<Classified> {
   const headers: Record<string, string> = { ...send.headers };
   if (send.contentType !== undefined) headers['content-type'] = send.contentType;
   if (send.user !== undefined) headers['x-test-user'] = send.user;
-  const res = await fetch(`${server.url}${send.path ?? '/dagster/graphql'}`, { method: send.method ?? 'POST', headers, ...(send.body === undefined ? {} : { body: send.body }) });
+  const res = await fetch(`${server.url}${send.path ?? '/dagster/graphql'}`, { method: send.method ?? 'POST', headers, ...(send.body === undefined ? {} : { body: send.untyped === true ? Buffer.from(send.body) : send.body }) });
   return (await res.json()) as Classified;
 }
 

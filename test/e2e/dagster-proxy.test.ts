@@ -105,6 +105,38 @@ describe('Dagster gate through the pipeline', () => {
     assert.equal(status, 403);
   });
 
+  it('decides asset reports on the asset Dagster will record, wherever the key is written', async () => {
+    const report = async (clientId: string, path: string, init: RequestInit = {}): Promise<number> => {
+      const res = await fetch(`${base}/dagster${path}`, { method: 'POST', ...init, headers: { authorization: `Bearer ${await idp.mintClientToken(clientId)}`, ...(init.headers as Record<string, string> | undefined) } });
+      await res.arrayBuffer();
+      return res.status;
+    };
+    const before = dagster.recorder.assetReports.length;
+    assert.equal(await report(VIEWER.clientId, '/report_asset_materialization/?asset_key=finance.ledger'), 403);
+    assert.equal(dagster.recorder.assetReports.length, before, 'a refused report never reaches Dagster');
+    assert.equal(await report(OPERATOR.clientId, '/report_asset_materialization/?asset_key=finance.ledger'), 200);
+    assert.equal(await report(OPERATOR.clientId, '/report_asset_observation/', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ asset_key: ['raw', 'events'], metadata: {} }) }), 200);
+    assert.deepEqual(dagster.recorder.assetReports.slice(before).map((r) => r.assetKey.join('/')), ['finance/ledger', 'raw/events']);
+    const audit = readFileSync(join(dir, 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { action?: string; resource?: { assetKeys?: string[] } });
+    const keys = audit.filter((r) => r.action === 'dagster.asset.report').map((r) => r.resource?.assetKeys?.join(','));
+    assert.deepEqual(keys, ['finance/ledger', 'finance/ledger', 'raw/events'], 'policy saw the same keys');
+    assert.equal(await report(OPERATOR.clientId, '/report_asset_materialization/?asset_key=a&asset_key=b'), 400);
+  });
+
+  it("rewrites the UI's permission answers per caller", async () => {
+    const query = 'query PermissionsQuery { unscopedPermissions: permissions { permission value disabledReason } }';
+    const launch = async (clientId: string): Promise<{ value: boolean; disabledReason: string | null }> => {
+      const { status, json } = await post(clientId, { query, operationName: 'PermissionsQuery' });
+      assert.equal(status, 200, JSON.stringify(json));
+      const list = (json['data'] as { unscopedPermissions: { permission: string; value: boolean; disabledReason: string | null }[] }).unscopedPermissions;
+      return list.find((p) => p.permission === 'launch_pipeline_execution')!;
+    };
+    const viewer = await launch(VIEWER.clientId);
+    assert.equal(viewer.value, false);
+    assert.match(viewer.disabledReason ?? '', /Changegate policy/);
+    assert.deepEqual(await launch(OPERATOR.clientId), { permission: 'launch_pipeline_execution', value: true, disabledReason: null });
+  });
+
   it('relays graphql-ws: a run subscription streams, a mutation gets an error frame, each start is audited', async () => {
     const run = dagster.model.listRuns()[0]!;
     const token = await idp.mintClientToken(VIEWER.clientId);

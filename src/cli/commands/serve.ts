@@ -6,6 +6,7 @@ import { loadConfig } from '../../config/load.js';
 import { createLogger, type Logger } from '../../observability/logger.js';
 import { parseArgs, UsageError } from '../args.js';
 import type { Command, CliIo } from '../command.js';
+import { clusterMetricsRenderer, currentWorker, forWorker, superviseWorkers, workerCount } from '../../proxy/cluster.js';
 import { startChangegate } from '../../proxy/server.js';
 
 const USAGE = `Usage: changegate serve [--config FILE]
@@ -32,8 +33,12 @@ async function configure(file: string | undefined, io: CliIo): Promise<Configure
   return loadEmbeddedConfig({ env: io.env, cwd: io.cwd });
 }
 
-/** Resolves with the first SIGTERM/SIGINT; a second one exits the process. */
-function untilSignal(logger: Logger): Promise<NodeJS.Signals> {
+/**
+ * Resolves with the first SIGTERM/SIGINT; a second one exits the process. A cluster worker
+ * answers SIGTERM only: Ctrl-C reaches the whole process group, and the primary relays it as
+ * SIGTERM, which must not count as the second, forcing signal.
+ */
+function untilSignal(logger: Logger, worker: boolean): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     let received = false;
     const onSignal = (signal: NodeJS.Signals): void => {
@@ -45,7 +50,8 @@ function untilSignal(logger: Logger): Promise<NodeJS.Signals> {
       resolve(signal);
     };
     process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
+    if (worker) process.on('SIGINT', () => undefined);
+    else process.on('SIGINT', onSignal);
   });
 }
 
@@ -56,15 +62,25 @@ export const serveCommand: Command = {
   async run(args: readonly string[], io: CliIo): Promise<number> {
     const { flags, positionals } = parseArgs(args, { config: { type: 'string', short: 'c' } });
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
-    const { config, close } = await configure(flags.config, io);
-    const logger = createLogger({ level: config.log.level });
-    const stopped = untilSignal(logger);
-    const handle = await startChangegate(config, { logger });
+    const configured = await configure(flags.config, io);
+    const { close } = configured;
+    const logger = createLogger({ level: configured.config.log.level });
+    const workers = workerCount(configured.config.workers);
+    const role = currentWorker();
+    if (role === undefined && workers > 1) return superviseWorkers(configured.config, workers, logger);
+    const config = role === undefined ? configured.config : forWorker(configured.config, role);
+    const stopped = untilSignal(logger, role !== undefined);
+    const handle = await startChangegate(config, {
+      logger: role === undefined ? logger : logger.child({ worker: role.index }),
+      ...(role === undefined ? {} : { clusterMetrics: clusterMetricsRenderer }),
+    });
     const signal = await stopped;
     logger.info({ event: 'shutdown' }, `${signal}: draining and stopping`);
     await handle.close();
     await close();
     logger.info({ event: 'stopped' }, 'stopped');
+    // A worker's IPC channel to the primary would keep it alive after the drain.
+    if (role !== undefined) process.disconnect?.();
     return 0;
   },
 };

@@ -1,22 +1,26 @@
 // Classifies one GraphQL request over HTTP: read it as Dagster does, pick the operation, refuse
 // mutations on cross-site transports, judge every mutation field, stamp run-creating ones, and
-// remember the permission plan of queries for the response rewriter.
+// have the responses of queries that select permission fields rewritten per user.
 
 import { ChangegateError } from '../../errors.js';
 import { isAuthenticated, type Identity } from '../../identity/types.js';
-import type { ChangeRef, Classification, ClassifyRequest, ForwardBody } from '../../proxy/types.js';
+import type { ChangeRef, Classification, ClassifyRequest, ForwardBody, ResponseRewrite } from '../../proxy/types.js';
 import { READ, topAction } from '../actions.js';
-import { changeFromHeader, changeTags } from '../change.js';
-import type { DagsterClassifierOptions, DagsterDeployment } from '../classifier.js';
+import { changeTags, requestChange } from '../change.js';
+import type { DagsterClassifierOptions } from '../classifier.js';
+import type { DagsterDeployment, DeploymentInput } from '../deployment.js';
 import { planPermissions } from '../permissions/plan.js';
-import { rememberPermissionPlan } from '../permissions/registry.js';
+import { permissionResponseRewrite } from '../permissions/response.js';
+import { subjectInput } from '../../proxy/records.js';
 import { runIdTap } from './run-id-tap.js';
 import { parseDocument, selectOperation, type SelectedOperation } from './document.js';
 import { readGraphqlRequest, type GraphqlRequest } from './request.js';
 import { judgeMutationFields, type JudgedField } from './resolve.js';
 import { createsRuns, stampRunTags, type Tag } from './stamp-tags.js';
 
-export async function classifyGraphql(request: ClassifyRequest, options: DagsterClassifierOptions, base: { upstream: 'dagster' }, deployment: DagsterDeployment): Promise<Classification> {
+const DEFAULT_MAX_REWRITE_BYTES = 16 * 1024 * 1024;
+
+export async function classifyGraphql(request: ClassifyRequest, options: DagsterClassifierOptions, base: { upstream: 'dagster'; deployment: DeploymentInput }, deployment: DagsterDeployment): Promise<Classification> {
   const gql = await readGraphqlRequest(request.method, request.target.query, request.req, options.maxClassifiedBodyBytes);
   const untouched: ForwardBody = gql.bytes === undefined ? { kind: 'untouched' } : { kind: 'buffered', bytes: gql.bytes };
   const common = { ...base, route: 'graphql', transport: gql.transport };
@@ -27,10 +31,9 @@ export async function classifyGraphql(request: ClassifyRequest, options: Dagster
   const op = selectOperation(parseDocument(gql.query, options.schema), gql.operationName, gql.variables);
   const resourceOp = { ...common, operation: op.type, ...(op.name === undefined ? {} : { operationName: op.name }) };
   if (op.type !== 'mutation') {
-    const plan = planPermissions(op);
-    if (plan !== undefined) rememberPermissionPlan(request.req, plan);
     const fields = op.fields.map((f) => ({ field: f.name, ...(f.responseKey === f.name ? {} : { alias: f.responseKey }), action: READ, ...readScope(f.args) }));
-    return { action: READ, resource: { ...resourceOp, fields, ...aggregate(fields) }, body: untouched };
+    const rewrite = permissionRewrite(op, request, options, base.deployment);
+    return { action: READ, resource: { ...resourceOp, fields, ...aggregate(fields) }, body: untouched, ...(rewrite === undefined ? {} : { responseRewrite: rewrite }) };
   }
   if (!gql.preflighted) {
     throw new ChangegateError('bad_request', 'mutations must be POSTed as application/json or application/graphql: other transports can be sent cross-site (CSRF)', {
@@ -40,7 +43,7 @@ export async function classifyGraphql(request: ClassifyRequest, options: Dagster
   // No lookups for anonymous callers: policy refuses them anyway, and they must not be able to
   // make the proxy query Dagster on their behalf.
   const fields = await judgeMutationFields(op.fields, isAuthenticated(request.identity) ? options.lookup : undefined);
-  const change = changeFromHeader(request.req.headers['x-gerrit-change']) ?? deployment.change;
+  const change = requestChange(request.req.headers['x-gerrit-change'], deployment.kind === 'branch' ? deployment.change : undefined);
   const body = op.fields.some((f) => createsRuns(f.name)) ? stamped(op, gql, runTags(request.identity, request.requestId, change)) : untouched;
   const action = topAction(fields.map((f) => f.action));
   return {
@@ -50,6 +53,20 @@ export async function classifyGraphql(request: ClassifyRequest, options: Dagster
     body,
     ...(RUN_CREATING.has(action) ? { responseTap: runIdTap() } : {}),
   };
+}
+
+/** For a query that selects permission fields: the per-user rewrite of Dagster's answers. */
+function permissionRewrite(op: SelectedOperation, request: ClassifyRequest, options: DagsterClassifierOptions, deployment: DeploymentInput): ResponseRewrite | undefined {
+  const plan = options.decider === undefined ? undefined : planPermissions(op);
+  if (plan === undefined || options.decider === undefined) return undefined;
+  const context = {
+    subject: subjectInput(request.identity),
+    deployment,
+    // Asked as the mutation a button would send: a POST to this same path. The ip is the socket
+    // peer: the classifier is not given the trusted-proxy view of the client (no policy reads it).
+    request: { method: 'POST', path: request.target.path, ip: request.req.socket.remoteAddress ?? '', requestId: request.requestId },
+  };
+  return permissionResponseRewrite(plan, options.decider, context, options.maxRewriteBytes ?? DEFAULT_MAX_REWRITE_BYTES);
 }
 
 function runTags(identity: Identity, requestId: string, change: ChangeRef | undefined): Tag[] {

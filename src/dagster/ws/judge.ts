@@ -6,6 +6,7 @@ import type { GraphQLSchema } from 'graphql';
 import { isChangegateError } from '../../errors.js';
 import type { Classification } from '../../proxy/types.js';
 import { READ } from '../actions.js';
+import { deploymentInput, MAIN_DEPLOYMENT, type DagsterDeployment } from '../deployment.js';
 import { parseDocument, selectOperation } from '../graphql/document.js';
 import { compact } from '../graphql/mutations.js';
 import { strings, str } from '../graphql/values.js';
@@ -15,7 +16,7 @@ import type { StartPayload } from './frames.js';
 export interface StartJudgeOptions {
   readonly schema?: GraphQLSchema;
   readonly lookup?: DagsterLookup;
-  readonly deployment?: { readonly name: string; readonly branch: boolean };
+  readonly deployment?: DagsterDeployment;
 }
 
 export type StartVerdict = { readonly kind: 'refuse'; readonly message: string } | { readonly kind: 'judge'; readonly classification: Classification };
@@ -50,7 +51,7 @@ export async function judgeStart(payload: StartPayload, options: StartJudgeOptio
       action: READ,
       resource: {
         upstream: 'dagster',
-        deployment: options.deployment ?? { name: 'default', branch: false },
+        deployment: deploymentInput(options.deployment ?? MAIN_DEPLOYMENT),
         route: 'graphql-ws',
         operation: 'subscription',
         ...(op.name === undefined ? {} : { operationName: op.name }),

@@ -12,7 +12,7 @@ import type { ChangeSource } from '../changes.js';
 import { readBoundedBody } from '../../proxy/read-body.js';
 import { parseJsonObject } from './body.js';
 import { restTarget } from './effective.js';
-import { ACTIONS, type RestMatch } from './match.js';
+import { ACTIONS, CLOSING_UPDATE_VIEWS, type RestMatch } from './match.js';
 import { onBehalfOf, reviewFacts } from './review-body.js';
 import { matchRest } from './routes.js';
 
@@ -74,10 +74,20 @@ async function changeData(match: RestMatch, parsed: ParsedChangeId, changes: Cha
   }
   // A submit is decided on fresh approvals, never on a cached answer.
   if (match.action === ACTIONS.submit) changes.invalidate(parsed.raw, parsed.number);
-  const facts = needed ? await changes.get(parsed.raw) : undefined;
+  const facts = needed ? await changes.get(parsed.raw) : closesUnnumbered(match, parsed) ? await changes.get(parsed.raw).catch(() => undefined) : undefined;
   // This write may change owner, status or votes: what we knew is stale once it goes through.
   changes.invalidate(parsed.raw, facts?.number ?? parsed.number);
   return facts;
+}
+
+/**
+ * An abandon or delete addressed by Change-Id, triplet or commit: the change number is looked up
+ * (best effort, the decision does not need it) so the tokens bound to the change can be revoked
+ * once it closes. Without it the webhook event still revokes them.
+ */
+function closesUnnumbered(match: RestMatch, parsed: ParsedChangeId): boolean {
+  const view = match.attrs?.['view'];
+  return match.action === ACTIONS.update && parsed.number === undefined && typeof view === 'string' && CLOSING_UPDATE_VIEWS.has(view);
 }
 
 function parseChangeSegment(segment: string, required: boolean): ParsedChangeId | undefined {

@@ -21,6 +21,9 @@ export const ACTIONS = {
 
 export type RestAction = (typeof ACTIONS)[keyof typeof ACTIONS];
 
+/** `gerrit.change.update` views that close the change (the tokens bound to it then die). */
+export const CLOSING_UPDATE_VIEWS: ReadonlySet<string> = new Set(['abandon', 'delete']);
+
 /** Which request body the classifier reads to judge the call. */
 export type BodyKind = 'review' | 'submit';
 

@@ -24,3 +24,65 @@ export function indexPage(model: DagsterModel, prefix: string, headers: Incoming
 <h2>Runs</h2><table><tr><th>Run</th><th>Location</th><th>Job</th><th>Status</th><th>Tags</th></tr>${model.listRuns().map(runRow).join('')}</table>
 </body></html>`;
 }
+
+/**
+ * The Dagster UI's own PermissionsQuery (ui-core Permissions.tsx), aliases and fragment as the
+ * UI writes them: what a browser asks for on every page load.
+ */
+export const UI_PERMISSIONS_QUERY = `query PermissionsQuery {
+  unscopedPermissions: permissions {
+    ...PermissionFragment
+  }
+  workspaceOrError {
+    ... on Workspace {
+      locationEntries {
+        id
+        name
+        permissions {
+          ...PermissionFragment
+        }
+      }
+    }
+  }
+}
+
+fragment PermissionFragment on Permission {
+  permission
+  value
+  disabledReason
+}`;
+
+/**
+ * A page at `<prefix>/__stand-in/permissions` that does what the UI does with the answer: fetch
+ * PermissionsQuery from `<prefix>/graphql` (same origin, so through the proxy with the session)
+ * and render one button per permission, disabled with the `disabledReason` as its title when
+ * `value` is false. `#status` says `done` (or the error) once rendered.
+ */
+export function permissionsPage(prefix: string): string {
+  const script = `
+const render = (scope, list) => list.map((p) => {
+  const b = document.createElement('button');
+  b.textContent = p.permission;
+  b.dataset.scope = scope;
+  b.dataset.permission = p.permission;
+  b.disabled = !p.value;
+  if (p.disabledReason) b.title = p.disabledReason;
+  return b;
+});
+fetch(${JSON.stringify(`${prefix}/graphql`)}, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ operationName: 'PermissionsQuery', variables: {}, query: ${JSON.stringify(UI_PERMISSIONS_QUERY)} }),
+}).then(async (res) => {
+  const body = await res.json();
+  if (!res.ok || !body.data) throw new Error(res.status + ' ' + JSON.stringify(body));
+  const root = document.getElementById('buttons');
+  root.append(...render('unscoped', body.data.unscopedPermissions));
+  for (const entry of body.data.workspaceOrError.locationEntries) root.append(...render(entry.name, entry.permissions));
+  document.getElementById('status').textContent = 'done';
+}).catch((e) => { document.getElementById('status').textContent = 'error: ' + e.message; });`;
+  return `<!doctype html>
+<html><head><meta charset="utf-8"><title>Permissions (Dagster stand-in)</title></head>
+<body><h1>What the UI would enable</h1><p id="status">loading</p><div id="buttons"></div>
+<script>${script}</script></body></html>`;
+}

@@ -1,8 +1,9 @@
 // A Dagster webserver stand-in for tests and the demo, built from the real GraphQL SDL
 // (schema.graphql beside this file). It serves what `dagster-webserver --path-prefix <prefix>`
 // serves: GraphQL over every HTTP transport the webserver reads and over `graphql-ws`, the REST
-// routes, and a page at `<prefix>/`. Every query is validated against the schema; every executed
-// operation is recorded with the tags of the runs it created.
+// routes, a page at `<prefix>/`, and at `<prefix>/__stand-in/permissions` a page that renders the
+// UI's PermissionsQuery as buttons (what the browser test reads). Every query is validated against
+// the schema; every executed operation is recorded with the tags of the runs it created.
 //
 //   const dagster = await startFakeDagster();           // 127.0.0.1, any port, prefix /dagster
 //   dagster.url                                          http://127.0.0.1:<port>/dagster
@@ -25,6 +26,7 @@ export { Recorder } from './records.js';
 export { dagsterSchema, schemaPath } from './schema.js';
 export type { OperationRecord, RejectedRecord, RequestRecord, AssetReport, Transport } from './records.js';
 export { SUBPROTOCOL } from './ws.js';
+export { UI_PERMISSIONS_QUERY } from './html.js';
 
 export interface FakeDagsterOptions {
   /** Default 0 (any free port); the demo uses 3000. */

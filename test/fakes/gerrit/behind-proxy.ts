@@ -30,8 +30,10 @@ export interface GerritBehindProxy {
   readonly config: Config;
   /** http://127.0.0.1:<ingress port> */
   readonly base: string;
+  /** http://127.0.0.1:<admin port> (metrics, health, the Gerrit webhook endpoint) */
+  readonly adminBase: string;
   /** Mints a PAT for a dev user; `ageSeconds` back-dates it (to make expired ones). */
-  mint(username: string, options?: { expiresInSeconds?: number; ageSeconds?: number; roles?: string[] }): Promise<MintedPat>;
+  mint(username: string, options?: { expiresInSeconds?: number; ageSeconds?: number; roles?: string[]; change?: number }): Promise<MintedPat>;
   revoke(username: string, id: string): Promise<void>;
   /** The audit log's records so far. */
   audit(): Promise<Record<string, unknown>[]>;
@@ -41,16 +43,36 @@ export interface GerritBehindProxy {
 /** The proxy's file store looks at the token file at most once a second (file-store.ts). */
 const storeReload = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 1100));
 
-export async function startGerritBehindProxy(options: { projects?: readonly string[] } = {}): Promise<GerritBehindProxy> {
+export interface BehindProxyOptions {
+  readonly projects?: readonly string[];
+  /** Give the proxy a Gerrit service account (submit and review decisions need one). */
+  readonly serviceAccount?: boolean;
+  /** upstreams.gerrit.webhooks */
+  readonly webhooks?: { readonly secret?: string; readonly allow?: readonly string[] };
+}
+
+export const SERVICE_ACCOUNT = { username: 'changegate-svc', token: 'svc-secret' } as const;
+
+export async function startGerritBehindProxy(options: BehindProxyOptions = {}): Promise<GerritBehindProxy> {
   const dir = await mkdtemp(path.join(tmpdir(), 'changegate-gitproxy-'));
   const idp = await startTestIdp();
-  const gerrit = await startFakeGerrit({ projects: options.projects ?? ['demo', 'external/bison'] });
+  const gerrit = await startFakeGerrit({
+    projects: options.projects ?? ['demo', 'external/bison'],
+    ...(options.serviceAccount === true ? { tokens: { [SERVICE_ACCOUNT.username]: SERVICE_ACCOUNT.token } } : {}),
+  });
+  const gerritUpstream = {
+    url: gerrit.url,
+    pathPrefix: '/',
+    timeoutMs: 30_000,
+    ...(options.serviceAccount === true ? { serviceAccount: SERVICE_ACCOUNT } : {}),
+    ...(options.webhooks === undefined ? {} : { webhooks: options.webhooks }),
+  };
   const config = configSchema.parse({
     listen: '127.0.0.1:0',
     admin: { listen: '127.0.0.1:0' },
     publicUrl: 'http://127.0.0.1:8080',
     stateDir: path.join(dir, 'state'),
-    upstreams: { gerrit: { url: gerrit.url, pathPrefix: '/', timeoutMs: 30_000 } },
+    upstreams: { gerrit: gerritUpstream },
     identity: {
       oidc: { issuer: idp.issuer, clientId: 'changegate', clientSecret: 'changegate-dev-secret' },
       roles: { reviewer: { groups: ['gerrit-reviewers'] }, admin: { groups: ['platform-admins'] } },
@@ -77,6 +99,7 @@ export async function startGerritBehindProxy(options: { projects?: readonly stri
     proxy,
     config,
     base,
+    adminBase: `http://127.0.0.1:${proxy.admin.port}`,
     async mint(username, o = {}) {
       const age = o.ageSeconds ?? 0;
       const service = new PatService(store, roles, () => Math.floor(Date.now() / 1000) - age);
@@ -84,6 +107,7 @@ export async function startGerritBehindProxy(options: { projects?: readonly stri
         name: `test ${username} ${Math.random().toString(36).slice(2, 8)}`,
         ...(o.expiresInSeconds === undefined ? {} : { expiresInSeconds: o.expiresInSeconds }),
         ...(o.roles === undefined ? {} : { roles: o.roles }),
+        ...(o.change === undefined ? {} : { change: o.change }),
       });
       await storeReload();
       return { token, id: summary.id };

@@ -1,5 +1,5 @@
 // Smaller change endpoints the gate classifies: topic, work-in-progress and vote deletion
-// (DELETE, or its POST `.../delete` alias).
+// (DELETE, or its POST `.../delete` alias; on the change or a revision; `self` for the caller).
 
 import type { Account, Change, GerritModel } from './model.js';
 import { labelType } from './model.js';
@@ -25,7 +25,10 @@ function field(body: unknown, name: string): unknown {
 }
 
 export function changeMeta(call: MetaCall, change: Change, model: GerritModel): MetaResult {
-  const [b, c, d, e, f] = call.rest;
+  // Vote deletion is also served on a revision (`revisions/{rev}/reviewers/...`); one patch set's
+  // votes are the change's votes here.
+  const onRevision = call.rest[0] === 'revisions' && call.rest[1] !== undefined && call.rest[2] === 'reviewers';
+  const [b, c, d, e, f] = onRevision ? call.rest.slice(2) : call.rest;
   const m = call.method;
   if (b === 'topic' && c === undefined) {
     if (m === 'GET') return { body: change.topic ?? '' };
@@ -48,8 +51,8 @@ export function changeMeta(call: MetaCall, change: Change, model: GerritModel): 
   // DELETE /changes/{id}/reviewers/{account}/votes/{label}, or POST .../delete
   const isDelete = (m === 'DELETE' && f === undefined) || (m === 'POST' && f === 'delete');
   if (b === 'reviewers' && c !== undefined && d === 'votes' && e !== undefined && isDelete) {
-    needUser(call.user);
-    const who = model.findAccount(c);
+    const caller = needUser(call.user);
+    const who = c === 'self' ? caller : model.findAccount(c);
     const label = labelType(e);
     if (who === undefined || label === undefined) throw new RestError(404, `Not found: ${who === undefined ? c : e}`);
     if (change.votes.get(label.name)?.delete(who._account_id) !== true) throw new RestError(404, `Not found: ${e}`);

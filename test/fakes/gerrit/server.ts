@@ -92,6 +92,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: FrontDeps
     return;
   }
   const segments = rest.split('/').slice(1);
+  // Gerrit's RestApiServlet drops one trailing empty segment: `/changes/1/submit/` is submit.
+  if (segments.length > 1 && segments[segments.length - 1] === '') segments.pop();
   if (!REST_ROOTS.has(segments[0] ?? '')) return sendText(res, 404, 'Not Found');
   if (authenticated && user === undefined) return sendText(res, 403, 'Forbidden');
   let decoded: string[];

@@ -1,0 +1,44 @@
+// Response headers on their way back to the client. The upstream's hop-by-hop headers describe
+// its connection to us, not ours to the client: Node frames the client response itself, so
+// Transfer-Encoding, Connection and whatever Connection names are dropped here.
+
+import { setCookiesFromUpstream } from '../auth/session/forward.js';
+import type { HeaderOutput } from './headers.js';
+
+const HOP_BY_HOP: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+
+/**
+ * The upstream's headers as the client receives them. `ours` are the Set-Cookie values the proxy
+ * already put on the response (a refreshed session): they go first, and the upstream may not set
+ * cookies in the proxy's namespace.
+ */
+export function clientResponseHeaders(upstream: Readonly<Record<string, string | string[] | undefined>>, ours: readonly string[]): HeaderOutput {
+  const named = connectionTokens(upstream['connection']);
+  const out: HeaderOutput = {};
+  for (const name in upstream) {
+    const value = upstream[name];
+    if (value === undefined || HOP_BY_HOP.has(name) || named?.has(name) === true) continue;
+    if (name !== 'set-cookie') out[name] = value;
+  }
+  const cookies = [...ours, ...setCookiesFromUpstream(asList(upstream['set-cookie']))];
+  if (cookies.length > 0) out['set-cookie'] = cookies;
+  return out;
+}
+
+function connectionTokens(value: string | string[] | undefined): ReadonlySet<string> | undefined {
+  if (value === undefined) return undefined;
+  const tokens = asList(value)
+    .flatMap((v) => v.split(','))
+    .map((t) => t.trim().toLowerCase())
+    .filter((t) => t !== '' && t !== 'close' && t !== 'keep-alive');
+  return tokens.length === 0 ? undefined : new Set(tokens);
+}
+
+function asList(value: string | string[] | undefined): string[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+/** The Set-Cookie values already on a response, as a list. */
+export function setCookiesOf(value: number | string | string[] | undefined): string[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [String(value)];
+}
