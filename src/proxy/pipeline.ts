@@ -87,6 +87,7 @@ export async function runPipeline(exchange: Exchange, deps: PipelineDeps): Promi
       req: exchange.req,
       identity,
       requestId: exchange.requestId,
+      clientIp: exchange.client.ip,
     });
     action = classification.action;
 

@@ -75,6 +75,8 @@ export interface ClassifyRequest {
   readonly req: IncomingMessage;
   readonly identity: Identity;
   readonly requestId: string;
+  /** The client's address as the trusted-proxy rules see it (what policy gets as request.ip). */
+  readonly clientIp: string;
 }
 
 /** Turns a request into an action and a resource. One per upstream; see gerrit/ and dagster/. */

@@ -95,7 +95,7 @@ export async function startClassifyServer(options: DagsterClassifierOptions): Pr
     try {
       const target = normalizeTarget(req.url ?? '/', { maxUrlBytes: 8192 });
       const user = req.headers['x-test-user'];
-      const c = await classifier.classify({ upstream: 'dagster', method: req.method ?? 'GET', target, req, identity: identityFrom(typeof user === 'string' ? user : undefined), requestId: 'req-1' });
+      const c = await classifier.classify({ upstream: 'dagster', method: req.method ?? 'GET', target, req, identity: identityFrom(typeof user === 'string' ? user : undefined), requestId: 'req-1', clientIp: req.socket.remoteAddress ?? '' });
       out = {
         status: 200,
         action: c.action,

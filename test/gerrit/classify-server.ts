@@ -49,7 +49,7 @@ export async function startClassifyServer(options: GerritClassifierOptions): Pro
     let out: Classified;
     try {
       const target = normalizeTarget(req.url ?? '/', { maxUrlBytes: 8192 });
-      const c = await classifier.classify({ upstream: 'gerrit', method: req.method ?? 'GET', target, req, identity: identityFrom(header(req, 'x-test-user')), requestId: 'r1' });
+      const c = await classifier.classify({ upstream: 'gerrit', method: req.method ?? 'GET', target, req, identity: identityFrom(header(req, 'x-test-user')), requestId: 'r1', clientIp: req.socket.remoteAddress ?? '' });
       const forwarded = await drain(c.body, req);
       out = { status: 200, action: c.action, resource: c.resource, ...(c.change === undefined ? {} : { change: { ...c.change } }), bodyKind: c.body.kind, ...forwarded };
     } catch (e) {

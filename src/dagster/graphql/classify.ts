@@ -62,9 +62,8 @@ function permissionRewrite(op: SelectedOperation, request: ClassifyRequest, opti
   const context = {
     subject: subjectInput(request.identity),
     deployment,
-    // Asked as the mutation a button would send: a POST to this same path. The ip is the socket
-    // peer: the classifier is not given the trusted-proxy view of the client (no policy reads it).
-    request: { method: 'POST', path: request.target.path, ip: request.req.socket.remoteAddress ?? '', requestId: request.requestId },
+    // Asked as the mutation a button would send: a POST to this same path.
+    request: { method: 'POST', path: request.target.path, ip: request.clientIp, requestId: request.requestId },
   };
   return permissionResponseRewrite(plan, options.decider, context, options.maxRewriteBytes ?? DEFAULT_MAX_REWRITE_BYTES);
 }
