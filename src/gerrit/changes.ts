@@ -28,13 +28,23 @@ const QUERY = 'o=LABELS&o=DETAILED_LABELS&o=CURRENT_REVISION&o=DETAILED_ACCOUNTS
 
 export class GerritChangeSource implements ChangeSource {
   readonly #cache: LRUCache<string, ChangeFacts>;
+  /** Change number -> the ids it is cached under (number, Change-Id, project~number, ...). */
+  readonly #keysOf = new Map<number, Set<string>>();
   readonly #options: GerritChangeSourceOptions;
   readonly #base: string;
 
   constructor(options: GerritChangeSourceOptions) {
     this.#options = options;
     this.#base = options.url.replace(/\/+$/, '');
-    this.#cache = new LRUCache({ max: options.maxEntries ?? 1000, ttl: options.ttlMs ?? 2000 });
+    this.#cache = new LRUCache({
+      max: options.maxEntries ?? 1000,
+      ttl: options.ttlMs ?? 2000,
+      dispose: (facts, key) => {
+        const keys = this.#keysOf.get(facts.number);
+        keys?.delete(key);
+        if (keys?.size === 0) this.#keysOf.delete(facts.number);
+      },
+    });
   }
 
   async get(id: string): Promise<ChangeFacts> {
@@ -42,13 +52,19 @@ export class GerritChangeSource implements ChangeSource {
     if (cached !== undefined) return cached;
     const facts = await this.#fetch(id);
     this.#cache.set(id, facts);
+    const keys = this.#keysOf.get(facts.number) ?? new Set<string>();
+    keys.add(id);
+    this.#keysOf.set(facts.number, keys);
     return facts;
   }
 
+  /** A write to a change drops it under every id it was cached by, without walking the cache. */
   invalidate(id: string, number?: number): void {
+    const cached = this.#cache.peek(id, { allowStale: true });
     this.#cache.delete(id);
-    for (const [key, facts] of this.#cache.entries()) {
-      if (facts.number === number || key === id) this.#cache.delete(key);
+    for (const n of new Set([number, cached?.number])) {
+      if (n === undefined) continue;
+      for (const key of [...(this.#keysOf.get(n) ?? [])]) this.#cache.delete(key);
     }
   }
 

@@ -29,6 +29,16 @@ test('a second lookup within the TTL is served from the cache; invalidation by n
   assert.equal(rest.requests.length - start, 4);
 });
 
+test('invalidation by one cached name alone drops the other names of the same change', async () => {
+  const source = new GerritChangeSource({ url: rest.url, serviceAccount: { username: 'svc', token: 't' }, ttlMs: 60_000 });
+  await source.get('p~5');
+  await source.get('5');
+  const start = rest.requests.length;
+  source.invalidate('p~5');
+  await source.get('5');
+  assert.equal(rest.requests.length - start, 1, 'the number was dropped with its alias');
+});
+
 test('the XSSI guard is stripped and the facts extracted', () => {
   const facts = changeFacts(parseGerritJson(`)]}'\n${JSON.stringify(changeInfo(3, 'alice', [['bob', 2, 2], ['carol', 3, 0]]))}`));
   assert.equal(facts?.number, 3);
