@@ -4,7 +4,28 @@
 
 import { EncryptJWT, jwtDecrypt, errors as joseErrors } from 'jose';
 import type { JWTPayload } from 'jose';
+import { LRUCache } from 'lru-cache';
 import type { SessionKeyring } from './keys.js';
+
+/** Seconds of clock skew allowed on `exp`. */
+const CLOCK_TOLERANCE = 5;
+
+/**
+ * Cookies already opened, per keyring: a browser sends the same session cookie with every
+ * request, and AES-GCM through WebCrypto (a key import and a thread-pool job each time) was the
+ * largest cost of a cookie-authenticated request. A ciphertext never changes meaning, so only
+ * the expiry is checked again on a hit.
+ */
+const opened = new WeakMap<SessionKeyring, LRUCache<string, JWTPayload>>();
+
+function openedFor(keyring: SessionKeyring): LRUCache<string, JWTPayload> {
+  let cache = opened.get(keyring);
+  if (cache === undefined) {
+    cache = new LRUCache({ max: 10_000 });
+    opened.set(keyring, cache);
+  }
+  return cache;
+}
 
 export type SealPurpose = 'changegate-session' | 'changegate-signin';
 
@@ -33,6 +54,11 @@ export async function unseal<T>(
   sealed: string,
   now: number = Math.floor(Date.now() / 1000),
 ): Promise<UnsealResult<T>> {
+  const cacheKey = `${purpose} ${sealed}`;
+  const hit = openedFor(keyring).get(cacheKey);
+  if (hit !== undefined) {
+    return typeof hit.exp === 'number' && hit.exp + CLOCK_TOLERANCE <= now ? { ok: false, reason: 'expired' } : { ok: true, payload: hit as T & JWTPayload };
+  }
   let unknownKey = false;
   try {
     const { payload } = await jwtDecrypt(
@@ -45,8 +71,9 @@ export async function unseal<T>(
         }
         return found.key;
       },
-      { audience: purpose, keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'], clockTolerance: 5, currentDate: new Date(now * 1000) },
+      { audience: purpose, keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'], clockTolerance: CLOCK_TOLERANCE, currentDate: new Date(now * 1000) },
     );
+    openedFor(keyring).set(cacheKey, Object.freeze(payload));
     return { ok: true, payload: payload as T & JWTPayload };
   } catch (e) {
     if (unknownKey) return { ok: false, reason: 'unknown_key' };
