@@ -17,6 +17,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { LRUCache } from 'lru-cache';
 import { ChangegateError } from '../../errors.js';
 
 export type OperationType = 'query' | 'mutation' | 'subscription';
@@ -44,6 +45,22 @@ export interface SelectedOperation {
 /** Bounds the parser's work on hostile documents; the UI's largest query is well below this. */
 const MAX_TOKENS = 50_000;
 
+/**
+ * Documents already found valid, per schema. Clients send the same few documents over and over
+ * with new variables, and validation against Dagster's schema costs ten times the parse. Only
+ * the verdict is kept: each request still gets its own AST (tag stamping edits it).
+ */
+const validated = new WeakMap<GraphQLSchema, LRUCache<string, true>>();
+
+function validatedFor(schema: GraphQLSchema): LRUCache<string, true> {
+  let cache = validated.get(schema);
+  if (cache === undefined) {
+    cache = new LRUCache<string, true>({ maxSize: 8 * 1024 * 1024, sizeCalculation: (_v, query) => Math.max(1, query.length) });
+    validated.set(schema, cache);
+  }
+  return cache;
+}
+
 export function parseDocument(query: string, schema: GraphQLSchema | undefined): DocumentNode {
   let document: DocumentNode;
   try {
@@ -51,10 +68,11 @@ export function parseDocument(query: string, schema: GraphQLSchema | undefined):
   } catch (e) {
     throw new ChangegateError('bad_request', `the GraphQL document does not parse: ${message(e)}`);
   }
-  if (schema !== undefined) {
+  if (schema !== undefined && validatedFor(schema).get(query) === undefined) {
     const errors = validate(schema, document, undefined, { maxErrors: 5 });
     const first = errors[0];
     if (first !== undefined) throw new ChangegateError('bad_request', `the GraphQL document is not valid for Dagster's schema: ${first.message}`);
+    validatedFor(schema).set(query, true);
   }
   return document;
 }
