@@ -6,7 +6,7 @@ import type { Policy } from './ir/types.js';
 import { ParseError, parseModule, parseQuery } from './parser/index.js';
 import { formatProblem } from './parser/errors.js';
 import { arityOf } from './passes/check-calls.js';
-import { CompileError, type CompileProblem } from './passes/errors.js';
+import { CompileError, ProblemCollector, type CompileProblem } from './passes/errors.js';
 import { runPasses } from './passes/index.js';
 import { plan } from './planner/planner.js';
 import { compileIrToWasm } from './wasm/index.js';
@@ -69,13 +69,25 @@ export function compileParsed(modules: readonly Module[], query: Body | undefine
   });
 }
 
-/** Parses every file; a syntax error is a CompileError, printed like any other. */
+/**
+ * Parses every file; syntax errors are a CompileError, printed like any other. Every file is
+ * parsed, so the errors of all of them are reported together (up to the usual limit).
+ */
 export function parseSources(files: readonly SourceFile[]): Module[] {
-  try {
-    return files.map((f) => parseModule(f.text, f.file));
-  } catch (e) {
-    throw toCompileError(e, new Map(files.map((f) => [f.file, f.text])));
+  const sources = new Map(files.map((f) => [f.file, f.text]));
+  const modules: Module[] = [];
+  const problems = new ProblemCollector();
+  for (const f of files) {
+    problems.check(() => {
+      try {
+        modules.push(parseModule(f.text, f.file));
+      } catch (e) {
+        throw toCompileError(e, sources);
+      }
+    });
   }
+  problems.finish();
+  return modules;
 }
 
 /** Already-parsed modules to a Wasm module, for callers that also read the AST (test discovery). */

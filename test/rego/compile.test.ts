@@ -95,6 +95,53 @@ test('recursion, arity and parse errors carry their codes', () => {
   assert.equal(compileError('package p\n\nx := nope(1)\n').code, 'rego_type_error');
 });
 
+test('every faulty rule of a stage is reported, not only the first', () => {
+  const safety = compileError('package p\n\na if {\n\ty > 1\n}\n\nb if {\n\tz > 1\n}\n');
+  assert.deepEqual(
+    safety.problems.map((p) => [p.code, p.message, p.location?.row]),
+    [
+      ['rego_unsafe_var_error', 'var y is unsafe', 4],
+      ['rego_unsafe_var_error', 'var z is unsafe', 8],
+    ],
+  );
+  assert.match(safety.message, /^2 errors occurred:\n/);
+  const calls = compileError('package p\n\na := nope(1)\nb := count(1, 2, 3)\nc := alsonope(2)\n');
+  assert.deepEqual(
+    calls.problems.map((p) => [p.code, p.location?.row]),
+    [
+      ['rego_type_error', 3],
+      ['rego_type_error', 4],
+      ['rego_type_error', 5],
+    ],
+  );
+  assert.match(calls.problems[2]?.message ?? '', /undefined function alsonope/);
+  const conflicts = compileError('package p\n\na := 1\na contains 2\nf(x) := x\nf(x, y) := x\n');
+  assert.equal(conflicts.problems.length, 2);
+});
+
+test('syntax errors of every file are reported together', () => {
+  try {
+    compileModules([
+      { file: 'a.rego', text: 'package a\n\np if {\n' },
+      { file: 'ok.rego', text: 'package ok\n\nq := 1\n' },
+      { file: 'b.rego', text: 'package b\n\nr := [1,\n' },
+    ]);
+    assert.fail('expected a compile error');
+  } catch (e) {
+    assert.ok(e instanceof CompileError, String(e));
+    assert.deepEqual([...new Set(e.problems.map((p) => p.location?.file))], ['a.rego', 'b.rego']);
+    assert.ok(e.problems.every((p) => p.code === 'rego_parse_error'));
+  }
+});
+
+test('a stage stops at the error limit', () => {
+  const rules = Array.from({ length: 15 }, (_, i) => `r${i} if v${i} > 1`);
+  const e = compileError(['package p', ...rules].join('\n'));
+  assert.equal(e.problems.length, 11);
+  assert.deepEqual(e.problems.at(-1), { code: 'rego_compile_error', message: 'error limit reached' });
+  assert.deepEqual(e.problems.slice(0, 10).map((p) => p.message), Array.from({ length: 10 }, (_, i) => `var v${i} is unsafe`));
+});
+
 test('hostile input: deep nesting and many rules compile or fail cleanly', () => {
   const deep = `package p\n\nx := ${'['.repeat(5000)}${']'.repeat(5000)}\n`;
   assert.throws(() => compileModules([{ file: 'p.rego', text: deep }], { entrypoints: ['p/x'] }), CompileError);

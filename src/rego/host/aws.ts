@@ -1,7 +1,8 @@
 // providers.aws.sign_req: AWS Signature Version 4 over a Rego http.send-style request object.
 import { createHash, createHmac } from 'node:crypto';
 import type { HostBuiltins } from './index.js';
-import { isObj, num, obj, str, type Obj, type Value } from './values.js';
+import { parseRegoText, regoString, termToValue, type Term } from './rego-text.js';
+import { num, obj, str, type Obj } from './values.js';
 
 const sha256 = (data: string) => createHash('sha256').update(data, 'utf8').digest('hex');
 const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data, 'utf8').digest();
@@ -30,7 +31,7 @@ function signRequest(reqV: unknown, cfgV: unknown, nsV: unknown): Obj {
   const url = new URL(str(req['url']));
   const service = str(cfg['aws_service']);
   const region = str(cfg['aws_region']);
-  const { stamp, date } = amzDate(num(nsV));
+  const { stamp, date } = amzDate(typeof nsV === 'bigint' ? Number(nsV) : num(nsV));
   const body = typeof req['raw_body'] === 'string' ? req['raw_body'] : req['body'] !== undefined ? JSON.stringify(req['body']) : '';
   const unsigned = cfg['disable_payload_signing'];
   if (unsigned !== undefined && typeof unsigned !== 'boolean') throw new TypeError('disable_payload_signing must be a boolean');
@@ -40,12 +41,16 @@ function signRequest(reqV: unknown, cfgV: unknown, nsV: unknown): Obj {
   if (req['headers'] !== undefined) for (const [k, v] of Object.entries(obj(req['headers']))) headers[k] = str(v);
   headers['host'] = url.host;
   headers['x-amz-date'] = stamp;
+  // As OPA: a content-hash header the request already has is what gets signed, although the
+  // returned request carries the computed hash.
+  const existingSha = headers['x-amz-content-sha256'];
   headers['x-amz-content-sha256'] = payloadHash;
   if (typeof cfg['aws_session_token'] === 'string') headers['x-amz-security-token'] = cfg['aws_session_token'];
 
   const names = Object.keys(headers).map((k) => k.toLowerCase()).sort();
   const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v.trim().replace(/\s+/g, ' ')]));
-  const canonicalHeaders = names.map((n) => `${n}:${lower[n]}\n`).join('');
+  const signedValue = (n: string): string => (n === 'x-amz-content-sha256' && existingSha !== undefined ? existingSha : (lower[n] as string));
+  const canonicalHeaders = names.map((n) => `${n}:${signedValue(n)}\n`).join('');
   const signedHeaders = names.join(';');
   const path = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([^?#]*)/i.exec(str(req['url']))?.[1] ?? '';
   const canonical = [method, path, canonicalQuery(url), canonicalHeaders, signedHeaders, payloadHash].join('\n');
@@ -57,9 +62,27 @@ function signRequest(reqV: unknown, cfgV: unknown, nsV: unknown): Obj {
   return { ...req, headers: { ...headers, Authorization: auth } as Obj } as Obj;
 }
 
+/**
+ * Arguments and result travel as Rego value text (text-args.ts): a request body may hold sets,
+ * which must come back as sets. The body is signed as its JSON (sets as arrays), as OPA does.
+ */
+function signRequestText(reqText: unknown, cfgText: unknown, nsText: unknown): string {
+  const req = parseRegoText(str(reqText));
+  if (req.t !== 'object') throw new TypeError('request must be an object');
+  const signed = signRequest(termToValue(req), termToValue(parseRegoText(str(cfgText))), termToValue(parseRegoText(str(nsText))));
+  const headers = obj(signed['headers']);
+  const headerTerm: Term = {
+    t: 'object',
+    entries: Object.entries(headers).map(([k, v]): [Term, Term] => [scalar(k), scalar(str(v))]),
+  };
+  const isHeaders = (k: Term): boolean => k.t === 'scalar' && k.value === 'headers';
+  return regoString({ t: 'object', entries: [...req.entries.filter(([k]) => !isHeaders(k)), [scalar('headers'), headerTerm]] });
+}
+
+function scalar(s: string): Term {
+  return { t: 'scalar', text: JSON.stringify(s), value: s };
+}
+
 export const awsBuiltins: HostBuiltins = {
-  'providers.aws.sign_req': (req, cfg, ns) => {
-    if (!isObj(req)) throw new TypeError('request must be an object');
-    return signRequest(req as Value, cfg, ns);
-  },
+  'providers.aws.sign_req': signRequestText,
 };

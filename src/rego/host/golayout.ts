@@ -130,13 +130,20 @@ export function parseLayout(layout: string, value: string): bigint {
   const tokens = tokenize(NAMED_LAYOUTS[layout] ?? layout);
   const stds: string[] = [];
   let re = '^';
-  for (const t of tokens) {
-    if ('lit' in t) { re += escape(t.lit); continue; }
+  tokens.forEach((t, i) => {
+    if ('lit' in t) { re += escape(t.lit); return; }
     stds.push(t.std);
+    const next = tokens[i + 1];
+    // As Go's time.Parse: a fractional second may follow the seconds even if the layout has none.
+    if ((t.std === '05' || t.std === '5') && !(next !== undefined && 'std' in next && /^[.,]/.test(next.std))) {
+      re += `${PATTERNS[t.std] ?? ''}(?:[.,](\\d+))?`;
+      stds.push('.9');
+      return;
+    }
     if (/^[.,]/.test(t.std)) re += t.std[1] === '0' ? `[.,](\\d{${t.std.length - 1}})` : '(?:[.,](\\d+))?';
     else if (/07/.test(t.std)) re += t.std.startsWith('Z') ? '(Z|[+-]\\d{2}(?::?\\d{2}){0,2})' : '([+-]\\d{2}(?::?\\d{2}){0,2})';
     else re += PATTERNS[t.std] ?? '';
-  }
+  });
   const m = new RegExp(re + '$').exec(value);
   if (!m) throw new SyntaxError(`cannot parse ${value} as ${layout}`);
   let [year, month, day, hour, minute, second, nanos, offsetMin, pm] = [1, 1, 1, 0, 0, 0, 0, 0, -1];

@@ -26,18 +26,32 @@ function reachable(g: unknown, initial: unknown): Value[] {
   return setOf(seen);
 }
 
+/**
+ * OPA's path walk: `reached` is shared by the whole walk, not per path. A node is marked once the
+ * walk steps from it to a node that exists; stepping to a marked node ends the path before it.
+ * A step to a node missing from the graph ends the path without it.
+ */
 function reachablePaths(g: unknown, initial: unknown): Value[] {
   const graph = obj(g);
   const out: Value[] = [];
+  const reached = new Set<string>();
+  const key = (v: Value): string => JSON.stringify(v);
   const walk = (node: Value, path: Value[]): void => {
     if (!(String(node) in graph)) {
       if (path.length > 0) out.push(path);
       return;
     }
     const next = [...path, node];
-    const edges = neighbours(graph, node).filter((e) => !next.some((p) => JSON.stringify(p) === JSON.stringify(e)));
+    const edges = neighbours(graph, node);
     if (edges.length === 0) out.push(next);
-    for (const e of edges) walk(e, next);
+    for (const e of edges) {
+      if (reached.has(key(e))) {
+        out.push(next);
+        continue;
+      }
+      if (String(e) in graph) reached.add(key(node));
+      walk(e, next);
+    }
   };
   for (const n of isObj(initial) ? Object.keys(initial) : arr(initial)) walk(n, []);
   return setOf(out);

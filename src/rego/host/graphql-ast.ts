@@ -1,7 +1,7 @@
 // graphql-js ASTs re-shaped into the JSON OPA's graphql.parse_* builtins return (gqlparser's Go
 // structs: capitalised field names, empty lists omitted, strings always present).
 import type {
-  ArgumentNode, DirectiveNode, DocumentNode, FieldDefinitionNode, InputValueDefinitionNode, SelectionNode,
+  ArgumentNode, DefinitionNode, DirectiveDefinitionNode, DirectiveNode, DocumentNode, SchemaDefinitionNode, SchemaExtensionNode, FieldDefinitionNode, InputValueDefinitionNode, SelectionNode,
   SelectionSetNode, TypeNode, ValueNode, VariableDefinitionNode,
 } from 'graphql';
 import { Kind } from 'graphql';
@@ -82,6 +82,7 @@ export function queryDocument(doc: DocumentNode): J {
       ops.push(put(o, 'VariableDefinitions', variables(d.variableDefinitions)));
     } else if (d.kind === Kind.FRAGMENT_DEFINITION) {
       const f: J = { Name: d.name.value, TypeCondition: d.typeCondition.name.value };
+      put(f, 'VariableDefinition', variables(d.variableDefinitions));
       put(f, 'Directives', directives(d.directives));
       frags.push(put(f, 'SelectionSet', selections(d.selectionSet)));
     } else {
@@ -105,18 +106,53 @@ const SCHEMA_KIND: Partial<Record<Kind, string>> = {
   [Kind.ENUM_TYPE_DEFINITION]: 'ENUM', [Kind.INPUT_OBJECT_TYPE_DEFINITION]: 'INPUT_OBJECT', [Kind.SCALAR_TYPE_DEFINITION]: 'SCALAR',
 };
 
+const EXTENSION_KIND: Partial<Record<Kind, string>> = {
+  [Kind.OBJECT_TYPE_EXTENSION]: 'OBJECT', [Kind.INTERFACE_TYPE_EXTENSION]: 'INTERFACE', [Kind.UNION_TYPE_EXTENSION]: 'UNION',
+  [Kind.ENUM_TYPE_EXTENSION]: 'ENUM', [Kind.INPUT_OBJECT_TYPE_EXTENSION]: 'INPUT_OBJECT', [Kind.SCALAR_TYPE_EXTENSION]: 'SCALAR',
+};
+
+/** A type definition or extension as gqlparser's Definition struct. */
+function definition(d: DefinitionNode, kind: string): J {
+  const named = d as DefinitionNode & { name: { value: string } };
+  const o: J = { BuiltIn: false, Description: 'description' in d ? (d.description?.value ?? '') : '', Kind: kind, Name: named.name.value };
+  if ('fields' in d) put(o, 'Fields', fieldDefs(d.fields as readonly FieldDefinitionNode[]));
+  if ('interfaces' in d) put(o, 'Interfaces', d.interfaces?.map((i) => i.name.value));
+  if ('types' in d) put(o, 'Types', d.types?.map((t) => t.name.value));
+  if ('values' in d) put(o, 'EnumValues', d.values?.map((v) => put({ Description: v.description?.value ?? '', Name: v.name.value }, 'Directives', directives(v.directives))));
+  return put(o, 'Directives', 'directives' in d ? directives(d.directives) : undefined);
+}
+
+function schemaDefinition(d: SchemaDefinitionNode | SchemaExtensionNode): J {
+  const o: J = { Description: 'description' in d ? (d.description?.value ?? '') : '' };
+  put(o, 'OperationTypes', d.operationTypes?.map((t) => ({ Operation: t.operation, Type: t.type.name.value })));
+  return put(o, 'Directives', directives(d.directives));
+}
+
+function directiveDefinition(d: DirectiveDefinitionNode): J {
+  const o: J = { Description: d.description?.value ?? '', IsRepeatable: d.repeatable, Locations: d.locations.map((l) => l.value), Name: d.name.value };
+  return put(o, 'Arguments', fieldDefs(d.arguments));
+}
+
 export function schemaDocument(doc: DocumentNode): J {
   const defs: J[] = [];
+  const exts: J[] = [];
+  const schemas: J[] = [];
+  const schemaExts: J[] = [];
+  const dirs: J[] = [];
   for (const d of doc.definitions) {
     const kind = SCHEMA_KIND[d.kind];
-    if (kind === undefined || !('name' in d) || d.name === undefined) throw new TypeError('unsupported schema definition');
-    const o: J = { BuiltIn: false, Description: 'description' in d ? (d.description?.value ?? '') : '', Kind: kind, Name: d.name.value };
-    if ('fields' in d) put(o, 'Fields', fieldDefs(d.fields as readonly FieldDefinitionNode[]));
-    if ('interfaces' in d) put(o, 'Interfaces', d.interfaces?.map((i) => i.name.value));
-    if ('types' in d) put(o, 'Types', d.types?.map((t) => t.name.value));
-    if ('values' in d) put(o, 'EnumValues', d.values?.map((v) => put({ Description: v.description?.value ?? '', Name: v.name.value }, 'Directives', directives(v.directives))));
-    put(o, 'Directives', 'directives' in d ? directives(d.directives) : undefined);
-    defs.push(o);
+    const ext = EXTENSION_KIND[d.kind];
+    if (kind !== undefined) defs.push(definition(d, kind));
+    else if (ext !== undefined) exts.push(definition(d, ext));
+    else if (d.kind === Kind.SCHEMA_DEFINITION) schemas.push(schemaDefinition(d));
+    else if (d.kind === Kind.SCHEMA_EXTENSION) schemaExts.push(schemaDefinition(d));
+    else if (d.kind === Kind.DIRECTIVE_DEFINITION) dirs.push(directiveDefinition(d));
+    else throw new TypeError('unsupported schema definition');
   }
-  return put({}, 'Definitions', defs);
+  const out: J = {};
+  put(out, 'Definitions', defs);
+  put(out, 'Directives', dirs);
+  put(out, 'Extensions', exts);
+  put(out, 'Schema', schemas);
+  return put(out, 'SchemaExtension', schemaExts);
 }

@@ -20,6 +20,9 @@ import { graphBuiltins } from './graph.js';
 import { semverBuiltins } from './semver.js';
 import { uuidBuiltins } from './uuid.js';
 import { jsonPatchBuiltins } from './json-patch.js';
+import { jsonSchemaBuiltins } from './json-schema.js';
+import { x509Builtins } from './x509.js';
+import { regoAstBuiltins } from './rego-ast.js';
 import { awsBuiltins } from './aws.js';
 import { str } from './values.js';
 
@@ -101,6 +104,9 @@ export function hostBuiltins(options: HostOptions = {}): HostBuiltins {
     ...semverBuiltins,
     ...uuidBuiltins,
     ...jsonPatchBuiltins,
+    ...jsonSchemaBuiltins,
+    ...x509Builtins,
+    ...regoAstBuiltins,
     ...awsBuiltins,
     // The backend passes this builtin's argument as Rego value text (see wasm/codegen/calls.ts).
     'internal.template_string': (text) => templateString(str(text)),
@@ -117,7 +123,7 @@ export function hostBuiltins(options: HostOptions = {}): HostBuiltins {
     'changegate.sprintf': (format, values) => goSprintfText(str(format), str(values)),
   };
   // sprintf and template strings parse the text themselves; the others get plain values back.
-  const selfParsing = new Set(['internal.template_string', 'changegate.sprintf']);
+  const selfParsing = new Set(['internal.template_string', 'changegate.sprintf', 'json.patch', 'strings.replace_n', 'providers.aws.sign_req']);
   return Object.fromEntries(
     Object.entries(table).map(([k, f]) => [k, lenient(TEXT_ARGUMENT_BUILTINS.has(k) && !selfParsing.has(k) ? textArguments(f) : f)]),
   );

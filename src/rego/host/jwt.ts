@@ -51,7 +51,12 @@ function family(alg: string): { fam: Family; hash: string | null } {
 /** Public keys from a PEM certificate/public key, a JWK or a JWKS (JSON text). */
 function publicKeys(material: string): { kid?: string; key: KeyObject }[] {
   const text = material.trim();
-  if (text.startsWith('-----BEGIN CERTIFICATE')) return [{ key: new X509Certificate(text).publicKey }];
+  if (text.startsWith('-----BEGIN CERTIFICATE')) {
+    // As OPA: anything but whitespace after the certificate block is an error.
+    const end = text.indexOf('-----END CERTIFICATE-----');
+    if (end >= 0 && text.slice(end + '-----END CERTIFICATE-----'.length).trim() !== '') throw new SyntaxError('extra data after a PEM certificate block');
+    return [{ key: new X509Certificate(text).publicKey }];
+  }
   if (text.startsWith('-----BEGIN')) return [{ key: createPublicKey(text) }];
   const parsed = obj(JSON.parse(text));
   const jwks = Array.isArray(parsed['keys']) ? (parsed['keys'] as Value[]).map(obj) : [parsed];

@@ -1,5 +1,6 @@
 // Smaller host builtins: encodings and JSON helpers.
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { isIP } from 'node:net';
 import type { HostBuiltins } from './index.js';
 
 function str(v: unknown): string {
@@ -41,9 +42,10 @@ export const miscBuiltins: HostBuiltins = {
       return false;
     }
   },
-  // Policies behind the proxy make no network calls: these are always undefined.
+  // Policies behind the proxy make no network calls: http.send is always undefined, and
+  // net.lookup_ip_addr answers only for an IP literal (itself), never by asking DNS.
   'http.send': () => undefined,
-  'net.lookup_ip_addr': () => undefined,
+  'net.lookup_ip_addr': (name) => (isIP(str(name)) === 0 ? undefined : [str(name)]),
   'opa.runtime': () => ({}),
   'urlquery.encode': (s) => encodeURIComponent(str(s)).replace(/%20/g, '+'),
   'urlquery.decode': (s) => decodeURIComponent(str(s).replace(/\+/g, ' ')),

@@ -1,5 +1,6 @@
 // Rego's regex builtins over JS RegExp. Rego patterns are RE2: translate the few syntax differences
 // (leading inline flags, named groups, \z, \A) and reject what JS would read differently.
+import { globsMatch } from './glob-intersect.js';
 
 const cache = new Map<string, RegExp | null>();
 const CACHE_LIMIT = 512;
@@ -78,6 +79,7 @@ function escapeRegex(s: string): string {
 }
 
 export const regexBuiltins = {
+  'regex.globs_match': (a: unknown, b: unknown): boolean => globsMatch(mustString(a), mustString(b)),
   'regex.template_match': (template: unknown, value: unknown, open: unknown, close: unknown): boolean =>
     templateRegex(mustString(template), mustString(open), mustString(close)).test(mustString(value)),
   'regex.match': (pattern: unknown, value: unknown): boolean => mustRegex(pattern).test(mustString(value)),

@@ -1,6 +1,8 @@
 // String and formatting builtins the runtime leaves to the host.
 import type { HostBuiltins } from './index.js';
-import { arr, int, num, str, strings } from './values.js';
+import { parseRegoText } from './rego-text.js';
+import { renderTemplate } from './go-template.js';
+import { arr, int, num, obj, str, strings } from './values.js';
 
 function countOccurrences(s: string, sub: string): number {
   if (sub === '') return [...s].length + 1;
@@ -49,10 +51,21 @@ export const stringBuiltins: HostBuiltins = {
   'strings.any_prefix_match': (search, base) => strings(search).some((s) => strings(base).some((b) => s.startsWith(b))),
   'strings.any_suffix_match': (search, base) => strings(search).some((s) => strings(base).some((b) => s.endsWith(b))),
   'strings.count': (s, sub) => countOccurrences(str(s), str(sub)),
-  'strings.replace_n': (patterns, s) => {
-    if (patterns === null || typeof patterns !== 'object' || Array.isArray(patterns)) throw new TypeError('object expected');
-    return replaceN(patterns as Record<string, unknown>, str(s));
+  // Arguments as Rego text (text-args.ts): JSON would turn a non-string key into a string.
+  'strings.replace_n': (patternsText, sText) => {
+    const patterns = parseRegoText(str(patternsText));
+    const s = parseRegoText(str(sText));
+    if (patterns.t !== 'object') throw new TypeError('strings.replace_n: operand 1 must be an object');
+    const table: Record<string, string> = {};
+    for (const [k, v] of patterns.entries) {
+      if (k.t !== 'scalar' || typeof k.value !== 'string') throw new TypeError('strings.replace_n: operand 1 non-string key found in pattern object');
+      if (v.t !== 'scalar' || typeof v.value !== 'string') throw new TypeError('strings.replace_n: operand 1 non-string value found in pattern object');
+      table[k.value] = v.value;
+    }
+    if (s.t !== 'scalar' || typeof s.value !== 'string') throw new TypeError('strings.replace_n: operand 2 must be a string');
+    return replaceN(table, s.value);
   },
+  'strings.render_template': (template, vars) => renderTemplate(str(template), obj(vars)),
   'indexof_n': (s, sub) => codePointIndexes(str(s), str(sub)),
   'format_int': formatInt,
   'glob.quote_meta': (s) => str(s).replace(/[*?\\[\]{}]/g, (c) => `\\${c}`),

@@ -10,4 +10,14 @@ export const TEXT_ARGUMENT_BUILTINS: ReadonlySet<string> = new Set([
   'time.clock',
   'time.weekday',
   'time.add_date',
+  'time.diff',
+  'json.patch',
+  'strings.replace_n',
+  'providers.aws.sign_req',
 ]);
+
+/**
+ * Host builtins whose result may hold sets: the host returns Rego value text as a JSON string and
+ * the backend parses it back with the runtime's opa_value_parse_string (JSON alone has no sets).
+ */
+export const TEXT_RESULT_BUILTINS: ReadonlySet<string> = new Set(['json.patch', 'providers.aws.sign_req']);

@@ -132,7 +132,28 @@ function addDate(nsV: unknown, y: unknown, m: unknown, d: unknown): ArrayBuffer 
   return exact(BigInt(shifted) * NS_PER_MS + rest);
 }
 
+/** Calendar difference (Go's usual normalisation): the later time minus the earlier, in a's zone. */
+function diff(x: unknown, y: unknown): number[] {
+  const a = tsArg(x);
+  const b = tsArg(y);
+  const [early, late] = a.ns <= b.ns ? [a.ns, b.ns] : [b.ns, a.ns];
+  const p = partsOf(early, a.tz);
+  const q = partsOf(late, a.tz);
+  let [year, month, day, hour, min, sec] = [q.year - p.year, q.month - p.month, q.day - p.day, q.hour - p.hour, q.minute - p.minute, q.second - p.second];
+  if (sec < 0) [sec, min] = [sec + 60, min - 1];
+  if (min < 0) [min, hour] = [min + 60, hour - 1];
+  if (hour < 0) [hour, day] = [hour + 24, day - 1];
+  if (day < 0) {
+    // Borrow the length of the earlier time's month.
+    day += new Date(Date.UTC(p.year, p.month, 0)).getUTCDate();
+    month--;
+  }
+  if (month < 0) [month, year] = [month + 12, year - 1];
+  return [year, month, day, hour, min, sec];
+}
+
 export const timeBuiltins: HostBuiltins = {
+  'time.diff': diff,
   'time.parse_rfc3339_ns': (s) => exact(parseRfc3339(str(s))),
   'time.parse_duration_ns': (s) => exact(parseDuration(str(s))),
   'time.date': (x) => {

@@ -47,6 +47,8 @@ class Lexer {
   readonly #tokens: Token[] = [];
   readonly #comments: Comment[] = [];
   readonly #problems: ParseProblem[] = [];
+  /** Open template expressions, innermost last: their quote and their `{` nesting depth. */
+  readonly #templates: { raw: boolean; depth: number }[] = [];
 
   constructor(src: string, file: string, maxTokens: number, maxProblems: number) {
     this.#src = src;
@@ -125,6 +127,18 @@ class Lexer {
     if (isDecimal(c)) return this.#number(start);
     if (c === 34) return this.#string(start);
     if (c === 96) return this.#rawString(start);
+    if (c === 36 && (src.charCodeAt(start + 1) === 34 || src.charCodeAt(start + 1) === 96)) {
+      return this.#templateText(start, start + 2, src.charCodeAt(start + 1) === 96, true);
+    }
+    const open = this.#templates[this.#templates.length - 1];
+    if (open !== undefined && c === 123) open.depth++;
+    if (open !== undefined && c === 125) {
+      if (open.depth === 0) {
+        this.#templates.pop();
+        return this.#templateText(start, start + 1, open.raw, false);
+      }
+      open.depth--;
+    }
     const ch = src[start] ?? '';
     const single = SINGLE[ch];
     if (single !== undefined) {
@@ -246,6 +260,45 @@ class Lexer {
     }
     this.#pos = i;
     return 'illegal';
+  }
+
+  /**
+   * Literal text of a template string from `from` up to its closing quote or the `{` of an
+   * expression (which is then lexed as ordinary tokens until its matching `}`). `\` escapes the
+   * next character (`\{` is a literal brace); raw (backquoted) templates only escape `{`.
+   */
+  #templateText(start: number, from: number, raw: boolean, first: boolean): TokenKind {
+    const src = this.#src;
+    const quote = raw ? 96 : 34;
+    const startRow = this.#row;
+    const startCol = this.#col(start);
+    let i = from;
+    for (;;) {
+      const c = src.charCodeAt(i);
+      if (Number.isNaN(c) || (c === 10 && !raw)) {
+        this.#pos = i;
+        this.#problem(start, 'non-terminated string', startRow, startCol);
+        return 'illegal';
+      }
+      if (c === 10) {
+        this.#row++;
+        this.#lineStart = i + 1;
+      }
+      i++;
+      if (c === quote) {
+        this.#pos = i;
+        return first ? 'template' : 'templateend';
+      }
+      if (c === 123) {
+        this.#pos = i;
+        this.#templates.push({ raw, depth: 0 });
+        return first ? 'templatestart' : 'templatemid';
+      }
+      if (c === 92 && (!raw || src.charCodeAt(i) === 123)) {
+        if (!raw && src.charCodeAt(i) === 10) continue;
+        i++;
+      }
+    }
   }
 
   #rawString(start: number): TokenKind {

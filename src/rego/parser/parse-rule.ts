@@ -2,7 +2,7 @@
 // and `contains` for multi-value rules; missing keywords are reported but parsing goes on, so one
 // run lists every such problem.
 import type { Body, Expr, Location, Rule, RuleHead, Term } from '../ast/types.js';
-import { isGround, trueTerm, varTerm } from './nodes.js';
+import { isGround, operatorRef, trueTerm, varTerm } from './nodes.js';
 import { parseBlock, parseLiteral } from './parse-body.js';
 import { parseInfix } from './parse-infix.js';
 import { parseHead, type HeadParts } from './parse-head.js';
@@ -22,8 +22,7 @@ export function parseRule(p: ParserState): Rule {
     return { default: true, head, body: trueBody(p.loc(start)), location: p.loc(start) };
   }
   const hasIf = p.is('if');
-  const body = parseRuleBody(p, parts);
-  const head = buildHead(parts, hasIf);
+  const { head, body } = hoistCallArgs(p, buildHead(parts, hasIf), parseRuleBody(p, parts));
   let elseRule: Rule | undefined;
   if (p.is('else')) {
     if (parts.key !== undefined) p.fail('else keyword cannot be used on multi-value rules');
@@ -137,6 +136,24 @@ function elseHead(p: ParserState, parent: RuleHead, value: Term, assign: boolean
     return parent.key === undefined ? head : { ...head, key: parent.key };
   }
   return p.fail('else keyword cannot be used on multi-value rules');
+}
+
+/**
+ * A call among a function's arguments (`f($"{x} {y}") if ...`, a template string) is a value to
+ * compare the argument with once the body has bound its vars: the argument becomes a fresh var
+ * and the comparison joins the body, where safety ordering puts it after what binds `x`.
+ */
+function hoistCallArgs(p: ParserState, head: RuleHead, body: Body): { head: RuleHead; body: Body } {
+  if (head.kind !== 'function' || !head.args.some((a) => a.type === 'call')) return { head, body };
+  const extra: Expr[] = [];
+  const args = head.args.map((a) => {
+    if (a.type !== 'call') return a;
+    const v = varTerm(`__farg${p.wildcard().slice(1)}__`, a.location);
+    const terms = { kind: 'call' as const, operator: operatorRef('eq', a.location), args: [v, a] };
+    extra.push({ terms, negated: false, with: [], index: body.length + extra.length, location: a.location });
+    return v;
+  });
+  return { head: { ...head, args }, body: [...body, ...extra] };
 }
 
 function trueBody(location: Location): Body {

@@ -3,6 +3,7 @@
 import type { Location, RefTerm, Term } from '../ast/types.js';
 import { parseArray, parseSetOrObject } from './parse-collection.js';
 import { parseInfix } from './parse-infix.js';
+import { parseTemplate } from './parse-template.js';
 import { checkNumber, decodeString } from './literals.js';
 import { varTerm } from './nodes.js';
 import type { ParserState } from './state.js';
@@ -35,6 +36,9 @@ function parsePrimary(p: ParserState): Term {
     case 'string':
     case 'rawstring':
       return parseString(p);
+    case 'template':
+    case 'templatestart':
+      return parseTemplate(p);
     case 'ident':
     case 'contains': // only rule heads give `contains` a meaning; elsewhere it is the builtin's name
       return parseVar(p);

@@ -28,7 +28,14 @@ export const PUNCTUATION = [
 
 export type Punctuation = (typeof PUNCTUATION)[number];
 
-export type TokenKind = 'ident' | 'number' | 'string' | 'rawstring' | 'eof' | 'illegal' | Keyword | Punctuation;
+/**
+ * Template strings (`$"a{x}b"`, `` $`a{x}b` ``) lex as pieces around their expressions:
+ * `template` has no expression, otherwise `templatestart` (`$"a{`), `templatemid` (`}b{`) and
+ * `templateend` (`}b"`) surround the expressions' own tokens.
+ */
+export type TemplateKind = 'template' | 'templatestart' | 'templatemid' | 'templateend';
+
+export type TokenKind = 'ident' | 'number' | 'string' | 'rawstring' | 'eof' | 'illegal' | TemplateKind | Keyword | Punctuation;
 
 const KEYWORD_SET: ReadonlySet<string> = new Set(KEYWORDS);
 
@@ -53,6 +60,10 @@ export interface Token {
 export function describeToken(kind: TokenKind): string {
   switch (kind) {
     case 'rawstring':
+    case 'template':
+    case 'templatestart':
+    case 'templatemid':
+    case 'templateend':
       return 'string';
     case 'illegal':
       return 'illegal';

@@ -3,10 +3,10 @@
 import type { Module, RefTerm } from '../ast/types.js';
 import { BUILTIN_ARITY } from '../builtins/arity.js';
 import { lookupBuiltin } from '../builtins/index.js';
-import { fail } from './errors.js';
+import { fail, ProblemCollector } from './errors.js';
 import { nodeAt, type RuleNode } from './ruletree.js';
 import { operatorName, visitBody, visitRule, type Visitor } from './walk.js';
-import type { Body } from '../ast/types.js';
+import type { Body, Expr } from '../ast/types.js';
 
 /** Operators the planner handles itself rather than as builtin calls. */
 const SPECIAL: Record<string, number> = { eq: 2, assign: 2, print: -1, 'internal.print': 1 };
@@ -23,17 +23,21 @@ export function arityOf(root: RuleNode, op: RefTerm): number | undefined {
 }
 
 export function checkCalls(root: RuleNode, modules: readonly Module[], query: Body | undefined): void {
+  const problems = new ProblemCollector();
   const v: Visitor = {
-    call(op, argc, at) {
-      const name = operatorName(op);
-      if (name === undefined) fail('rego_type_error', 'illegal call: dynamic function name', at);
-      const n = arityOf(root, op);
-      if (n === undefined) fail('rego_type_error', `undefined function ${name}`, at);
-      if (n >= 0 && argc !== n && argc !== n + 1) {
-        fail('rego_type_error', `${name}: arity mismatch\n\thave: ${argc} operands\n\twant: ${n} operands`, at);
-      }
-    },
+    call: (op, argc, at) => problems.check(() => checkCall(root, op, argc, at)),
   };
   for (const m of modules) m.rules.forEach((r) => visitRule(r, v));
   if (query) visitBody(query, v);
+  problems.finish();
+}
+
+function checkCall(root: RuleNode, op: RefTerm, argc: number, at: Expr['location']): void {
+  const name = operatorName(op);
+  if (name === undefined) fail('rego_type_error', 'illegal call: dynamic function name', at);
+  const n = arityOf(root, op);
+  if (n === undefined) fail('rego_type_error', `undefined function ${name}`, at);
+  if (n >= 0 && argc !== n && argc !== n + 1) {
+    fail('rego_type_error', `${name}: arity mismatch\n\thave: ${argc} operands\n\twant: ${n} operands`, at);
+  }
 }

@@ -3,7 +3,7 @@
 // var of the same body (rego_compile_error, as OPA's "var x assigned above"). Nested bodies
 // (comprehensions, every, negation) are checked again by the planner, which knows their scope.
 import type { Body, Rule } from '../ast/types.js';
-import { fail } from './errors.js';
+import { fail, ProblemCollector } from './errors.js';
 import type { ArityOf } from './safety.js';
 import { checkHeadSafe, isOp, orderBody } from './safety.js';
 import { walkVars } from './vars.js';
@@ -37,5 +37,7 @@ function checkRule(rule: Rule, arity: ArityOf): void {
 }
 
 export function checkSafety(modules: readonly Module[], arity: ArityOf): void {
-  for (const m of modules) m.rules.forEach((r) => checkRule(r, arity));
+  const problems = new ProblemCollector();
+  for (const m of modules) m.rules.forEach((r) => problems.check(() => checkRule(r, arity)));
+  problems.finish();
 }

@@ -41,3 +41,38 @@ export class CompileError extends Error {
 export function fail(code: CompileErrorCode, message: string, location?: CompileProblem['location']): never {
   throw new CompileError([{ code, message, ...(location ? { location } : {}) }]);
 }
+
+/** How many problems one stage reports before it stops, as opa's default error limit. */
+export const MAX_PROBLEMS = 10;
+
+/**
+ * Gathers the problems of one compiler stage: each unit (a rule, a call) is checked on its own,
+ * so a stage reports every faulty unit rather than only the first, as opa does. Past the limit
+ * the stage stops with opa's "error limit reached".
+ */
+export class ProblemCollector {
+  readonly #problems: CompileProblem[] = [];
+
+  constructor(private readonly limit = MAX_PROBLEMS) {}
+
+  /** Runs one unit's check; a CompileError it throws is recorded and the stage goes on. */
+  check(unit: () => void): void {
+    try {
+      unit();
+    } catch (e) {
+      if (!(e instanceof CompileError)) throw e;
+      for (const p of e.problems) {
+        if (this.#problems.length >= this.limit) {
+          this.#problems.push({ code: 'rego_compile_error', message: 'error limit reached' });
+          throw new CompileError(this.#problems);
+        }
+        this.#problems.push(p);
+      }
+    }
+  }
+
+  /** Ends the stage: throws every recorded problem, if there is one. */
+  finish(): void {
+    if (this.#problems.length > 0) throw new CompileError(this.#problems);
+  }
+}

@@ -3,6 +3,7 @@
 import type { Body, Module, RefTerm } from '../ast/types.js';
 import { arityOf, checkCalls } from './check-calls.js';
 import { checkSafety } from './check-safety.js';
+import { resolveMetadata } from './metadata.js';
 import { checkRecursion } from './recursion.js';
 import { resolveModules, resolveQuery } from './resolve.js';
 import { buildRuleTree, newNode, type RuleNode, type RuleSet } from './ruletree.js';
@@ -23,6 +24,9 @@ export const PASSES: readonly Pass[] = [
   // First: names resolve against the package's rules and the module's imports, which every
   // later stage needs to tell a rule reference from a local var.
   { name: 'resolveRefs', run: (s) => ((s.modules = resolveModules(s.modules)), s.query && (s.query = resolveQuery(s.query))) },
+  // rego.metadata.rule()/chain() are constants of where they are called: fold them in before the
+  // call checks (which do not know them) and planning.
+  { name: 'resolveMetadata', run: (s) => (s.modules = resolveMetadata(s.modules)) },
   // Rule paths need resolved heads only for their keys; kind conflicts are reported here.
   { name: 'buildRuleTree', run: (s) => Object.assign(s, buildRuleTree(s.modules)) },
   // Needs the rule tree to know user functions' arities.

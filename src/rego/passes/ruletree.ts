@@ -1,7 +1,7 @@
 // Builds the rule tree: every rule placed at its full data path, grouped into rule sets whose
 // kind (complete, partial set, partial object, function) decides how the planner plans them.
 import type { Module, Rule, Term } from '../ast/types.js';
-import { fail } from './errors.js';
+import { fail, ProblemCollector } from './errors.js';
 
 export type RuleKind = 'complete' | 'set' | 'object' | 'function';
 
@@ -80,33 +80,37 @@ export function nodeAt(root: RuleNode, path: readonly string[], create: boolean)
 export function buildRuleTree(modules: readonly Module[]): { root: RuleNode; sets: RuleSet[] } {
   const root = newNode();
   const sets: RuleSet[] = [];
+  const problems = new ProblemCollector();
   for (const module of modules) {
     const pkg = packagePath(module);
     // A package exists as a document (an empty object) even without rules.
     nodeAt(root, pkg, true);
-    for (const rule of module.rules) {
-      const { path, keys } = rulePath(rule, pkg);
-      const kind = kindOf(rule, keys);
-      const arity = rule.head.kind === 'function' ? rule.head.args.length : 0;
-      const node = nodeAt(root, path, true) as RuleNode;
-      let set = node.ruleSet;
-      if (set === undefined) {
-        set = { path, kind, rules: [], arity, funcName: `g0.data.${path.join('.')}` };
-        node.ruleSet = set;
-        sets.push(set);
-      } else if (set.kind !== kind) {
-        fail('rego_type_error', `conflicting rules data.${path.join('.')} found`, rule.location);
-      } else if (set.arity !== arity) {
-        fail('rego_type_error', `conflicting rules data.${path.join('.')} found`, rule.location);
-      }
-      const info: RuleInfo = { rule, module, pkg, keys, setLeaf: rule.head.kind === 'contains' && keys.length > 0 };
-      if (rule.default) {
-        if (set.defaultRule !== undefined) fail('rego_type_error', `multiple default rules data.${path.join('.')} found`, rule.location);
-        set.defaultRule = info;
-      } else set.rules.push(info);
-    }
+    for (const rule of module.rules) problems.check(() => placeRule(root, sets, module, pkg, rule));
   }
+  problems.finish();
   return { root, sets };
+}
+
+function placeRule(root: RuleNode, sets: RuleSet[], module: Module, pkg: readonly string[], rule: Rule): void {
+  const { path, keys } = rulePath(rule, pkg);
+  const kind = kindOf(rule, keys);
+  const arity = rule.head.kind === 'function' ? rule.head.args.length : 0;
+  const node = nodeAt(root, path, true) as RuleNode;
+  let set = node.ruleSet;
+  if (set === undefined) {
+    set = { path, kind, rules: [], arity, funcName: `g0.data.${path.join('.')}` };
+    node.ruleSet = set;
+    sets.push(set);
+  } else if (set.kind !== kind) {
+    fail('rego_type_error', `conflicting rules data.${path.join('.')} found`, rule.location);
+  } else if (set.arity !== arity) {
+    fail('rego_type_error', `conflicting rules data.${path.join('.')} found`, rule.location);
+  }
+  const info: RuleInfo = { rule, module, pkg, keys, setLeaf: rule.head.kind === 'contains' && keys.length > 0 };
+  if (rule.default) {
+    if (set.defaultRule !== undefined) fail('rego_type_error', `multiple default rules data.${path.join('.')} found`, rule.location);
+    set.defaultRule = info;
+  } else set.rules.push(info);
 }
 
 /** All rule sets at or below a node (a data ref to a package depends on all of them). */

@@ -2,7 +2,7 @@
 // reorderBodyForSafety), and reports the vars no ordering can bind as rego_unsafe_var_error.
 import type { Body, Expr, Term } from '../ast/types.js';
 import { fail } from './errors.js';
-import { isWildcard, nestedBodies, walkBodyVars, walkVars } from './vars.js';
+import { isWildcard, walkFreeBodyVars, walkNestedFreeVars, walkVars } from './vars.js';
 
 /** Operand count of a callable (builtin or user function), or undefined if unknown. */
 export type ArityOf = (operator: Term) => number | undefined;
@@ -19,11 +19,9 @@ function split(t: Term, outer: ReadonlySet<string>): { reads: Set<string>; outs:
   walkVars(t, (v, inRef) => {
     if (v.value !== 'input' && v.value !== 'data') (inRef ? outs : reads).add(v.value);
   });
-  for (const b of nestedBodies(t)) {
-    walkBodyVars(b, (v) => {
-      if (outer.has(v.value)) reads.add(v.value);
-    });
-  }
+  walkNestedFreeVars(t, (v) => {
+    if (outer.has(v.value)) reads.add(v.value);
+  });
   for (const o of outs) reads.delete(o);
   return { reads, outs };
 }
@@ -93,8 +91,8 @@ function step(e: Expr, bound: ReadonlySet<string>, outer: ReadonlySet<string>, a
     case 'every': {
       add(t.every.domain, 'read');
       const local = new Set([...(t.every.key ? allVars(t.every.key) : []), ...allVars(t.every.value)]);
-      walkBodyVars(t.every.body, (v) => {
-        if (outer.has(v.value) && !local.has(v.value)) reads.add(v.value);
+      walkFreeBodyVars(t.every.body, local, (v) => {
+        if (outer.has(v.value)) reads.add(v.value);
       });
       break;
     }
@@ -105,7 +103,7 @@ function step(e: Expr, bound: ReadonlySet<string>, outer: ReadonlySet<string>, a
         allVars(a).forEach((v) => binds.add(v));
         allVars(b).forEach((v) => binds.add(v));
         for (const x of [a, b]) split(x, outer).outs.forEach((v) => binds.add(v));
-        for (const x of [a, b]) for (const nb of nestedBodies(x)) walkBodyVars(nb, (v) => outer.has(v.value) && !binds.has(v.value) && reads.add(v.value));
+        for (const x of [a, b]) walkNestedFreeVars(x, (v) => outer.has(v.value) && !binds.has(v.value) && reads.add(v.value));
       } else if (isOp(e, 'assign')) {
         add(b, 'read');
         add(a, 'bind');

@@ -8,7 +8,24 @@ import { nodeAt } from '../passes/ruletree.js';
 import { operatorName } from '../passes/walk.js';
 import { local } from './builder.js';
 import type { Ctx, PTerm } from './context.js';
-import { hasUnbound, planElems, planTerm, type K } from './terms.js';
+import { hasUnbound, planElems, planTerm, toLocal, type K } from './terms.js';
+
+/** Builtins that are relations (several outputs per input). */
+const RELATIONS = new Set(['walk']);
+
+export function isRelation(name: string | undefined): boolean {
+  return name !== undefined && RELATIONS.has(name);
+}
+
+/** A relation's call returns its outputs as an array; `k` runs once per output. */
+export function planRelation(c: Ctx, op: RefTerm, args: readonly PTerm[], k: K<number>): void {
+  planCall(c, op, args, (res) => {
+    const src = toLocal(c, res);
+    const kl = c.fb.local();
+    const vl = c.fb.local();
+    c.fb.emit('ScanStmt', { source: src, key: kl, value: vl, block: c.fb.block(() => k(vl)) });
+  });
+}
 
 /** The IR function name for an operator, or the builtin name. */
 export function resolveCallee(c: Ctx, op: RefTerm): { kind: 'func' | 'builtin'; name: string } {

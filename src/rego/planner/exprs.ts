@@ -5,7 +5,7 @@ import type { Local, Operand } from '../ir/types.js';
 import { checkHeadSafe, isOp, orderBody } from '../passes/safety.js';
 import { operatorName } from '../passes/walk.js';
 import { bool, local } from './builder.js';
-import { planCall } from './calls.js';
+import { isRelation, planCall, planRelation } from './calls.js';
 import type { Ctx, PTerm } from './context.js';
 import { planTerm, toLocal } from './terms.js';
 import { unify } from './unify.js';
@@ -85,15 +85,8 @@ function planPositive(c: Ctx, e: Expr, k: () => void): void {
       const n = c.shared.arity(t.operator);
       if (n !== undefined && n >= 0 && t.args.length === n + 1) {
         const out = t.args[n] as Term;
-        if (RELATIONS.has(name ?? '')) {
-          // Relations yield several outputs: the call returns them as an array to scan.
-          return planCall(c, t.operator, t.args.slice(0, n), (op) => {
-            const src = toLocal(c, op);
-            const kl = c.fb.local();
-            const vl = c.fb.local();
-            const block = c.fb.block(() => unify(c, out, { type: 'local', local: vl, location: out.location }, k));
-            c.fb.emit('ScanStmt', { source: src, key: kl, value: vl, block });
-          });
+        if (isRelation(name)) {
+          return planRelation(c, t.operator, t.args.slice(0, n), (vl) => unify(c, out, { type: 'local', local: vl, location: out.location }, k));
         }
         return planCall(c, t.operator, t.args.slice(0, n), (op) => unify(c, out, { type: 'local', local: toLocal(c, op), location: out.location }, k));
       }
@@ -101,9 +94,6 @@ function planPositive(c: Ctx, e: Expr, k: () => void): void {
     }
   }
 }
-
-/** Builtins that are relations (several outputs per input). */
-const RELATIONS = new Set(['walk']);
 
 function planSomeIn(c: Ctx, key: Term | undefined, value: Term, coll: Term, k: () => void): void {
   planTerm(c, coll, (op) => {

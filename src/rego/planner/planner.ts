@@ -1,5 +1,6 @@
 // The planner's entry: IR functions for every rule set, and one plan per query or entrypoint,
 // assembled into an ir.Policy exactly as `opa build -t plan` lays it out.
+import { ProblemCollector } from '../passes/errors.js';
 import type { Body, Module, RefTerm, Term } from '../ast/types.js';
 import type { BuiltinFunc, Func, Plan, Policy } from '../ir/types.js';
 import type { RuleNode, RuleSet } from '../passes/ruletree.js';
@@ -69,7 +70,10 @@ export function plan(input: PlanInput): Policy {
       return name;
     },
   };
-  for (const s of input.sets) if (s.rules.length > 0 || s.defaultRule) funcs.push(planRuleSet(shared, s));
+  // Errors the planner finds (unsafe vars in nested bodies) are reported for every rule set.
+  const problems = new ProblemCollector();
+  for (const s of input.sets) if (s.rules.length > 0 || s.defaultRule) problems.check(() => funcs.push(planRuleSet(shared, s)));
+  problems.finish();
   const plans: Plan[] = [];
   for (const q of input.queries) {
     const fb = new FuncBuilder(2);

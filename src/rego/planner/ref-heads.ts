@@ -1,30 +1,63 @@
 // Ref-head rules that overlap a partial object (`p[k] := v` beside `p.q.r := 1`, or
 // `p[q].r contains s` beside `p.b.r contains "foo"`): their values join the object's function.
 import type { Local, Operand } from '../ir/types.js';
-import type { RuleNode } from '../passes/ruletree.js';
+import type { RuleKind, RuleNode } from '../passes/ruletree.js';
 import { local } from './builder.js';
 import type { Ctx } from './context.js';
 
 /**
- * Rules below a partial object's path (`p[k] := v` beside `p.q.r := 1`) contribute to the same
- * object. Intermediate objects are copied before they are extended (values may be shared with
- * other rules' results); sets at the same leaf are unioned; objects merge; any other value is
- * inserted once, so a clash is a conflict.
+ * How a child path meets the values the partial object's own rules built. Above the deepest
+ * head of those rules an existing object is a path object the heads created, so children extend
+ * (a copy of) it. From that depth on an existing value is a rule's value, which no other rule may
+ * extend: children's values are built afresh and inserted once, so any difference is a conflict.
  */
-export function mergeChildren(c: Ctx, node: RuleNode, target: Local): void {
+interface Walk {
+  readonly depth: number;
+  readonly leafDepth: number;
+  readonly fresh: boolean;
+}
+
+/**
+ * Rules below a partial object's path (`p[k] := v` beside `p.q.r := 1`) contribute to the same
+ * object. `leafDepth` is the longest head (in keys below the object) of the object's own rules.
+ */
+export function mergeChildren(c: Ctx, node: RuleNode, target: Local, leafDepth: number): void {
+  mergeAt(c, node, target, { depth: 1, leafDepth, fresh: false });
+}
+
+function mergeAt(c: Ctx, node: RuleNode, target: Local, w: Walk): void {
   const fb = c.fb;
   for (const [name, child] of node.children) {
-    if (child.ruleSet?.kind === 'function') continue;
+    const set = child.ruleSet;
+    if (set?.kind === 'function') continue;
     const key: Operand = { type: 'string_index', value: c.shared.policy.str(name) };
     const outer = fb.block(() => {
-      if (child.ruleSet === undefined) {
-        mergeChildren(c, child, ownedChild(c, target, key));
+      if (set !== undefined) {
+        const v = fb.local();
+        fb.emit('CallStmt', { func: c.shared.funcFor(set, c.mocks), args: [local(0), local(1)], result: v });
+        insertValue(c, target, key, v, set.kind);
         return;
       }
-      const v = fb.local();
-      fb.emit('CallStmt', { func: c.shared.funcFor(child.ruleSet, c.mocks), args: [local(0), local(1)], result: v });
-      const cur = fb.local();
-      const union = fb.block(() => {
+      const next: Walk = { depth: w.depth + 1, leafDepth: w.leafDepth, fresh: w.fresh || w.depth >= w.leafDepth };
+      const sub = next.fresh ? freshObject(c) : ownedChild(c, target, key);
+      mergeAt(c, child, sub, next);
+      insertIfNonEmpty(c, target, key, sub, next.fresh);
+    });
+    fb.emit('BlockStmt', { blocks: [outer] });
+  }
+}
+
+/**
+ * A child rule's value at target[key]: partial sets union with a set already there, partial
+ * objects merge with an object already there; anything else is inserted once (a clash conflicts).
+ */
+function insertValue(c: Ctx, target: Local, key: Operand, v: Local, kind: RuleKind): void {
+  const fb = c.fb;
+  const cur = fb.local();
+  const blocks = [];
+  if (kind === 'set') {
+    blocks.push(
+      fb.block(() => {
         fb.emit('DotStmt', { source: local(target), key, target: cur });
         fb.emit('IsSetStmt', { source: local(cur) });
         fb.emit('IsSetStmt', { source: local(v) });
@@ -37,8 +70,12 @@ export function mergeChildren(c: Ctx, node: RuleNode, target: Local): void {
         }
         fb.emit('ObjectInsertStmt', { key, value: local(n), object: target });
         fb.emit('BreakStmt', { index: 1 });
-      });
-      const merge = fb.block(() => {
+      }),
+    );
+  }
+  if (kind === 'object') {
+    blocks.push(
+      fb.block(() => {
         fb.emit('DotStmt', { source: local(target), key, target: cur });
         fb.emit('IsObjectStmt', { source: local(cur) });
         fb.emit('IsObjectStmt', { source: local(v) });
@@ -46,12 +83,17 @@ export function mergeChildren(c: Ctx, node: RuleNode, target: Local): void {
         fb.emit('ObjectMergeStmt', { a: cur, b: v, target: m });
         fb.emit('ObjectInsertStmt', { key, value: local(m), object: target });
         fb.emit('BreakStmt', { index: 1 });
-      });
-      const once = fb.block(() => fb.emit('ObjectInsertOnceStmt', { key, value: local(v), object: target }));
-      fb.emit('BlockStmt', { blocks: [union, merge, once] });
-    });
-    fb.emit('BlockStmt', { blocks: [outer] });
+      }),
+    );
   }
+  blocks.push(fb.block(() => fb.emit('ObjectInsertOnceStmt', { key, value: local(v), object: target })));
+  fb.emit('BlockStmt', { blocks });
+}
+
+function freshObject(c: Ctx): Local {
+  const o = c.fb.local();
+  c.fb.emit('MakeObjectStmt', { target: o });
+  return o;
 }
 
 /** target[key] as an object this function owns: a copy of the existing one, or a new one. */
@@ -68,12 +110,22 @@ function ownedChild(c: Ctx, target: Local, key: Operand): Local {
       }),
     ],
   });
-  const fresh = fb.local();
-  fb.emit('MakeObjectStmt', { target: fresh });
   const owned = fb.local();
-  fb.emit('ObjectMergeStmt', { a: existing, b: fresh, target: owned });
+  fb.emit('ObjectMergeStmt', { a: existing, b: freshObject(c), target: owned });
   fb.emit('IsObjectStmt', { source: local(owned) });
-  fb.emit('ObjectInsertStmt', { key, value: local(owned), object: target });
   return owned;
 }
 
+/**
+ * A path object goes in only when some rule below it produced a value: a path whose rules are
+ * all undefined is undefined, not an empty object. `once` makes a clash with a value a conflict.
+ */
+function insertIfNonEmpty(c: Ctx, target: Local, key: Operand, sub: Local, once: boolean): void {
+  const fb = c.fb;
+  const n = fb.local();
+  fb.emit('LenStmt', { source: local(sub), target: n });
+  const zero = fb.local();
+  fb.emit('MakeNumberIntStmt', { value: 0, target: zero });
+  fb.emit('NotEqualStmt', { a: local(n), b: local(zero) });
+  fb.emit(once ? 'ObjectInsertOnceStmt' : 'ObjectInsertStmt', { key, value: local(sub), object: target });
+}

@@ -131,7 +131,7 @@ export function planRuleSet(shared: Shared, set: RuleSet, mocks: ReadonlyMap<str
         fb.emit('BlockStmt', { blocks: [block] });
       }
       const node = nodeAt(shared.root, set.path, false);
-      if (set.kind === 'object' && node !== undefined) mergeChildren(c, node, ret);
+      if (set.kind === 'object' && node !== undefined) mergeChildren(c, node, ret, set.rules.reduce((m, i) => Math.max(m, i.keys.length), 0));
       blocks.push(fb.take());
       break;
     }

@@ -5,7 +5,8 @@ import type { Local, Operand } from '../ir/types.js';
 import { fail } from '../passes/errors.js';
 import { bool, local, strOp } from './builder.js';
 import type { Ctx, PTerm } from './context.js';
-import { planCall } from './calls.js';
+import { isRelation, planCall, planRelation } from './calls.js';
+import { operatorName } from '../passes/walk.js';
 import { planDataRef } from './data.js';
 import { planBody } from './exprs.js';
 import { bindVar, unify } from './unify.js';
@@ -103,6 +104,10 @@ export function planTerm(c: Ctx, t: PTerm, k: K<Operand>): void {
         k(local(o));
       });
     case 'call':
+      // `walk(x)` as a term (`[p, v] := walk(x)`) ranges over the relation's outputs.
+      if (isRelation(operatorName(t.operator)) && t.args.length === c.shared.arity(t.operator)) {
+        return planRelation(c, t.operator, t.args, (vl) => k(local(vl)));
+      }
       return planCall(c, t.operator, t.args, k);
     case 'arraycomprehension':
     case 'setcomprehension':
@@ -111,11 +116,39 @@ export function planTerm(c: Ctx, t: PTerm, k: K<Operand>): void {
   }
 }
 
-/** Plans terms left to right, collecting their operands. */
+/** Scalars and collections of them: planning them never iterates, so `k` runs exactly once. */
+function isConstant(t: PTerm): boolean {
+  switch (t.type) {
+    case 'null':
+    case 'boolean':
+    case 'number':
+    case 'string':
+    case 'local':
+      return true;
+    case 'array':
+    case 'set':
+      return t.value.every(isConstant);
+    case 'object':
+      return t.value.every(([a, b]) => isConstant(a) && isConstant(b));
+    default:
+      return false;
+  }
+}
+
+/**
+ * Plans terms left to right, collecting their operands. Runs of constants are planned in a loop
+ * rather than by nested continuations, so a large literal (test data) does not nest one stack
+ * frame per element.
+ */
 export function planElems(c: Ctx, ts: readonly PTerm[], i: number, acc: Operand[], k: K<Operand[]>): void {
-  const t = ts[i];
-  if (t === undefined) return k(acc);
-  planTerm(c, t, (op) => planElems(c, ts, i + 1, [...acc, op], k));
+  const ops = [...acc];
+  let j = i;
+  for (let t = ts[j]; t !== undefined && isConstant(t); t = ts[++j]) {
+    planTerm(c, t, (op) => ops.push(op));
+  }
+  const t = ts[j];
+  if (t === undefined) return k(ops);
+  planTerm(c, t, (op) => planElems(c, ts, j + 1, [...ops, op], k));
 }
 
 function planComprehension(c: Ctx, t: Extract<Term, { type: `${string}comprehension` }>): Local {
@@ -144,7 +177,11 @@ function planComprehension(c: Ctx, t: Extract<Term, { type: `${string}comprehens
 export function planRef(c: Ctx, t: Extract<Term, { type: 'ref' }>, k: K<Operand>): void {
   const h = t.head;
   if (h.type === 'var' && h.value === 'data') return planDataRef(c, t.path, k);
-  if (h.type === 'var' && h.value === 'input') return planPath(c, 0, t.path, 0, k);
+  if (h.type === 'var' && h.value === 'input') {
+    // An undefined input is no value: a bare `input` must not flow on as an operand.
+    if (t.path.length === 0) c.fb.emit('IsDefinedStmt', { source: 0 });
+    return planPath(c, 0, t.path, 0, k);
+  }
   planTerm(c, h, (op) => planPath(c, toLocal(c, op), t.path, 0, k));
 }
 

@@ -19,6 +19,10 @@ const TABLE: [source: string, want: string[]][] = [
   ['a # comment\nb', ['ident:a', 'ident:b', 'eof']],
   ['\ufeffpackage x', ['package', 'ident:x', 'eof']],
   ['a_1 _ A', ['ident:a_1', 'ident:_', 'ident:A', 'eof']],
+  ['$"a" $`b`', ['template', 'template', 'eof']],
+  ['$"a{x}b{ {1} }c"', ['templatestart', 'ident:x', 'templatemid', '{', 'number:1', '}', 'templateend', 'eof']],
+  ['$"\\{x} {$"{y}"}"', ['templatestart', 'templatestart', 'ident:y', 'templateend', 'templateend', 'eof']],
+  ['$`a\n{x}` }', ['templatestart', 'ident:x', 'templateend', '}', 'eof']],
 ];
 
 for (const [source, want] of TABLE) {

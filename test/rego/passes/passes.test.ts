@@ -10,7 +10,7 @@ import type { Expr, Term } from '../../../src/rego/ast/types.js';
 test('stage plan: names and order', () => {
   assert.deepEqual(
     PASSES.map((p) => p.name),
-    ['resolveRefs', 'buildRuleTree', 'checkCalls', 'checkRecursion', 'checkSafety'],
+    ['resolveRefs', 'resolveMetadata', 'buildRuleTree', 'checkCalls', 'checkRecursion', 'checkSafety'],
   );
 });
 

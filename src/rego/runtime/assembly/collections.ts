@@ -111,8 +111,32 @@ export function objectInsertOnce(o: usize, k: usize, v: usize): bool {
   return true;
 }
 
+/** Objects up to this size are searched linearly for a string key (see objectGetString). */
+const LINEAR_MAX: usize = 8;
+
+/**
+ * A string key's value in a small object by a linear scan that compares lengths first: most keys
+ * differ in length from the one sought, so usually one byte comparison decides, where the binary
+ * search needs two or three full orderings. Input documents are mostly small objects.
+ */
+function objectGetString(o: usize, kp: usize, kl: usize): usize {
+  const n = count(o);
+  if (n > LINEAR_MAX) {
+    const i = searchString(o, kp, kl, false);
+    return i >= 0 ? valAt(o, i as usize) : 0;
+  }
+  const b = buf(o);
+  for (let i: usize = 0; i < n; i++) {
+    const e = load<u32>(b + (i << 3)) as usize;
+    if (tag(e) != T_STRING || strLen(e) != kl) continue;
+    if (bytesCompare(strPtr(e), kl, kp, kl) == 0) return load<u32>(b + (i << 3), 4) as usize;
+  }
+  return 0;
+}
+
 export function objectGet(o: usize, k: usize): usize {
-  const i = tag(k) == T_STRING ? searchString(o, strPtr(k), strLen(k), false) : search(o, k);
+  if (tag(k) == T_STRING) return objectGetString(o, strPtr(k), strLen(k));
+  const i = search(o, k);
   return i >= 0 ? valAt(o, i as usize) : 0;
 }
 

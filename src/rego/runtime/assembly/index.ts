@@ -4,7 +4,7 @@ import { opa_println, opa_builtin0, opa_builtin1, opa_builtin2, opa_builtin3, op
 import { malloc, heapTop, setHeapTop } from "./heap";
 import {
   NULL_V, T_ARRAY, T_OBJECT, T_SET, T_STRING, boolV, newInt, newString, newContainer, count, tag,
-  elemAt, keyAt, valAt, strLen, isCollection,
+  elemAt, keyAt, valAt, strLen, strPtr, isCollection,
 } from "./value";
 import {
   arrayAppend, objectInsert, objectInsertOnce, setAdd, valueGet, merge, shallowCopy, withPath, search,
@@ -37,6 +37,8 @@ export function opa_heap_ptr_set(addr: usize): void { setHeapTop(addr); }
 // JSON and value text
 export function opa_json_parse(addr: usize, len: usize): usize { return parseJSON(addr, len, false); }
 export function opa_value_parse(addr: usize, len: usize): usize { return parseJSON(addr, len, true); }
+/** A string value's text parsed as Rego value text (host builtins that must return sets); 0 if not. */
+export function opa_value_parse_string(v: usize): usize { return v != 0 && tag(v) == T_STRING ? parseJSON(strPtr(v), strLen(v), true) : 0; }
 export function opa_json_dump(v: usize): usize { return dump(v, false); }
 export function opa_value_dump(v: usize): usize { return dump(v, true); }
 

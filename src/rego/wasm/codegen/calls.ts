@@ -2,7 +2,7 @@
 import type { Operand, StmtOf } from '../../ir/types.js';
 import type { FnCompiler } from './env.js';
 import { HOST_DISPATCH_MAX_ARGS } from './runtime.js';
-import { TEXT_ARGUMENT_BUILTINS } from '../../host/text-args.js';
+import { TEXT_ARGUMENT_BUILTINS, TEXT_RESULT_BUILTINS } from '../../host/text-args.js';
 
 /**
  * Names the SDK implements itself and would shadow our host implementations of (its lookup
@@ -44,6 +44,7 @@ export function compileCall(fc: FnCompiler, s: StmtOf<'CallStmt'>): void {
       if (asText) b.call(fc.env.valueTextFunc);
     }
     b.call(fc.env.rt.envImport(`opa_builtin${args.length}`));
+    if (TEXT_RESULT_BUILTINS.has(s.func)) b.call(fc.rt('opa_value_parse_string'));
   }
   b.tee(fc.local(s.result)).eqz().brIf(0);
 }

@@ -1,6 +1,7 @@
 // Shared state while compiling one policy, and the per-function compiler state.
 import type { Block, Local, Operand, Stmt } from '../../ir/types.js';
 import { FuncBody } from '../binary/code.js';
+import type { DotPaths } from './dot-cache.js';
 import type { MemoLayout } from './memo.js';
 import type { RuntimeInfo } from './runtime.js';
 import type { StaticData } from './statics.js';
@@ -34,14 +35,29 @@ export class FnCompiler {
   readonly body: FuncBody;
   private readonly locals = new Map<Local, number>();
 
+  /** Wasm locals caching a DotStmt path's result for the call (see dot-cache.ts). */
+  private readonly dotCaches = new Map<string, number>();
+
   constructor(
     readonly env: PolicyEnv,
     paramCount: number,
     /** The Wasm local holding the eval context, in plan functions only (for ResultSetAdd). */
     readonly ctxLocal: number | null,
     private readonly compileStmt: StmtCompiler,
+    /** DotStmts whose result is the same every time during one call, by path. */
+    readonly dotPaths: DotPaths = new Map(),
   ) {
     this.body = new FuncBody(paramCount);
+  }
+
+  /** The cache local of a path: 0 until looked up, then the value or 1 for undefined (see stmts.ts). */
+  dotCache(path: string): number {
+    let l = this.dotCaches.get(path);
+    if (l === undefined) {
+      l = this.body.newLocal();
+      this.dotCaches.set(path, l);
+    }
+    return l;
   }
 
   /** Binds an IR local to a given Wasm local (parameters). */

@@ -3,6 +3,7 @@
 import type { Func, Plan } from '../../ir/types.js';
 import { DATA_LOCAL, INPUT_LOCAL } from '../../ir/types.js';
 import { FuncBody } from '../binary/code.js';
+import { cachedDotPaths } from './dot-cache.js';
 import { FnCompiler, type PolicyEnv } from './env.js';
 import { emitNewEvaluation } from './memo.js';
 import { compileStmt } from './stmts.js';
@@ -12,7 +13,7 @@ const CTX_DATA = 4;
 const CTX_ENTRYPOINT = 12;
 
 export function compileFunc(env: PolicyEnv, fn: Func): Uint8Array {
-  const fc = new FnCompiler(env, fn.params.length, null, compileStmt);
+  const fc = new FnCompiler(env, fn.params.length, null, compileStmt, cachedDotPaths(fn));
   fn.params.forEach((p, i) => fc.bind(p, i));
   for (const block of fn.blocks) fc.wrapped(block);
   // Falling off the end (every block broke out) leaves the return local undefined or as assigned.

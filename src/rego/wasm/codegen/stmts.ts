@@ -5,6 +5,7 @@ import { compileCall, compileCallDynamic } from './calls.js';
 import { compileNot, compileScan, compileWith } from './control.js';
 import type { FnCompiler } from './env.js';
 
+const TAG_BOOLEAN = 2;
 const TAG_ARRAY = 5;
 const TAG_OBJECT = 6;
 const TAG_SET = 7;
@@ -21,6 +22,69 @@ function typeCheck(fc: FnCompiler, source: Operand, tag: number): void {
     return;
   }
   fc.body.get(fc.local(source.value)).call(fc.rt('opa_value_type')).i32(tag).ne().brIf(0);
+}
+
+/**
+ * A local compared with a boolean constant, inline rather than through opa_value_equal: leaves the
+ * enclosing IR block when they are equal (`breakIfEqual`) or when they are not (undefined, another
+ * type or the other boolean). The compiler's booleans are its own statics, not the runtime's, so
+ * the test reads the tag and payload instead of comparing addresses.
+ */
+function boolCompare(fc: FnCompiler, local: number, value: boolean, breakIfEqual: boolean): void {
+  const b = fc.body;
+  const l = fc.local(local);
+  const payloadDiffers = (): void => {
+    b.get(l).load(4);
+    if (value) b.eqz();
+  };
+  if (breakIfEqual) {
+    b.block();
+    b.get(l).eqz().brIf(0);
+    b.get(l).load8u().i32(TAG_BOOLEAN).ne().brIf(0);
+    payloadDiffers();
+    b.eqz().brIf(1);
+    b.end();
+    return;
+  }
+  b.block().block();
+  b.get(l).eqz().brIf(0);
+  b.get(l).load8u().i32(TAG_BOOLEAN).ne().brIf(0);
+  payloadDiffers();
+  b.brIf(0);
+  b.br(1);
+  b.end();
+  b.br(1);
+  b.end();
+}
+
+/** The constant boolean side of a comparison with a local, if it is one. */
+function localVsBool(a: Operand, b: Operand): { local: number; value: boolean } | undefined {
+  if (a.type === 'local' && b.type === 'bool') return { local: a.value, value: b.value };
+  if (b.type === 'local' && a.type === 'bool') return { local: b.value, value: a.value };
+  return undefined;
+}
+
+/** A cached lookup that found nothing (values are 8-aligned addresses, never 1). */
+const CACHED_UNDEFINED = 1;
+
+/**
+ * DotStmt through its path's cache local (0 = not looked up yet): the runtime lookup runs once per
+ * call. "Undefined" is cached only when the source was defined: a source read before it was ever
+ * assigned (0) must not leave an answer behind for when it is.
+ */
+function cachedDot(fc: FnCompiler, s: StmtOf<'DotStmt'>, cache: number): void {
+  const b = fc.body;
+  b.block();
+  b.get(cache).brIf(0);
+  fc.read(s.source);
+  fc.read(s.key);
+  b.call(fc.rt('opa_value_get')).tee(cache).brIf(0);
+  fc.read(s.source);
+  b.eqz().brIf(1);
+  b.i32(CACHED_UNDEFINED).set(cache);
+  b.end();
+  b.get(cache).i32(CACHED_UNDEFINED).eq().brIf(0);
+  b.get(cache).set(fc.local(s.target));
 }
 
 /** Breaks out of the current block when the value on the stack is 0 (undefined). */
@@ -67,6 +131,8 @@ const handlers: Handlers = {
       fc.body.br(0);
       return;
     }
+    const path = fc.dotPaths.get(s);
+    if (path !== undefined) return cachedDot(fc, s, fc.dotCache(path));
     fc.read(s.source);
     fc.read(s.key);
     fc.body.call(fc.rt('opa_value_get'));
@@ -74,6 +140,8 @@ const handlers: Handlers = {
   },
   EqualStmt(fc, s) {
     if (sameOperand(s.a, s.b)) return;
+    const vsBool = localVsBool(s.a, s.b);
+    if (vsBool !== undefined) return boolCompare(fc, vsBool.local, vsBool.value, false);
     fc.read(s.a);
     fc.read(s.b);
     fc.body.call(fc.rt('opa_value_equal')).eqz().brIf(0);
@@ -126,6 +194,8 @@ const handlers: Handlers = {
     }
     const bothConst = s.a.type !== 'local' && s.a.type === s.b.type;
     if (bothConst) return;
+    const vsBool = localVsBool(s.a, s.b);
+    if (vsBool !== undefined) return boolCompare(fc, vsBool.local, vsBool.value, true);
     fc.read(s.a);
     fc.read(s.b);
     fc.body.call(fc.rt('opa_value_equal')).brIf(0);

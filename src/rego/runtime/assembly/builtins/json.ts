@@ -20,7 +20,8 @@ export function builtin_json_unmarshal(s: usize): usize {
 }
 
 export function builtin_json_is_valid(s: usize): usize {
-  if (!isStr(s)) return 0;
+  // OPA answers false, not undefined, for a non-string.
+  if (!isStr(s)) return s == 0 ? 0 : boolV(false);
   const mark = heapTop();
   const ok = parseJSON(strPtr(s), strLen(s), false) != 0;
   setHeapTop(mark);
