@@ -1,106 +1,116 @@
-// `npm run bench`: Changegate against a direct connection and against nginx, measured in the
-// same run on loopback. The system under test runs on core 0; wrk and the upstream on core 1.
-// Every load is bounded by its duration. Prints a table and writes bench/results/<date>.json.
+// `npm run bench`: Changegate against a direct connection and against nginx (no auth), all
+// measured in the same run on loopback. The proxy and nginx run on core 0 (0-1 with two
+// workers); this process (the fixed-rate, push and WebSocket clients), wrk and the upstream
+// stand-in on core 1. Every load is bounded by its duration. Prints tables and writes
+// bench/results/<date>.json.
+//
+// Environment (defaults in brackets): BENCH_SECONDS [10] per wrk run, BENCH_CONNECTIONS [50],
+// BENCH_RATE [2000] and BENCH_RATE_SECONDS [10] for the fixed-rate run, BENCH_PUSH_MIB [1024],
+// BENCH_WS_IDLE [1000], BENCH_WS_ACTIVE [100], BENCH_WS_SECONDS [10], BENCH_PORT_BASE [18080],
+// BENCH_ONLY=throughput,latency,push,websockets,audit,policy (default all), BENCH_NO_RESULTS=1
+// to write no results file (a smoke run), BENCH_CPU_PROF=<dir> for CPU profiles. See README.md.
 
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { startDevIdp } from '../src/identity/dev-idp.js';
 import { packageRoot } from '../src/util/package-root.js';
+import { createBench, WORKERS_SUPPORTED, type Bench } from './lib/context.js';
 import { startNginx } from './lib/nginx.js';
 import { spawnPinned, waitFor200 } from './lib/processes.js';
-import { WRK_SCRIPT, wrk, type LoadResult } from './lib/wrk.js';
+import { printReport, type Report } from './lib/report.js';
+import { ThroughputRows } from './lib/rows.js';
+import { fromSource, nodeArgs } from './lib/scripts.js';
+import { LOAD_CPU, proxyCpus, readSettings, runs, type Settings } from './lib/settings.js';
 import { measurePolicy } from './policy-eval.js';
+import { auditOnTmpfs } from './scenarios/audit.js';
+import { fixedRateLatency } from './scenarios/latency.js';
+import { pushThrough } from './scenarios/push.js';
+import { changegateThroughput, directBaselines, nginxBaselines } from './scenarios/throughput.js';
+import { webSocketsThrough } from './scenarios/websockets.js';
 
-const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
-const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 50);
-const PORTS = { upstream: 18081, nginx: 18082, proxy: 18080, admin: 19901 } as const;
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-interface Row extends LoadResult {
-  readonly scenario: string;
-  readonly vsDirect: number;
-  readonly vsNginx: number | undefined;
-}
-
-async function main(): Promise<void> {
-  const root = packageRoot();
-  const dir = mkdtempSync(join(tmpdir(), 'changegate-bench-'));
-  const script = join(dir, 'summary.lua');
-  writeFileSync(script, WRK_SCRIPT);
-  const node = process.execPath;
-  const upstream = spawnPinned(1, node, [join(root, 'dist/bench/upstream-ok.js'), String(PORTS.upstream)]);
-  await waitFor200(`http://127.0.0.1:${PORTS.upstream}/`);
-  const idp = await startDevIdp({ clients: [{ kind: 'machine', clientId: 'bench', clientSecret: 'bench-secret', audience: 'changegate' }] });
-  const token = await idp.mintClientToken('bench');
-  const config = {
-    listen: `127.0.0.1:${PORTS.proxy}`,
-    admin: { listen: `127.0.0.1:${PORTS.admin}` },
-    stateDir: join(dir, 'state'),
-    upstreams: { gerrit: { url: `http://127.0.0.1:${PORTS.upstream}`, pathPrefix: '/' } },
-    identity: { bearer: [{ issuer: idp.issuer, audience: 'changegate' }], roles: { ci: { clients: ['bench'] } } },
-    policy: { path: join(root, 'policies'), watch: false },
-    audit: { path: join(dir, 'audit.jsonl') },
-    log: { level: 'warn' },
-  };
-  writeFileSync(join(dir, 'config.yaml'), stringify(config));
-
-  const coldStarted = performance.now();
-  const proxy = spawnPinned(0, node, [join(root, 'dist/src/cli.js'), 'serve', '--config', join(dir, 'config.yaml')]);
-  await waitFor200(`http://127.0.0.1:${PORTS.admin}/readyz`);
-  const coldStartMs = performance.now() - coldStarted;
-  const nginx = await startNginx(PORTS.nginx, PORTS.upstream, 1);
-
-  const load = (url: string, headers: Record<string, string> = {}): Promise<LoadResult> =>
-    wrk({ url, seconds: SECONDS, connections: CONNECTIONS, headers, cpu: 1 }, script);
-  try {
-    // Warm-up: JIT, keep-alive pools, JWKS, decision cache.
-    await wrk({ url: `http://127.0.0.1:${PORTS.proxy}/changes/`, seconds: 2, connections: CONNECTIONS, headers: { authorization: `Bearer ${token}` }, cpu: 1 }, script);
-    const direct = await load(`http://127.0.0.1:${PORTS.upstream}/changes/`);
-    const viaNginx = await load(`${nginx.url}/changes/`);
-    const bearer = await load(`http://127.0.0.1:${PORTS.proxy}/changes/`, { authorization: `Bearer ${token}` });
-    const denied = await load(`http://127.0.0.1:${PORTS.proxy}/changes/1/submit`, { authorization: `Bearer ${token}` });
-    const policy = await measurePolicy();
-    const rows: Row[] = [
-      { scenario: 'direct', ...direct },
-      { scenario: 'nginx (no auth)', ...viaNginx },
-      { scenario: 'changegate: bearer GET, cached decision, audit on', ...bearer },
-      { scenario: 'changegate: bearer GET denied (403), audit on', ...denied },
-    ].map((r) => ({ ...r, vsDirect: r.requestsPerSecond / direct.requestsPerSecond, vsNginx: r.scenario === 'direct' ? undefined : r.requestsPerSecond / viaNginx.requestsPerSecond }));
-    printTable(rows);
-    process.stdout.write(
-      `\npolicy: compile ${policy.compileMs.toFixed(0)} ms, uncached ${policy.uncachedMedianUs.toFixed(2)} µs/decision, cached ${policy.cachedMedianUs.toFixed(2)} µs/decision\n` +
-        `cold start to ready: ${coldStartMs.toFixed(0)} ms\n`,
-    );
-    const out = join(root, 'bench', 'results');
-    mkdirSync(out, { recursive: true });
-    const date = new Date().toISOString().slice(0, 10);
-    writeFileSync(
-      join(out, `${date}.json`),
-      JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, connections: CONNECTIONS, node: process.version, rows, policy, coldStartMs }, null, 2) + '\n',
-    );
-    process.stdout.write(`\nwrote bench/results/${date}.json\n`);
-  } finally {
-    await Promise.all([nginx.stop(), proxy.stop(), upstream.stop(), idp.close()]);
-    rmSync(dir, { recursive: true, force: true });
+/** Runs Changegate and nginx with each worker count: throughput, and with one worker latency and the push. */
+async function againstNginx(bench: Bench, rows: ThroughputRows, report: Mutable<Report>): Promise<void> {
+  const { settings } = bench;
+  if (runs(settings, 'throughput')) await directBaselines(bench, rows);
+  for (const workers of WORKERS_SUPPORTED ? [1, 2] : [1]) {
+    const needed = runs(settings, 'throughput') || (workers === 1 && (runs(settings, 'latency') || runs(settings, 'push')));
+    if (!needed) continue;
+    const nginx = await startNginx(settings.ports.nginx, settings.ports.upstream, workers, proxyCpus(workers));
+    try {
+      const cg = await bench.startProxy(`main-w${workers}`, { workers, ports: 'main' });
+      try {
+        if (workers === 1) report.coldStartMs = cg.coldStartMs;
+        if (runs(settings, 'throughput')) {
+          await nginxBaselines(bench, rows, nginx.url, workers);
+          await changegateThroughput(bench, rows, cg.url, workers);
+        }
+        if (workers === 1 && runs(settings, 'latency')) report.latency = await fixedRateLatency(bench, nginx.url, cg.url);
+      } finally {
+        await cg.child.stop();
+      }
+      // The push starts its own, fresh, proxy (see scenarios/push.ts).
+      if (workers === 1 && runs(settings, 'push')) report.push = await pushThrough(bench, nginx.url);
+    } finally {
+      await nginx.stop();
+    }
   }
 }
 
-function printTable(rows: readonly Row[]): void {
-  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'errors', 'x direct', 'x nginx'];
-  const lines = rows.map((r) => [
-    r.scenario,
-    r.requestsPerSecond.toFixed(0),
-    r.p50Ms.toFixed(2),
-    r.p99Ms.toFixed(2),
-    r.p999Ms.toFixed(2),
-    String(r.errors),
-    r.vsDirect.toFixed(2),
-    r.vsNginx === undefined ? '' : r.vsNginx.toFixed(2),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const fmt = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  process.stdout.write(`${fmt(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${lines.map(fmt).join('\n')}\n`);
+async function measure(settings: Settings, dir: string): Promise<Report> {
+  const began = performance.now();
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    const upstream = spawnPinned(LOAD_CPU, process.execPath, [...nodeArgs('bench/upstream'), String(settings.ports.upstream)]);
+    stops.push(() => upstream.stop());
+    await waitFor200(`http://127.0.0.1:${settings.ports.upstream}/`);
+    const idp = await startDevIdp({
+      clients: [{ kind: 'machine', clientId: 'bench', clientSecret: 'bench-secret', audience: 'changegate' }],
+      clientTokenTtlSeconds: 3600,
+    });
+    stops.push(() => idp.close());
+    const bench = createBench({ settings, dir, upstreamPid: upstream.pid, issuer: idp.issuer, token: await idp.mintClientToken('bench') });
+    const rows = new ThroughputRows();
+    const report: Mutable<Report> = { seconds: settings.seconds, connections: settings.connections, rows: rows.rows, coldStartThroughTsx: fromSource, durationSeconds: 0 };
+    await againstNginx(bench, rows, report);
+    if (runs(settings, 'websockets')) report.webSockets = await webSocketsThrough(bench);
+    if (runs(settings, 'audit')) report.audit = await auditOnTmpfs(bench, rows);
+    if (runs(settings, 'policy')) {
+      process.stderr.write('  policy evaluation alone\n');
+      report.policy = (await measurePolicy()) as unknown as Record<string, unknown>;
+    }
+    report.durationSeconds = (performance.now() - began) / 1000;
+    return report;
+  } finally {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  }
+}
+
+async function main(): Promise<void> {
+  const settings = readSettings();
+  // This process is the load side too (fixed-rate, push and WebSocket clients): all its threads
+  // go to the load core.
+  execFileSync('taskset', ['-a', '-p', '-c', LOAD_CPU, String(process.pid)], { stdio: 'ignore' });
+  const dir = mkdtempSync(join(tmpdir(), 'changegate-bench-'));
+  let report: Report;
+  try {
+    report = await measure(settings, dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  printReport(report);
+  if (!settings.writeResults) return;
+  const out = join(packageRoot(), 'bench', 'results');
+  mkdirSync(out, { recursive: true });
+  const date = new Date().toISOString().slice(0, 10);
+  // cpus(), not availableParallelism(): this process is pinned to one core by now.
+  const machine = { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', proxyCpus: proxyCpus(1), loadCpu: LOAD_CPU };
+  const result = { date: new Date().toISOString(), node: process.version, machine, fromSource, workersSupported: WORKERS_SUPPORTED, only: settings.only === undefined ? 'all' : [...settings.only], ...report };
+  writeFileSync(join(out, `${date}.json`), JSON.stringify(result, null, 2) + '\n');
+  process.stdout.write(`\nwrote bench/results/${date}.json\n`);
 }
 
 await main();

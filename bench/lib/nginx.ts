@@ -1,5 +1,6 @@
 // nginx as the ceiling for a plain reverse proxy doing no auth: Debian's nginx with a config
-// generated in a temp dir, the same worker count as Changegate, keep-alive to the upstream.
+// generated in a temp dir, the same worker count and cores as Changegate, keep-alive to the
+// upstream, request bodies streamed (not spooled to disk) and unbounded, as a git push needs.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ export interface Nginx {
   stop(): Promise<void>;
 }
 
-export async function startNginx(port: number, upstreamPort: number, workers: number): Promise<Nginx> {
+export async function startNginx(port: number, upstreamPort: number, workers: number, cpus: string): Promise<Nginx> {
   const dir = mkdtempSync(join(tmpdir(), 'changegate-bench-nginx-'));
   const conf = `
 worker_processes ${workers};
@@ -34,24 +35,34 @@ http {
       proxy_pass http://app;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
+      proxy_request_buffering off;
+      client_max_body_size 0;
     }
   }
 }`;
   writeFileSync(join(dir, 'nginx.conf'), conf);
-  const child: ChildProcess = spawn('nginx', ['-c', join(dir, 'nginx.conf'), '-p', dir], { stdio: 'ignore' });
-  for (let i = 0; i < 50; i++) {
+  const child: ChildProcess = spawn('taskset', ['-c', cpus, 'nginx', '-c', join(dir, 'nginx.conf'), '-p', dir], { stdio: 'ignore' });
+  let up = false;
+  for (let i = 0; i < 50 && !up && child.exitCode === null; i++) {
     try {
-      await fetch(`http://127.0.0.1:${port}/`);
-      break;
+      await (await fetch(`http://127.0.0.1:${port}/`)).arrayBuffer();
+      up = true;
     } catch {
       await sleep(100);
     }
   }
+  if (!up) {
+    child.kill('SIGKILL');
+    throw new Error(`nginx did not start on port ${port} (see ${dir}/error.log)`);
+  }
   return {
     url: `http://127.0.0.1:${port}`,
     stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await Promise.race([exited, sleep(5000)]);
+      }
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,125 @@
+// The printed report: the throughput table, then fixed-rate latency, the push, WebSockets, the
+// audit note, policy evaluation, cold start and how long the bench took.
+
+import type { AuditScenario } from '../scenarios/audit.js';
+import type { LatencyResult } from '../scenarios/latency.js';
+import type { PushScenario } from '../scenarios/push.js';
+import type { WebSocketScenario } from '../scenarios/websockets.js';
+import type { WebSocketResult } from './websockets.js';
+import type { Row } from './rows.js';
+import { fixed, table } from './table.js';
+
+export interface Report {
+  readonly seconds: number;
+  readonly connections: number;
+  readonly rows: readonly Row[];
+  readonly latency?: LatencyResult;
+  readonly push?: PushScenario;
+  readonly webSockets?: WebSocketScenario;
+  readonly audit?: AuditScenario;
+  readonly policy?: Readonly<Record<string, unknown>>;
+  readonly coldStartMs?: number;
+  readonly coldStartThroughTsx: boolean;
+  readonly durationSeconds: number;
+}
+
+const out = (s: string): void => void process.stdout.write(s);
+const mib = (kib: number): string => fixed(kib / 1024, 1);
+
+function throughput(r: Report): void {
+  if (r.rows.length === 0) return;
+  out(`\nThroughput: wrk, ${r.connections} connections, ${r.seconds} s each; ratios to direct and to nginx (same workers), same request shape, same run\n`);
+  out(
+    table(
+      ['scenario', 'workers', 'req/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'errors', 'x direct', 'x nginx'],
+      r.rows.map((row) => [
+        `${row.shape}: ${row.scenario}`,
+        row.workers === undefined ? '' : String(row.workers),
+        row.requestsPerSecond.toFixed(0),
+        fixed(row.p50Ms),
+        fixed(row.p99Ms),
+        fixed(row.p999Ms),
+        row.expectsErrors === true ? `(${row.errors} 403)` : String(row.errors),
+        fixed(row.vsDirect),
+        fixed(row.vsNginx),
+      ]),
+    ),
+  );
+  for (const row of r.rows.filter((x) => x.errors > 0 && x.expectsErrors !== true)) {
+    out(`WARNING: ${row.shape}: ${row.scenario} had ${row.errors} errors (non-2xx or socket) in ${row.requests} requests: it did not measure the happy path\n`);
+  }
+}
+
+function latency(f: LatencyResult): void {
+  out(`\nAdded latency at a fixed ${f.rate} req/s for ${f.seconds} s, small GET (open loop, node:http keep-alive, latency from each request's due time)\n`);
+  const targets = ['direct', 'nginx', 'changegate'] as const;
+  out(
+    table(
+      ['target', 'achieved req/s', 'errors', 'unanswered', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'added p50', 'added p99', 'added p99.9'],
+      targets.map((k) => {
+        const added = (p: 'p50Ms' | 'p99Ms' | 'p999Ms'): string => (k === 'direct' ? '' : fixed(f[k][p] - f.direct[p], 3));
+        return [k, fixed(f[k].achievedRate, 0), String(f[k].errors), String(f[k].unanswered), fixed(f[k].p50Ms, 3), fixed(f[k].p99Ms, 3), fixed(f[k].p999Ms, 3), fixed(f[k].maxMs, 1), added('p50Ms'), added('p99Ms'), added('p999Ms')];
+      }),
+    ),
+  );
+  for (const k of targets) if (f[k].achievedRate < f.rate * 0.95) out(`WARNING: ${k} kept up with only ${f[k].achievedRate.toFixed(0)} of ${f.rate} req/s: its latencies include queueing\n`);
+}
+
+function push(p: PushScenario): void {
+  out(`\nPush of ${(p.bytes / 1024 / 1024).toFixed(0)} MiB to git-receive-pack, chunked (refs/for/main: decided on the command list, then streamed)\n`);
+  const cg = p.changegate;
+  out(
+    table(
+      ['target', 'status', 'seconds', 'MiB/s', 'x direct', 'RSS before MiB', 'peak RSS MiB', 'growth MiB'],
+      (['direct', 'nginx', 'changegate'] as const).map((k) => [
+        k,
+        String(p[k].status),
+        fixed(p[k].seconds),
+        fixed(p[k].mibPerSecond, 0),
+        fixed(p[k].mibPerSecond / p.direct.mibPerSecond),
+        k === 'changegate' ? mib(cg.rssBeforeKiB) : '',
+        k === 'changegate' ? mib(cg.peakKiB) : '',
+        k === 'changegate' ? `${mib(cg.growthKiB)} (${cg.peakFrom})` : '',
+      ]),
+    ),
+  );
+}
+
+function webSockets(w: WebSocketScenario): void {
+  const c = w.changegate;
+  out(`\nWebSockets (Dagster graphql-ws): ${c.idle} idle + ${c.active} active; the active ones loop start -> data -> complete\n`);
+  const row = (name: string, r: WebSocketResult): string[] => [
+    name,
+    String(r.failedToOpen),
+    Object.entries(r.kibPerIdle).map(([k, v]) => `${k} ${fixed(v, 1)}`).join(', '),
+    Object.entries(r.rssKiB).map(([k, v]) => `${k} ${mib(v.before)}/${mib(v.idle)}/${mib(v.active)}`).join(', '),
+    fixed(r.roundTripsPerSecond, 0),
+    fixed(r.roundTripP50Ms),
+    fixed(r.roundTripP99Ms),
+    String(r.refusedStarts),
+  ];
+  out(
+    table(
+      ['path', 'failed', 'KiB RSS per idle socket', 'RSS MiB before/idle/active', 'round trips/s', 'p50 ms', 'p99 ms', 'refused'],
+      [row('through changegate', w.changegate), row('direct', w.direct)],
+    ),
+  );
+  for (const [name, r] of [['through changegate', w.changegate], ['direct', w.direct]] as const) {
+    if (r.firstRefusal !== undefined) out(`WARNING: ${name}: ${r.refusedStarts} starts refused, the first with ${r.firstRefusal}\n`);
+  }
+}
+
+export function printReport(r: Report): void {
+  throughput(r);
+  if (r.latency !== undefined) latency(r.latency);
+  if (r.push !== undefined) push(r.push);
+  if (r.webSockets !== undefined) webSockets(r.webSockets);
+  if (r.audit !== undefined) out(`\nAudit: ${r.audit.note}; see the rows "audit on ${r.audit.tmpfsFs}" above\n`);
+  if (r.policy !== undefined) {
+    const flat = Object.entries(r.policy).flatMap(([k, v]) => (v !== null && typeof v === 'object' ? Object.entries(v).map(([k2, v2]) => [`${k}.${k2}`, v2] as const) : [[k, v] as const]));
+    const fields = flat.map(([k, v]) => `${k} ${typeof v === 'number' ? v.toFixed(2) : JSON.stringify(v)}`);
+    out(`\nPolicy evaluation alone: ${fields.join(', ')}\n`);
+  }
+  if (r.coldStartMs !== undefined) out(`Cold start to ready (spawn to /readyz 200, default policies compiled${r.coldStartThroughTsx ? ', through tsx' : ''}): ${r.coldStartMs.toFixed(0)} ms\n`);
+  out(`Bench duration: ${r.durationSeconds.toFixed(0)} s\n`);
+}
