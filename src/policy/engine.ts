@@ -4,6 +4,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Decider, Decision, PolicyInput } from './types.js';
 import { decisionFromResultSet, denied, REASON_POLICY_ERROR } from './decision.js';
+import { decisionKey, inputJson, SubjectTable } from './input-json.js';
 
 /** A loaded, ready-to-evaluate policy (see load.ts). */
 export interface PolicySnapshot {
@@ -23,6 +24,7 @@ export class PolicyEngine implements Decider {
   #snapshot: PolicySnapshot | undefined;
   readonly #cache: LRUCache<string, Decision> | undefined;
   readonly #onEvaluate: ((seconds: number, cached: boolean) => void) | undefined;
+  readonly #subjects = new SubjectTable();
 
   constructor(options: EngineOptions) {
     this.#cache =
@@ -47,36 +49,26 @@ export class PolicyEngine implements Decider {
   decide(input: PolicyInput): Decision {
     const snapshot = this.#snapshot;
     if (snapshot === undefined) return denied('policy_not_loaded', 'none');
-    const json = JSON.stringify(input);
-    const key = cacheKey(json);
-    const hit = this.#cache?.get(key);
-    if (hit !== undefined && hit.revision === snapshot.revision) {
-      this.#onEvaluate?.(0, true);
-      return hit;
+    const subject = this.#subjects.entry(input.subject);
+    const resourceJson = JSON.stringify(input.resource);
+    const key = this.#cache === undefined ? undefined : decisionKey(subject, input, resourceJson);
+    if (key !== undefined) {
+      const hit = this.#cache?.get(key);
+      if (hit !== undefined && hit.revision === snapshot.revision) {
+        this.#onEvaluate?.(0, true);
+        return hit;
+      }
     }
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     let decision: Decision;
     try {
-      decision = decisionFromResultSet(snapshot.evaluate(json), snapshot.revision);
+      decision = decisionFromResultSet(snapshot.evaluate(inputJson(subject, input, resourceJson)), snapshot.revision);
     } catch {
       // A Wasm abort (conflict, runaway) must deny, never throw through the proxy.
       decision = denied(REASON_POLICY_ERROR, snapshot.revision);
     }
-    this.#onEvaluate?.(Number(process.hrtime.bigint() - started) / 1e9, false);
-    if (!decision.reasons.includes(REASON_POLICY_ERROR)) this.#cache?.set(key, decision);
+    this.#onEvaluate?.((performance.now() - started) / 1e3, false);
+    if (key !== undefined && !decision.reasons.includes(REASON_POLICY_ERROR)) this.#cache?.set(key, decision);
     return decision;
   }
-}
-
-const REQUEST_ID_TAIL = ',"requestId":';
-
-/**
- * The input without its request id: that differs on every request and is correlation, not a
- * decision input. policyInput() puts it last in `request`, itself last in the input, so it is
- * the serialized input's tail; cutting it there saves a second serialization on every request.
- * A `"` inside a JSON string is escaped, so the marker cannot occur inside a value.
- */
-function cacheKey(json: string): string {
-  const at = json.lastIndexOf(REQUEST_ID_TAIL);
-  return at === -1 ? json : json.slice(0, at);
 }

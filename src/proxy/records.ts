@@ -2,23 +2,39 @@
 // audit record always says exactly what the policy saw.
 
 import type { CompletionRecord, DecisionRecord } from '../audit/types.js';
-import { isAuthenticated, type Identity } from '../identity/types.js';
+import { isAuthenticated, type AuthenticatedIdentity, type Identity } from '../identity/types.js';
 import type { Decision, PolicyInput, SubjectInput } from '../policy/types.js';
+import { Recent } from '../policy/recent.js';
 import type { ForwardOutcome } from './forward.js';
 import type { Exchange } from './pipeline.js';
 import type { Classification } from './types.js';
 
+// One subject object per identity object: the bearer authenticator hands out the same identity
+// for a token while it is cached, and the policy engine serialises each subject object only once.
+// Not a WeakMap: sessions build a new identity per request, and dead WeakMap keys are costly.
+const subjects = new Recent<AuthenticatedIdentity, SubjectInput>(16);
+
 export function subjectInput(identity: Identity): SubjectInput | null {
   if (!isAuthenticated(identity)) return null;
-  return {
-    id: identity.id,
-    ...(identity.email === undefined ? {} : { email: identity.email }),
-    username: identity.username,
-    groups: identity.groups,
-    roles: identity.roles,
-    via: identity.via,
-    human: identity.human,
-  };
+  let subject = subjects.get(identity);
+  if (subject === undefined) {
+    subject = newSubject(identity);
+    subjects.set(identity, subject);
+  }
+  return subject;
+}
+
+/**
+ * Two plain literals rather than one with a conditional spread of `email`: on Node 20 a spread
+ * followed by more properties gives every result a new hidden class, which made building and
+ * serialising the subject cost microseconds (measured) instead of tens of nanoseconds. Keys in
+ * sorted order, as the policy input's JSON has them (see src/policy/input-json.ts).
+ */
+function newSubject(i: AuthenticatedIdentity): SubjectInput {
+  const { groups, human, id, roles, username, via } = i;
+  return i.email === undefined
+    ? { groups, human, id, roles, username, via }
+    : { email: i.email, groups, human, id, roles, username, via };
 }
 
 export function policyInput(exchange: Exchange, identity: Identity, classification: Classification): PolicyInput {

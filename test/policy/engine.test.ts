@@ -66,6 +66,17 @@ test('a requestId inside the resource is part of the key; only the request id is
   assert.equal(evaluations(), 2);
 });
 
+test('a subject equal in content shares cached decisions; a different subject does not', async () => {
+  const { engine, evaluations } = await engineFor('package changegate\n\ndecision := {"allow": "admin" in input.subject.roles, "reasons": []}\n');
+  const as = (roles: ('viewer' | 'admin')[]): PolicyInput => input({ subject: { id: 'u', username: 'u', groups: [], roles, via: 'oidc', human: true } });
+  assert.equal(engine.decide(as(['viewer'])).allow, false);
+  assert.equal(engine.decide(as(['viewer'])).allow, false);
+  assert.equal(evaluations(), 1, 'a new but equal subject object reuses the decision');
+  assert.equal(engine.decide(as(['viewer', 'admin'])).allow, true);
+  assert.equal(engine.decide(input({ subject: null })).allow, false);
+  assert.equal(evaluations(), 3);
+});
+
 test('a swap drops cached decisions of the old policy', async () => {
   const { engine } = await engineFor('package changegate\n\ndecision := {"allow": true, "reasons": []}\n');
   assert.equal(engine.decide(input()).allow, true);
