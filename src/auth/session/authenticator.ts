@@ -82,7 +82,22 @@ export class SessionAuthenticator implements Authenticator {
     return { kind: 'valid', state, setCookies };
   }
 
+  /**
+   * One identity object per session state: an opened cookie's state is reused from the unseal
+   * cache, and downstream memos (the policy input's subject) key on the identity object.
+   */
+  readonly #identities = new WeakMap<SessionState, OidcIdentity>();
+
   identityOf(state: SessionState): OidcIdentity {
+    let identity = this.#identities.get(state);
+    if (identity === undefined) {
+      identity = this.#buildIdentity(state);
+      this.#identities.set(state, identity);
+    }
+    return identity;
+  }
+
+  #buildIdentity(state: SessionState): OidcIdentity {
     const subject = { id: state.sub, groups: state.grp, human: true, ...(state.em === undefined ? {} : { email: state.em }) };
     return {
       kind: 'authenticated',
