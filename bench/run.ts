@@ -27,10 +27,21 @@ import { measurePolicy } from './policy-eval.js';
 import { auditOnTmpfs } from './scenarios/audit.js';
 import { fixedRateLatency } from './scenarios/latency.js';
 import { pushThrough } from './scenarios/push.js';
-import { changegateThroughput, directBaselines, nginxBaselines } from './scenarios/throughput.js';
+import { changegateThroughput, directBaselines, nginxBaselines, relayBaseline } from './scenarios/throughput.js';
 import { webSocketsThrough } from './scenarios/websockets.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+let relay: { stop(): Promise<void> } | undefined;
+
+/** Starts the bare relay on the proxy's core (stopped with the bench). */
+async function startRelay(settings: Settings): Promise<string> {
+  const child = spawnPinned(proxyCpus(1), process.execPath, [...nodeArgs('bench/relay'), String(settings.ports.relay), String(settings.ports.upstream)]);
+  relay = child;
+  const url = `http://127.0.0.1:${settings.ports.relay}`;
+  await waitFor200(`${url}/`);
+  return `${url}/changes/`;
+}
 
 /** Runs Changegate and nginx with each worker count: throughput, and with one worker latency and the push. */
 async function againstNginx(bench: Bench, rows: ThroughputRows, report: Mutable<Report>): Promise<void> {
@@ -46,6 +57,7 @@ async function againstNginx(bench: Bench, rows: ThroughputRows, report: Mutable<
         if (workers === 1) report.coldStartMs = cg.coldStartMs;
         if (runs(settings, 'throughput')) {
           await nginxBaselines(bench, rows, nginx.url, workers);
+          if (workers === 1) await relayBaseline(bench, rows, await startRelay(settings));
           await changegateThroughput(bench, rows, cg.url, workers);
         }
         if (workers === 1 && runs(settings, 'latency')) report.latency = await fixedRateLatency(bench, nginx.url, cg.url);
@@ -75,6 +87,7 @@ async function measure(settings: Settings, dir: string): Promise<Report> {
     const bench = createBench({ settings, dir, upstreamPid: upstream.pid, issuer: idp.issuer, token: await idp.mintClientToken('bench') });
     const rows = new ThroughputRows();
     const report: Mutable<Report> = { seconds: settings.seconds, connections: settings.connections, rows: rows.rows, coldStartThroughTsx: fromSource, durationSeconds: 0 };
+    stops.push(async () => relay?.stop());
     await againstNginx(bench, rows, report);
     if (runs(settings, 'websockets')) report.webSockets = await webSocketsThrough(bench);
     if (runs(settings, 'audit')) report.audit = await auditOnTmpfs(bench, rows);

@@ -4,7 +4,7 @@
 import type { Shape } from './shapes.js';
 import type { LoadResult } from './wrk.js';
 
-export type Target = 'direct' | 'nginx' | 'changegate';
+export type Target = 'direct' | 'nginx' | 'relay' | 'changegate';
 
 export interface Row extends LoadResult {
   readonly shape: string;

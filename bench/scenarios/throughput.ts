@@ -20,6 +20,12 @@ export async function nginxBaselines(bench: Bench, rows: ThroughputRows, nginxUr
   for (const shape of SHAPES) rows.add(shape, 'nginx (no auth)', 'nginx', workers, await bench.load(shape, nginxUrl, headersFor(bench, shape)));
 }
 
+/** The bare Node relay (bench/relay.ts): what any Node proxy pays before doing any work of its own. */
+export async function relayBaseline(bench: Bench, rows: ThroughputRows, relayUrl: string): Promise<void> {
+  await bench.load(SMALL_GET, relayUrl, {}, 1);
+  rows.add(SMALL_GET, 'bare Node relay (undici, no auth)', 'relay', 1, await bench.load(SMALL_GET, relayUrl, {}));
+}
+
 export async function changegateThroughput(bench: Bench, rows: ThroughputRows, url: string, workers: number): Promise<void> {
   const { bearer } = bench;
   const run = async (shape: Shape, scenario: string, headers: Headers, warmSeconds: number, expectsErrors = false): Promise<void> => {
