@@ -11,7 +11,7 @@ import { parseListen, type ListenTarget } from '../config/listen.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { UpstreamProber } from './prober.js';
-import { Readiness } from './readiness.js';
+import { Readiness, type ReadinessReport } from './readiness.js';
 // The ingress's response helpers: both listeners answer in one JSON shape.
 import { sendError, sendJson } from '../proxy/respond.js';
 
@@ -22,6 +22,8 @@ export interface AdminOptions {
   readonly readiness?: Readiness;
   readonly prober?: UpstreamProber;
   readonly logger?: Logger;
+  /** The report /readyz gives, when it is not this process's own (a cluster worker's). */
+  readonly report?: () => Promise<ReadinessReport>;
 }
 
 export class AdminServer {
@@ -108,8 +110,8 @@ export class AdminServer {
     sendJson(res, 200, { status: 'ok', upstreams: this.#options.prober?.snapshot() ?? {} });
   }
 
-  #readyz(res: ServerResponse): void {
-    const report = this.readiness.check();
+  async #readyz(res: ServerResponse): Promise<void> {
+    const report = this.#options.report === undefined ? this.readiness.check() : await this.#options.report();
     this.#options.metrics.setReady(report.ready);
     if (report.ready) sendJson(res, 200, { status: 'ready', checks: report.checks });
     else sendJson(res, 503, { status: 'not_ready', notReady: report.notReady, checks: report.checks });

@@ -2,7 +2,7 @@
 // round-robin accept). The primary serves no traffic. It makes the shared keys before any worker
 // starts, so every worker seals sessions and signs assertions with the same key. It then forks
 // the workers and restarts any that die. On SIGTERM/SIGINT it passes the signal on, so each
-// worker drains, and it answers /metrics for the whole cluster.
+// worker drains, and it answers /metrics and /readyz for the whole cluster (cluster-ipc.ts).
 //
 // Each worker writes its own audit chain (audit.path with `.wN` before the extension): one
 // chain per writer keeps write-ahead ordering without any cross-process lock.
@@ -10,22 +10,15 @@
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
-import { AggregatorRegistry, type PrometheusContentType, type Registry } from 'prom-client';
 import { auditSinkOptions } from '../audit/options.js';
 import { signingKeyFor } from '../audit/sink-options.js';
 import { loadSessionSecrets } from '../auth/session/keys.js';
 import type { Config } from '../config/schema.js';
 import { loadAssertionKey } from '../identity/assertion-key.js';
 import type { Logger } from '../observability/logger.js';
+import { ClusterAnswers } from './cluster-ipc.js';
 
 const WORKER_ENV = 'CHANGEGATE_WORKER';
-/** Worker -> primary: render the cluster's metrics; answered with METRICS_REPLY. */
-const METRICS_REQUEST = 'changegate:metrics?';
-const METRICS_REPLY = 'changegate:metrics';
-/** Primary -> every worker: your registry as JSON; answered with SNAPSHOT_REPLY. */
-const SNAPSHOT_REQUEST = 'changegate:snapshot?';
-const SNAPSHOT_REPLY = 'changegate:snapshot';
-const GATHER_TIMEOUT_MS = 3000;
 /** A worker that dies this soon after its start is restarted with a growing delay. */
 const FLAPPING_MS = 10_000;
 const MAX_RESTART_DELAY_MS = 30_000;
@@ -55,41 +48,10 @@ export function forWorker(config: Config, role: WorkerRole): Config {
   return { ...config, audit: { ...config.audit, path: perWorkerAuditPath(config.audit.path, role) } };
 }
 
-/**
- * In a worker: /metrics for the whole cluster, gathered by the primary from every worker's
- * registry (prom-client's cluster protocol), instead of the one worker that took the scrape.
- */
-export function clusterMetricsRenderer(registry: Registry): () => Promise<{ contentType: string; body: string }> {
-  let next = 0;
-  const waiting = new Map<number, (reply: { contentType: string; body: string }) => void>();
-  process.on('message', (message: { type?: unknown; id?: unknown; contentType?: unknown; body?: unknown }) => {
-    if (message?.type === SNAPSHOT_REQUEST) {
-      void registry.getMetricsAsJSON().then((metrics) => process.send?.({ type: SNAPSHOT_REPLY, id: message.id, metrics }));
-      return;
-    }
-    if (message?.type !== METRICS_REPLY || typeof message.id !== 'number') return;
-    waiting.get(message.id)?.({ contentType: String(message.contentType), body: String(message.body) });
-    waiting.delete(message.id);
-  });
-  return () =>
-    new Promise((resolve, reject) => {
-      const id = ++next;
-      const timer = setTimeout(() => {
-        waiting.delete(id);
-        reject(new Error('the cluster primary did not answer for metrics within 5 s'));
-      }, 5000);
-      waiting.set(id, (reply) => {
-        clearTimeout(timer);
-        resolve(reply);
-      });
-      process.send?.({ type: METRICS_REQUEST, id });
-    });
-}
-
 /** Runs the primary until a signal has stopped every worker; resolves with the exit code. */
 export async function superviseWorkers(config: Config, count: number, logger: Logger): Promise<number> {
   await prepareSharedKeys(config, logger);
-  const gather = new SnapshotGatherer();
+  const answers = new ClusterAnswers(() => count);
   const indexOf = new Map<number, { index: number; startedAt: number }>();
   const restarts = new Map<number, number>();
   let stopping = false;
@@ -97,10 +59,7 @@ export async function superviseWorkers(config: Config, count: number, logger: Lo
   const fork = (index: number): void => {
     const worker = cluster.fork({ [WORKER_ENV]: String(index) });
     indexOf.set(worker.id, { index, startedAt: Date.now() });
-    worker.on('message', (message: { type?: unknown; id?: unknown; metrics?: unknown }) => {
-      if (message?.type === METRICS_REQUEST) void answerMetrics(worker, message.id, gather, logger);
-      else if (message?.type === SNAPSHOT_REPLY) gather.receive(message.id, message.metrics);
-    });
+    worker.on('message', (message: object) => answers.onMessage(worker, message));
   };
 
   let failed: (code: number) => void = () => undefined;
@@ -151,46 +110,6 @@ function stopWorker(worker: Worker): Promise<void> {
     worker.once('exit', () => resolve());
     worker.process.kill('SIGTERM');
   });
-}
-
-async function answerMetrics(worker: Worker, id: unknown, gather: SnapshotGatherer, logger: Logger): Promise<void> {
-  try {
-    const registry = AggregatorRegistry.aggregate<PrometheusContentType>(await gather.all());
-    worker.send({ type: METRICS_REPLY, id, contentType: registry.contentType, body: await registry.metrics() });
-  } catch (e) {
-    logger.warn({ err: e }, 'could not gather cluster metrics');
-    worker.send({ type: METRICS_REPLY, id, contentType: 'text/plain', body: '' });
-  }
-}
-
-/** Asks every live worker for its metrics as JSON; a worker that does not answer in time is left out. */
-class SnapshotGatherer {
-  #next = 0;
-  readonly #rounds = new Map<number, { readonly replies: unknown[]; expected: number; readonly done: () => void }>();
-
-  all(): Promise<Parameters<typeof AggregatorRegistry.aggregate>[0]> {
-    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && w.isConnected());
-    const id = ++this.#next;
-    const replies: unknown[] = [];
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.#rounds.delete(id);
-        resolve(replies as Parameters<typeof AggregatorRegistry.aggregate>[0]);
-      };
-      const timer = setTimeout(done, GATHER_TIMEOUT_MS);
-      this.#rounds.set(id, { replies, expected: workers.length, done });
-      for (const w of workers) w.send({ type: SNAPSHOT_REQUEST, id });
-      if (workers.length === 0) done();
-    });
-  }
-
-  receive(id: unknown, metrics: unknown): void {
-    const round = typeof id === 'number' ? this.#rounds.get(id) : undefined;
-    if (round === undefined || !Array.isArray(metrics)) return;
-    round.replies.push(metrics);
-    if (round.replies.length === round.expected) round.done();
-  }
 }
 
 /**

@@ -29,7 +29,8 @@ import { createAdminServer } from '../observability/admin.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { UpstreamProber } from '../observability/prober.js';
-import { Readiness } from '../observability/readiness.js';
+import { Readiness, type ReadinessReport } from '../observability/readiness.js';
+import type { ClusterViews } from './cluster-ipc.js';
 import { PolicyEngine } from '../policy/engine.js';
 import { PolicyWatcher } from '../policy/watch.js';
 import { Forwarder } from './forward.js';
@@ -45,8 +46,8 @@ import { lenientParserReason } from './request-line.js';
 
 export interface StartOptions {
   readonly logger?: Logger;
-  /** In a cluster worker: renders /metrics for every worker (see cluster.ts). */
-  readonly clusterMetrics?: (registry: Metrics['registry']) => Metrics['render'];
+  /** In a cluster worker: /metrics and /readyz for the whole cluster (see cluster-ipc.ts). */
+  readonly clusterViews?: (registry: Metrics['registry'], localReadiness: () => ReadinessReport) => ClusterViews;
 }
 
 export interface ChangegateHandle {
@@ -184,8 +185,14 @@ export async function startChangegate(config: Config, options: StartOptions = {}
 
 
   const prober = new UpstreamProber({ targets: Object.fromEntries(routes.map((r) => [r.upstream, r.target.origin])) });
-  const adminMetrics: Metrics = options.clusterMetrics === undefined ? metrics : { ...metrics, render: options.clusterMetrics(metrics.registry) };
-  const admin = createAdminServer({ metrics: adminMetrics, readiness, prober, logger });
+  const cluster = options.clusterViews?.(metrics.registry, () => readiness.check());
+  const admin = createAdminServer({
+    metrics: cluster === undefined ? metrics : { ...metrics, render: () => cluster.metrics() },
+    readiness,
+    ...(cluster === undefined ? {} : { report: () => cluster.readiness() }),
+    prober,
+    logger,
+  });
   mountGerritWebhooks(admin, config, audit, changeClosed);
   const ingressAddress = await listenOn(server, config.listen);
   const adminAddress = await admin.listen(config.admin.listen);

@@ -100,6 +100,11 @@ describe('changegate serve with workers: 2', () => {
         .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
       assert.ok(counted >= N, `/metrics sums both workers: ${counted} >= ${N}`);
 
+      const ready = await fresh(adminPort, '/readyz');
+      assert.equal(ready.status, 200, ready.body);
+      const checks = (JSON.parse(ready.body) as { checks: Record<string, { ready: boolean }> }).checks;
+      for (const name of ['workers', 'w1.audit', 'w1.policy', 'w2.audit', 'w2.policy']) assert.equal(checks[name]?.ready, true, `/readyz covers ${name}: ${ready.body}`);
+
       const [victim] = childPids(primary.pid!);
       process.kill(victim!, 'SIGKILL');
       const replaced = await until('a replacement worker', async () => {

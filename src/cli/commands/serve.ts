@@ -6,7 +6,8 @@ import { loadConfig } from '../../config/load.js';
 import { createLogger, type Logger } from '../../observability/logger.js';
 import { parseArgs, UsageError } from '../args.js';
 import type { Command, CliIo } from '../command.js';
-import { clusterMetricsRenderer, currentWorker, forWorker, superviseWorkers, workerCount } from '../../proxy/cluster.js';
+import { currentWorker, forWorker, superviseWorkers, workerCount } from '../../proxy/cluster.js';
+import { workerViews } from '../../proxy/cluster-ipc.js';
 import { startChangegate } from '../../proxy/server.js';
 
 const USAGE = `Usage: changegate serve [--config FILE]
@@ -72,7 +73,7 @@ export const serveCommand: Command = {
     const stopped = untilSignal(logger, role !== undefined);
     const handle = await startChangegate(config, {
       logger: role === undefined ? logger : logger.child({ worker: role.index }),
-      ...(role === undefined ? {} : { clusterMetrics: clusterMetricsRenderer }),
+      ...(role === undefined ? {} : { clusterViews: (registry, readiness) => workerViews(role.index, registry, readiness) }),
     });
     const signal = await stopped;
     logger.info({ event: 'shutdown' }, `${signal}: draining and stopping`);
