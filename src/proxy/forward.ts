@@ -11,7 +11,7 @@ import type { Socket } from 'node:net';
 import { createProxyServer, type ProxyServer } from 'http-proxy-3';
 import { Pool, type Dispatcher } from 'undici';
 import { ChangegateError } from '../errors.js';
-import { clientResponseHeaders, setCookiesOf } from './response-headers.js';
+import { clientResponseHeaders, headerList } from './response-headers.js';
 import { endSocketWithError, sendError } from './respond.js';
 import type { Route } from './routes.js';
 import type { Classification, ResponseRewrite, ResponseTap } from './types.js';
@@ -77,7 +77,8 @@ export class Forwarder {
           // re-parsed (a WHATWG URL parse would reinterpret it).
           path: req.url ?? '/',
           method: req.method ?? 'GET',
-          headers: upstreamRequestHeaders(req.headers),
+          // Stamped: hop-by-hop headers and Expect are gone, which undici insists on.
+          headers: req.headers as Record<string, string | string[]>,
           body: requestBody(req, plan),
           // Both clocks are the route's timeout: the upstream must answer within it once the
           // request is sent, and its response may not sit idle longer than it (so a long clone
@@ -207,7 +208,7 @@ class Relay implements Dispatcher.DispatchHandler {
   }
 
   #writeHead(headers: Record<string, string | string[] | undefined>): void {
-    this.res.writeHead(this.status, clientResponseHeaders(headers, setCookiesOf(this.res.getHeader('set-cookie'))));
+    this.res.writeHead(this.status, clientResponseHeaders(headers, headerList(this.res.getHeader('set-cookie'))));
   }
 
   #settle(error: ChangegateError | undefined): void {
@@ -215,20 +216,6 @@ class Relay implements Dispatcher.DispatchHandler {
     this.#settled = true;
     this.done(error);
   }
-}
-
-/**
- * undici refuses the headers that frame a connection (it frames its own); stamp has removed the
- * client's hop-by-hop headers already, and Expect was answered by Node on the client's side.
- */
-function upstreamRequestHeaders(headers: http.IncomingHttpHeaders): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const name in headers) {
-    const value = headers[name];
-    if (value === undefined || name === 'expect' || name === 'connection' || name === 'transfer-encoding' || name === 'keep-alive' || name === 'upgrade') continue;
-    out[name] = value;
-  }
-  return out;
 }
 
 function requestBody(req: http.IncomingMessage, plan: ForwardPlan): Dispatcher.DispatchOptions['body'] {

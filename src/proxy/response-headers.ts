@@ -20,25 +20,21 @@ export function clientResponseHeaders(upstream: Readonly<Record<string, string |
     if (value === undefined || HOP_BY_HOP.has(name) || named?.has(name) === true) continue;
     if (name !== 'set-cookie') out[name] = value;
   }
-  const cookies = [...ours, ...setCookiesFromUpstream(asList(upstream['set-cookie']))];
+  const cookies = [...ours, ...setCookiesFromUpstream(headerList(upstream['set-cookie']))];
   if (cookies.length > 0) out['set-cookie'] = cookies;
   return out;
 }
 
 function connectionTokens(value: string | string[] | undefined): ReadonlySet<string> | undefined {
   if (value === undefined) return undefined;
-  const tokens = asList(value)
+  const tokens = headerList(value)
     .flatMap((v) => v.split(','))
     .map((t) => t.trim().toLowerCase())
     .filter((t) => t !== '' && t !== 'close' && t !== 'keep-alive');
   return tokens.length === 0 ? undefined : new Set(tokens);
 }
 
-function asList(value: string | string[] | undefined): string[] {
-  return value === undefined ? [] : Array.isArray(value) ? value : [value];
-}
-
-/** The Set-Cookie values already on a response, as a list. */
-export function setCookiesOf(value: number | string | string[] | undefined): string[] {
+/** A header's values as a list (Node gives one value as a string, several as an array). */
+export function headerList(value: number | string | string[] | undefined): string[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [String(value)];
 }

@@ -24,6 +24,8 @@ export function createStamper(options: StampOptions): (exchange: Exchange, ident
     const headers: HeaderOutput = upstreamHeaders(req.headers, options.headerPolicy, { keepUpgrade: exchange.upgrade !== undefined });
     // The handshake's own hop-by-hop pair: the tunnel needs the upstream to see it.
     if (exchange.upgrade !== undefined) headers['connection'] = 'upgrade';
+    // Node answered the client's Expect: 100-continue itself; the upstream gets the body at once.
+    delete headers['expect'];
     // A response tap or rewrite reads the bytes: ask for them uncompressed.
     if (classification.responseTap !== undefined || classification.responseRewrite !== undefined) delete headers['accept-encoding'];
     if (classification.body.kind === 'buffered') {
