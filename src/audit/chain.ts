@@ -4,7 +4,7 @@
 import { sign, verify, type KeyObject } from 'node:crypto';
 import { GENESIS_HASH, hashedLine, lineHash } from './canonical.js';
 import type { AuditSigningKey } from './signing-key.js';
-import type { ChainedRecord, CheckpointRecord, LogRecord } from './types.js';
+import type { CheckpointRecord, LogRecord } from './types.js';
 
 export interface ChainHead {
   /** seq of the last line written; 0 before any. */
@@ -26,13 +26,12 @@ export class Chain {
     return this.#head;
   }
 
-  /** Links a record onto the chain and returns its line (with the trailing newline). */
-  link(record: Exclude<LogRecord, CheckpointRecord>): { readonly line: string; readonly chained: ChainedRecord } {
-    const unhashed = { seq: this.#head.seq + 1, prev: this.#head.hash, ...record };
-    const { line, hash } = hashedLine(unhashed);
-    const chained = { ...unhashed, hash } as ChainedRecord;
-    this.#head = { seq: chained.seq, hash };
-    return { line, chained };
+  /** Links a record onto the chain and returns its line (with the trailing newline) and seq. */
+  link(record: Exclude<LogRecord, CheckpointRecord>): { readonly line: string; readonly seq: number } {
+    const seq = this.#head.seq + 1;
+    const { line, hash } = hashedLine({ seq, prev: this.#head.hash, ...record });
+    this.#head = { seq, hash };
+    return { line, seq };
   }
 
   /** Links a checkpoint signing the current head (the checkpoint's `prev`). */

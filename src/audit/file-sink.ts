@@ -147,8 +147,8 @@ export class FileAuditSink implements AuditSink {
     }
     let text = '';
     for (const p of batch) {
-      const { line, chained } = this.#chain.link(p.record);
-      this.#file.noteLine(chained.seq, now);
+      const { line, seq } = this.#chain.link(p.record);
+      this.#file.noteLine(seq, now);
       text += line;
     }
     this.#unsigned += batch.length;
