@@ -72,10 +72,10 @@ export function workerViews(index: number, registry: Registry, localReadiness: (
 export class ClusterAnswers {
   #next = 0;
   readonly #rounds = new Map<number, { readonly replies: { index: number; value: unknown }[]; readonly expected: number; readonly done: () => void }>();
-  readonly #workers: () => number;
+  readonly #workers: number;
 
   /** `workers` is how many workers the cluster should have, dead or alive. */
-  constructor(workers: () => number) {
+  constructor(workers: number) {
     this.#workers = workers;
   }
 
@@ -87,7 +87,7 @@ export class ClusterAnswers {
 
   async #answer(worker: Worker, id: unknown, what: View): Promise<void> {
     const replies = await this.#gather(what);
-    const value = what === 'metrics' ? await aggregateMetrics(replies.map((r) => r.value as MetricsSnapshot)) : mergeReadiness(replies, this.#workers());
+    const value = what === 'metrics' ? await aggregateMetrics(replies.map((r) => r.value as MetricsSnapshot)) : mergeReadiness(replies, this.#workers);
     if (worker.isConnected()) worker.send({ type: ANSWER, id, value });
   }
 

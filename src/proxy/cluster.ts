@@ -51,7 +51,7 @@ export function forWorker(config: Config, role: WorkerRole): Config {
 /** Runs the primary until a signal has stopped every worker; resolves with the exit code. */
 export async function superviseWorkers(config: Config, count: number, logger: Logger): Promise<number> {
   await prepareSharedKeys(config, logger);
-  const answers = new ClusterAnswers(() => count);
+  const answers = new ClusterAnswers(count);
   const indexOf = new Map<number, { index: number; startedAt: number }>();
   const restarts = new Map<number, number>();
   let stopping = false;

@@ -68,11 +68,13 @@ export function parseDocument(query: string, schema: GraphQLSchema | undefined):
   } catch (e) {
     throw new ChangegateError('bad_request', `the GraphQL document does not parse: ${message(e)}`);
   }
-  if (schema !== undefined && validatedFor(schema).get(query) === undefined) {
+  if (schema === undefined) return document;
+  const valid = validatedFor(schema);
+  if (valid.get(query) === undefined) {
     const errors = validate(schema, document, undefined, { maxErrors: 5 });
     const first = errors[0];
     if (first !== undefined) throw new ChangegateError('bad_request', `the GraphQL document is not valid for Dagster's schema: ${first.message}`);
-    validatedFor(schema).set(query, true);
+    valid.set(query, true);
   }
   return document;
 }
