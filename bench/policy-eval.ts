@@ -12,7 +12,7 @@ import { PolicyEngine } from '../src/policy/engine.js';
 import { loadPolicy } from '../src/policy/load.js';
 import type { PolicyInput } from '../src/policy/types.js';
 import type { OidcIdentity } from '../src/identity/types.js';
-import { subjectInput } from '../src/proxy/records.js';
+import { subjectInput } from '../src/pipeline/records.js';
 import { packageRoot } from '../src/util/package-root.js';
 import { join } from 'node:path';
 

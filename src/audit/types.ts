@@ -3,7 +3,7 @@
 
 import type { Role, Via } from '../identity/types.js';
 import type { ResourceInput } from '../policy/types.js';
-import type { ChangeRef } from '../proxy/types.js';
+import type { ChangeRef } from '../pipeline/types.js';
 
 export interface AuditSubject {
   readonly id: string;

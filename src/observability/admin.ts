@@ -13,7 +13,7 @@ import type { Metrics } from './metrics.js';
 import type { UpstreamProber } from './prober.js';
 import { Readiness, type ReadinessReport } from './readiness.js';
 // The ingress's response helpers: both listeners answer in one JSON shape.
-import { sendError, sendJson } from '../proxy/respond.js';
+import { sendError, sendJson } from '../http/respond.js';
 
 export type AdminHandler = (req: IncomingMessage, res: ServerResponse, requestId: string) => void | Promise<void>;
 

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { FileAuditSink } from '../../src/audit/file-sink.js';
 import type { BearerIdentity } from '../../src/identity/types.js';
-import type { Exchange } from '../../src/proxy/pipeline.js';
-import { completionRecord, decisionRecord } from '../../src/proxy/records.js';
-import type { Route } from '../../src/proxy/routes.js';
+import type { Exchange } from '../../src/pipeline/pipeline.js';
+import { completionRecord, decisionRecord } from '../../src/pipeline/records.js';
+import type { Route } from '../../src/pipeline/routes.js';
 import { readFileSync } from 'node:fs';
 import { tempDir } from './helpers.js';
 

@@ -10,8 +10,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { configSchema } from '../../src/config/schema.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { startChangegate, type ChangegateHandle } from '../../src/proxy/server.js';
-import { repoRoot } from '../dagster/harness.js';
+import { startChangegate, type ChangegateHandle } from '../../src/main/server.js';
+import { repoRoot } from '../upstreams/dagster/harness.js';
 import { startFakeDagster, type FakeDagster } from '../fakes/dagster/index.js';
 import { startTestIdp, type TestIdp } from '../fakes/idp.js';
 

@@ -4,9 +4,9 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { GraphqlLookup } from '../../src/dagster/lookup.js';
+import { GraphqlLookup } from '../../src/upstreams/dagster/lookup.js';
 import { startFakeDagster, type FakeDagster } from '../fakes/dagster/index.js';
-import { classify, gql, startClassifyServer, testSchema, type ClassifyServer } from '../dagster/harness.js';
+import { classify, gql, startClassifyServer, testSchema, type ClassifyServer } from '../upstreams/dagster/harness.js';
 
 describe('Dagster gate against the stand-in', () => {
   let dagster: FakeDagster;

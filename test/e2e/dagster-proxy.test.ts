@@ -11,10 +11,10 @@ import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
 import { configSchema } from '../../src/config/schema.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { startChangegate, type ChangegateHandle } from '../../src/proxy/server.js';
+import { startChangegate, type ChangegateHandle } from '../../src/main/server.js';
 import { startFakeDagster, type FakeDagster } from '../fakes/dagster/index.js';
 import { startTestIdp, type TestIdp } from '../fakes/idp.js';
-import { repoRoot } from '../dagster/harness.js';
+import { repoRoot } from '../upstreams/dagster/harness.js';
 
 const VIEWER = { kind: 'machine', clientId: 'dash', clientSecret: 'dash-secret', audience: 'changegate' } as const;
 const OPERATOR = { kind: 'machine', clientId: 'scheduler', clientSecret: 'scheduler-secret', audience: 'changegate' } as const;

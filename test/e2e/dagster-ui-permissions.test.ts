@@ -15,8 +15,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { configSchema } from '../../src/config/schema.js';
 import { DEV_BROWSER_CLIENT_ID, DEV_BROWSER_CLIENT_SECRET, startDevIdp, type DevIdp } from '../../src/identity/dev-idp.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { startChangegate, type ChangegateHandle } from '../../src/proxy/server.js';
-import { repoRoot } from '../dagster/harness.js';
+import { startChangegate, type ChangegateHandle } from '../../src/main/server.js';
+import { repoRoot } from '../upstreams/dagster/harness.js';
 import { startFakeDagster, type FakeDagster } from '../fakes/dagster/index.js';
 
 const CHROMIUM = '/usr/bin/chromium';

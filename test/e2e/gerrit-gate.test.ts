@@ -15,7 +15,7 @@ import { configSchema } from '../../src/config/schema.js';
 import { DEV_USERS } from '../../src/identity/dev-users.js';
 import type { OidcIdentity } from '../../src/identity/types.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { startChangegate, type ChangegateHandle } from '../../src/proxy/server.js';
+import { startChangegate, type ChangegateHandle } from '../../src/main/server.js';
 import { packageRoot } from '../../src/util/package-root.js';
 import { commitFile, createGitSandbox, installHook, withCredentials, type GitSandbox } from '../fakes/git.js';
 import { COMMIT_MSG_HOOK, startFakeGerrit, type FakeGerrit } from '../fakes/gerrit/index.js';

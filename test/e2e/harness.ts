@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configSchema, type Config } from '../../src/config/schema.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { startChangegate, type ChangegateHandle } from '../../src/proxy/server.js';
+import { startChangegate, type ChangegateHandle } from '../../src/main/server.js';
 import { packageRoot } from '../../src/util/package-root.js';
 import { startEchoUpstream, type EchoUpstream } from '../fakes/echo-upstream.js';
 import { startTestIdp, TEST_MACHINE_CLIENT, type TestIdp } from '../fakes/idp.js';

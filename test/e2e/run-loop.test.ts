@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { configSchema } from '../../src/config/schema.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { startChangegate, type ChangegateHandle } from '../../src/proxy/server.js';
+import { startChangegate, type ChangegateHandle } from '../../src/main/server.js';
 import { packageRoot } from '../../src/util/package-root.js';
 import { startFakeDagster, type FakeDagster } from '../fakes/dagster/index.js';
 import { startDemoGerrit } from '../fakes/gerrit/demo.js';

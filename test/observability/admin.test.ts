@@ -3,7 +3,7 @@ import { createServer, request, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { AdminServer } from '../../src/observability/admin.js';
-import { sendJson } from '../../src/proxy/respond.js';
+import { sendJson } from '../../src/http/respond.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { UpstreamProber } from '../../src/observability/prober.js';
 

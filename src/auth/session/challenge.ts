@@ -5,8 +5,8 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ChangegateError } from '../../errors.js';
-import { sendJson } from '../../proxy/respond.js';
-import type { NormalizedTarget } from '../../proxy/types.js';
+import { sendJson } from '../../http/respond.js';
+import type { NormalizedTarget } from '../../pipeline/types.js';
 import { safeReturnPath } from '../redirect.js';
 import { clearOwnCookies, parseCookieHeader } from './cookies.js';
 

@@ -11,7 +11,7 @@
 // identity from our header on every request. Nothing is left that could speak for anyone else,
 // and the proxy stays stateless.
 
-import { withoutCookies } from '../../proxy/cookies.js';
+import { withoutCookies } from '../../http/cookies.js';
 import { isOwnCookie } from './cookies.js';
 
 /** Gerrit's browser-session cookies (auth.cookiePath/cookieDomain do not change the names). */

@@ -151,7 +151,7 @@ export const demoCommand: Command = {
     let proxy: { close(): Promise<void> } | undefined;
     let embedded: { close(): Promise<void> } | undefined;
     try {
-      const { startChangegate } = await import('../../proxy/server.js');
+      const { startChangegate } = await import('../../main/server.js');
       const started = await loadEmbeddedConfig({ env: io.env, cwd: io.cwd });
       embedded = started;
       const config: Config = started.config;

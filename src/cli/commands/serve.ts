@@ -6,9 +6,9 @@ import { loadConfig } from '../../config/load.js';
 import { createLogger, type Logger } from '../../observability/logger.js';
 import { parseArgs, UsageError } from '../args.js';
 import type { Command, CliIo } from '../command.js';
-import { currentWorker, forWorker, superviseWorkers, workerCount } from '../../proxy/cluster.js';
-import { workerViews } from '../../proxy/cluster-ipc.js';
-import { startChangegate } from '../../proxy/server.js';
+import { currentWorker, forWorker, superviseWorkers, workerCount } from '../../main/cluster.js';
+import { workerViews } from '../../main/cluster-ipc.js';
+import { startChangegate } from '../../main/server.js';
 
 const USAGE = `Usage: changegate serve [--config FILE]
 

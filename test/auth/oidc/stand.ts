@@ -20,7 +20,7 @@ import type { BrowserAuth } from '../../../src/auth/routes/setup.js';
 import { respondUnauthenticated } from '../../../src/auth/session/challenge.js';
 import { cookiesToForward, setCookiesFromUpstream } from '../../../src/auth/session/forward.js';
 import type { Clock } from '../../../src/auth/session/types.js';
-import type { NormalizedTarget } from '../../../src/proxy/types.js';
+import type { NormalizedTarget } from '../../../src/pipeline/types.js';
 
 export interface UpstreamHit {
   readonly method: string;

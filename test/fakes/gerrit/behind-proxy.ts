@@ -13,7 +13,7 @@ import { configSchema, type Config } from '../../../src/config/schema.js';
 import { DEV_USERS } from '../../../src/identity/dev-users.js';
 import type { OidcIdentity } from '../../../src/identity/types.js';
 import { createLogger } from '../../../src/observability/logger.js';
-import { startChangegate, type ChangegateHandle } from '../../../src/proxy/server.js';
+import { startChangegate, type ChangegateHandle } from '../../../src/main/server.js';
 import { packageRoot } from '../../../src/util/package-root.js';
 import { startTestIdp, type TestIdp } from '../idp.js';
 import { startFakeGerrit, type FakeGerrit } from './index.js';

@@ -1,0 +1,54 @@
+// The Dagster classifier: GraphQL at `<prefix>/graphql` (every HTTP transport the webserver
+// reads), the REST routes, and the UI. Built once; see createDagsterClassifier's options.
+//
+// Decisions made here, before policy:
+// - Malformed GraphQL, batched array bodies, and ambiguous query strings are 400, never forwarded.
+// - A mutation over a transport another site can send without a CORS preflight (GET, or a POST
+//   that is not application/json or application/graphql) is 400 `bad_request`: it is a
+//   cross-site request forgery path, refused for every role, admins included.
+// - Run-creating mutations are rewritten to carry the caller's tags (stamp-tags.ts).
+
+import type { GraphQLSchema } from 'graphql';
+import type { Decider } from '../../policy/types.js';
+import type { Classification, Classifier, ClassifyRequest } from '../../pipeline/types.js';
+import { READ } from './actions.js';
+import { deploymentInput, MAIN_DEPLOYMENT, type DagsterDeployment } from './deployment.js';
+import { classifyGraphql } from './graphql/classify.js';
+import type { DagsterLookup } from './lookup.js';
+import { classifyRest } from './rest.js';
+
+export type { DagsterDeployment } from './deployment.js';
+
+export interface DagsterClassifierOptions {
+  /** The Dagster route's path prefix ('/' when mounted at the root), as Dagster's --path-prefix. */
+  readonly pathPrefix: string;
+  readonly maxClassifiedBodyBytes: number;
+  /** Validate every document against this schema; without it documents are only parsed. */
+  readonly schema?: GraphQLSchema;
+  /** Resolves id-only arguments; without it those fields carry ids only (narrowed grants fail closed). */
+  readonly lookup?: DagsterLookup;
+  readonly deployment?: DagsterDeployment;
+  /**
+   * Decides the UI's permission answers (`permissions`, has*Permission) per user: queries that
+   * select them get their response rewritten. Without it, Dagster's answers pass unchanged.
+   */
+  readonly decider?: Decider;
+  /** Permission-carrying responses larger than this pass unrewritten. Default 16 MiB. */
+  readonly maxRewriteBytes?: number;
+}
+
+export function createDagsterClassifier(options: DagsterClassifierOptions): Classifier {
+  const prefix = options.pathPrefix === '/' ? '' : options.pathPrefix;
+  const deployment = options.deployment ?? MAIN_DEPLOYMENT;
+  const base = { upstream: 'dagster' as const, deployment: deploymentInput(deployment) };
+  return {
+    async classify(request: ClassifyRequest): Promise<Classification> {
+      const path = request.target.path;
+      const rest = prefix === '' ? path : path === prefix ? '/' : path.startsWith(`${prefix}/`) ? path.slice(prefix.length) : undefined;
+      if (rest === undefined) return { action: READ, resource: { ...base, route: 'outside' }, body: { kind: 'untouched' } };
+      if (rest === '/graphql' || rest === '/graphql/') return classifyGraphql(request, options, base, deployment);
+      const r = await classifyRest({ method: request.method, rest, query: request.target.query, req: request.req, maxBodyBytes: options.maxClassifiedBodyBytes });
+      return { action: r.action, resource: { ...base, ...r.resource }, body: r.body };
+    },
+  };
+}

@@ -1,0 +1,46 @@
+// Builds the Dagster classifier for a configured Dagster upstream: lookups go to the same
+// webserver the proxy forwards to, at its --path-prefix; the deployment comes from
+// `upstreams.dagster.deployment`; the decider rewrites the UI's permission answers.
+
+import type { GraphQLSchema } from 'graphql';
+import type { Config } from '../../config/schema.js';
+import type { Decider } from '../../policy/types.js';
+import type { Classifier } from '../../pipeline/types.js';
+import { createDagsterClassifier } from './classifier.js';
+import { deploymentFromConfig, type DagsterDeployment } from './deployment.js';
+import { GraphqlLookup } from './lookup.js';
+
+export interface DagsterFromConfigOptions {
+  /** Validate documents against this schema (see loadDagsterSchema). */
+  readonly schema?: GraphQLSchema;
+  /** Rewrites the UI's permission answers per user (the same decider as every request's). */
+  readonly decider?: Decider;
+  /** Share one lookup (and its caches) with the WebSocket hook; built from config when absent. */
+  readonly lookup?: GraphqlLookup;
+}
+
+/** The deployment `upstreams.dagster.deployment` describes (main when absent). */
+export function dagsterDeployment(config: Config): DagsterDeployment {
+  return deploymentFromConfig(config.upstreams.dagster?.deployment);
+}
+
+/** Lookups (runs, schedules, sensors, backfills by id) to the configured webserver, if any. */
+export function dagsterLookup(config: Config): GraphqlLookup | undefined {
+  const dagster = config.upstreams.dagster;
+  if (dagster === undefined) return undefined;
+  const prefix = dagster.pathPrefix === '/' ? '' : dagster.pathPrefix;
+  return new GraphqlLookup({ endpoint: `${new URL(dagster.url).origin}${prefix}/graphql`, timeoutMs: Math.min(dagster.timeoutMs, 5_000) });
+}
+
+export function createDagsterClassifierFromConfig(config: Config, options: DagsterFromConfigOptions = {}): Classifier {
+  const dagster = config.upstreams.dagster;
+  const lookup = options.lookup ?? dagsterLookup(config);
+  return createDagsterClassifier({
+    pathPrefix: dagster?.pathPrefix ?? '/',
+    maxClassifiedBodyBytes: config.limits.maxClassifiedBodyBytes,
+    deployment: dagsterDeployment(config),
+    ...(options.schema === undefined ? {} : { schema: options.schema }),
+    ...(lookup === undefined ? {} : { lookup }),
+    ...(options.decider === undefined ? {} : { decider: options.decider }),
+  });
+}

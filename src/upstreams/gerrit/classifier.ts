@@ -1,0 +1,47 @@
+// The Gerrit classifier: git smart-HTTP URLs go to the push/fetch classifier, everything else
+// to the REST route table. Built once from the config (see createGerritClassifierFromConfig).
+
+import type { Config } from '../../config/schema.js';
+import type { Classification, Classifier, ClassifyRequest } from '../../pipeline/types.js';
+import { GerritChangeSource, type ChangeSource } from './changes.js';
+import { classifyGit } from './git/classify.js';
+import { gitTarget } from './git/paths.js';
+import { classifyRest } from './rest/classify.js';
+
+export interface GerritClassifierOptions {
+  /** The Gerrit route's path prefix ('/' when Gerrit is mounted at the root). */
+  readonly pathPrefix: string;
+  /** Largest REST body or push command list the classifier reads (limits.maxClassifiedBodyBytes). */
+  readonly maxClassifiedBodyBytes: number;
+  /** Where submit and review decisions read the change; absent = those requests fail closed. */
+  readonly changes?: ChangeSource;
+}
+
+export function createGerritClassifier(options: GerritClassifierOptions): Classifier {
+  return {
+    classify(request: ClassifyRequest): Promise<Classification> {
+      const { method, target, req, identity } = request;
+      const git = gitTarget(target.path, options.pathPrefix);
+      if (git !== undefined) return classifyGit({ method, path: target.path, query: target.query, req }, git, options.maxClassifiedBodyBytes);
+      return classifyRest(
+        { method, path: target.path, query: target.query, req, identity },
+        { pathPrefix: options.pathPrefix, maxBodyBytes: options.maxClassifiedBodyBytes, ...(options.changes === undefined ? {} : { changes: options.changes }) },
+      );
+    },
+  };
+}
+
+/** The classifier for a configured Gerrit upstream; `usernameHeader` is Gerrit's auth.httpHeader. */
+export function createGerritClassifierFromConfig(config: Config, usernameHeader: string): Classifier {
+  const gerrit = config.upstreams.gerrit;
+  const account = gerrit?.serviceAccount;
+  const changes =
+    gerrit !== undefined && account !== undefined
+      ? new GerritChangeSource({ url: gerrit.url, serviceAccount: account, usernameHeader, timeoutMs: Math.min(gerrit.timeoutMs, 10_000) })
+      : undefined;
+  return createGerritClassifier({
+    pathPrefix: gerrit?.pathPrefix ?? '/',
+    maxClassifiedBodyBytes: config.limits.maxClassifiedBodyBytes,
+    ...(changes === undefined ? {} : { changes }),
+  });
+}
