@@ -2,7 +2,7 @@
 // its connection to us, not ours to the client: Node frames the client response itself, so
 // Transfer-Encoding, Connection and whatever Connection names are dropped here.
 
-import { setCookiesFromUpstream } from '../auth/session/forward.js';
+import { setCookiesFromUpstream } from '../auth/session/upstream-cookies.js';
 import type { HeaderOutput } from './headers.js';
 
 const HOP_BY_HOP: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);

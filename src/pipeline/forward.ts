@@ -13,7 +13,7 @@ import { Pool, type Dispatcher } from 'undici';
 import { ChangegateError } from '../errors.js';
 import { clientResponseHeaders, headerList } from '../http/response-headers.js';
 import { endSocketWithError, sendError } from '../http/respond.js';
-import type { Route } from './routes.js';
+import type { Route } from './route-table.js';
 import type { Classification, ResponseRewrite, ResponseTap } from './types.js';
 
 export interface ForwardOutcome {

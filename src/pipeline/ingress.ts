@@ -9,7 +9,7 @@ import { admitRequest } from '../http/hygiene.js';
 import { hasEncodedSlash, type TargetLimits } from '../http/normalize.js';
 import { runPipeline, type Exchange, type PipelineDeps } from './pipeline.js';
 import { sendError } from '../http/respond.js';
-import { matchRoute, type Route } from './routes.js';
+import { matchRoute, type Route } from './route-table.js';
 import type { TrustedProxies } from '../http/trusted-proxies.js';
 
 export const OWN_PREFIX = '/.changegate';

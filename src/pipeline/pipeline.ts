@@ -16,7 +16,7 @@ import type { Decider, Decision, PolicyInput, UpstreamName } from '../policy/typ
 import { decisionRecord, completionRecord, policyInput } from './records.js';
 import type { ForwardOutcome, Forwarder, Upgrade } from './forward.js';
 import { sendError } from '../http/respond.js';
-import type { Route } from './routes.js';
+import type { Route } from './route-table.js';
 import type { ForwardedClientInfo } from '../http/forwarded.js';
 import type { Classification, Classifier, NormalizedTarget } from './types.js';
 

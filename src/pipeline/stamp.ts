@@ -4,7 +4,7 @@
 
 import type { AssertionSigner } from '../auth/assertion.js';
 import { identityHeaders } from '../auth/authenticate.js';
-import { gerritAuthenticatedPath } from '../auth/session/forward.js';
+import { gerritAuthenticatedPath } from '../auth/session/upstream-cookies.js';
 import { isAuthenticated, type Identity } from '../identity/types.js';
 import { forwardedHeaders } from '../http/forwarded.js';
 import { upstreamHeaders, type HeaderPolicy, type HeaderOutput } from '../http/headers.js';

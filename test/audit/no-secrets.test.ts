@@ -9,7 +9,7 @@ import { FileAuditSink } from '../../src/audit/file-sink.js';
 import type { BearerIdentity } from '../../src/identity/types.js';
 import type { Exchange } from '../../src/pipeline/pipeline.js';
 import { completionRecord, decisionRecord } from '../../src/pipeline/records.js';
-import type { Route } from '../../src/pipeline/routes.js';
+import type { Route } from '../../src/pipeline/route-table.js';
 import { readFileSync } from 'node:fs';
 import { tempDir } from './helpers.js';
 

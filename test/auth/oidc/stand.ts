@@ -15,10 +15,10 @@ import type { Config } from '../../../src/config/schema.js';
 import { startDevIdp, DEV_BROWSER_CLIENT_ID, DEV_BROWSER_CLIENT_SECRET } from '../../../src/identity/dev-idp.js';
 import type { DevIdp } from '../../../src/identity/dev-idp.js';
 import type { AuthenticatedIdentity } from '../../../src/identity/types.js';
-import { createBrowserAuth } from '../../../src/auth/routes/setup.js';
-import type { BrowserAuth } from '../../../src/auth/routes/setup.js';
+import { createBrowserAuth } from '../../../src/auth/web/setup.js';
+import type { BrowserAuth } from '../../../src/auth/web/setup.js';
 import { respondUnauthenticated } from '../../../src/auth/session/challenge.js';
-import { cookiesToForward, setCookiesFromUpstream } from '../../../src/auth/session/forward.js';
+import { cookiesToForward, setCookiesFromUpstream } from '../../../src/auth/session/upstream-cookies.js';
 import type { Clock } from '../../../src/auth/session/types.js';
 import type { NormalizedTarget } from '../../../src/pipeline/types.js';
 

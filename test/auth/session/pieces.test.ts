@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { IncomingMessage } from 'node:http';
-import { cookiesToForward, gerritAuthenticatedPath, setCookiesFromUpstream } from '../../../src/auth/session/forward.js';
+import { cookiesToForward, gerritAuthenticatedPath, setCookiesFromUpstream } from '../../../src/auth/session/upstream-cookies.js';
 import { boundGroups } from '../../../src/auth/session/bounds.js';
 import { isBrowserNavigation, signInLocation } from '../../../src/auth/session/challenge.js';
 import { keyringFromSecrets, loadSessionSecrets, GENERATED_KEY_FILE } from '../../../src/auth/session/keys.js';

@@ -8,7 +8,7 @@ import type { AdminServer } from '../../../observability/admin.js';
 import type { Logger } from '../../../observability/logger.js';
 import type { Metrics } from '../../../observability/metrics.js';
 import { WebhookAccess } from './access.js';
-import { ClosedChangesAuditSink } from './closed-changes-sink.js';
+import { ClosedChangesAuditSink } from './revoke-on-close.js';
 import { GERRIT_WEBHOOK_PATH, gerritWebhookHandler } from './route.js';
 
 export interface ChangeClosedDeps {

@@ -14,7 +14,7 @@ import { parseJsonObject } from './body.js';
 import { restTarget } from './effective.js';
 import { ACTIONS, CLOSING_UPDATE_VIEWS, type RestMatch } from './match.js';
 import { onBehalfOf, reviewFacts } from './review-body.js';
-import { matchRest } from './routes.js';
+import { matchRest } from './endpoints.js';
 
 export interface RestClassifierDeps {
   readonly pathPrefix: string;

@@ -1,9 +1,9 @@
 // The REST route table's entry point: top-level collection -> its matcher.
 
 import type { RestTarget } from './effective.js';
-import { matchChanges } from './changes-routes.js';
+import { matchChanges } from './changes-endpoints.js';
 import { read, unknownWrite, type RestMatch } from './match.js';
-import { matchAccounts, matchGroups, matchProjects, matchServer } from './other-routes.js';
+import { matchAccounts, matchGroups, matchProjects, matchServer } from './other-endpoints.js';
 
 export function matchRest(target: RestTarget): RestMatch {
   const { method, segments } = target;

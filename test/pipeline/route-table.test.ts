@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { configSchema } from '../../src/config/schema.js';
-import { buildRoutes, matchRoute } from '../../src/pipeline/routes.js';
+import { buildRoutes, matchRoute } from '../../src/pipeline/route-table.js';
 
 const upstreams = (u: Record<string, unknown>) => configSchema.parse({ upstreams: u }).upstreams;
 

@@ -6,10 +6,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { FileAuditSink } from '../../src/audit/file-sink.js';
-import { NotifyingAuditSink } from '../../src/audit/notifying-sink.js';
-import { GerritRunNotifier, NOTICE_TAG, type RunNotice } from '../../src/audit/run-notifier.js';
-import { completion, decision, parsed, tempDir } from './helpers.js';
+import { FileAuditSink } from '../../../src/audit/file-sink.js';
+import { NotifyingAuditSink } from '../../../src/upstreams/dagster/run-notice.js';
+import { GerritRunNotifier, NOTICE_TAG, type RunNotice } from '../../../src/upstreams/gerrit/run-notifier.js';
+import { completion, decision, parsed, tempDir } from '../../audit/helpers.js';
 
 interface Posted {
   readonly url: string;

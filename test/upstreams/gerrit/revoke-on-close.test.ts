@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { AuditRecord, AuditSink, CompletionRecord, DecisionRecord } from '../../../src/audit/types.js';
-import { ClosedChangesAuditSink, type ClosedChange } from '../../../src/upstreams/gerrit/events/closed-changes-sink.js';
+import { ClosedChangesAuditSink, type ClosedChange } from '../../../src/upstreams/gerrit/events/revoke-on-close.js';
 
 class Inner implements AuditSink {
   readonly records: AuditRecord[] = [];

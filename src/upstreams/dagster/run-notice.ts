@@ -2,9 +2,9 @@
 // with a run id, hands a notice to the Gerrit notifier. The decision record says who launched
 // what for which change, and the completion record (same requestId) says the run id.
 
-import type { RunNotice } from './run-notifier.js';
-import type { AuditSink, DecisionRecord } from './types.js';
-import { WatchingAuditSink } from './watching-sink.js';
+import type { RunNotice } from '../gerrit/run-notifier.js';
+import type { AuditSink, DecisionRecord } from '../../audit/types.js';
+import { WatchingAuditSink } from '../../audit/watching-sink.js';
 
 const LAUNCH_ACTIONS = new Set(['dagster.run.launch', 'dagster.run.reexecute']);
 
