@@ -3,7 +3,6 @@
 
 import type { Role, Via } from '../identity/types.js';
 import type { ResourceInput } from '../policy/types.js';
-import type { ChangeRef } from '../pipeline/types.js';
 
 export interface AuditSubject {
   readonly id: string;
@@ -13,6 +12,18 @@ export interface AuditSubject {
   readonly tokenId?: string;
 }
 
+/**
+ * The change a request concerns, as the classifier read it (a Gerrit change for Gerrit
+ * requests and for Dagster runs launched for one). Stated here, not imported, so the audit log
+ * depends on nothing above it; the pipeline's ChangeRef has the same shape.
+ */
+export interface AuditedChange {
+  readonly number?: number;
+  readonly changeId?: string;
+  readonly project?: string;
+  readonly branch?: string;
+}
+
 export interface DecisionRecord {
   readonly kind: 'decision';
   readonly time: string;
@@ -20,7 +31,7 @@ export interface DecisionRecord {
   readonly subject: AuditSubject | null;
   readonly action: string;
   readonly resource: ResourceInput;
-  readonly change?: ChangeRef;
+  readonly change?: AuditedChange;
   readonly decision: { readonly allow: boolean; readonly reasons: readonly string[]; readonly revision: string };
   readonly request: { readonly method: string; readonly path: string; readonly ip: string; readonly userAgent: string };
 }

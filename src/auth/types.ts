@@ -4,7 +4,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { ChangegateError } from '../errors.js';
 import type { AuthenticatedIdentity } from '../identity/types.js';
-import type { ClientInfo, NormalizedTarget } from '../pipeline/types.js';
+import type { ClientInfo, NormalizedTarget } from '../http/types.js';
 
 export type AuthResult =
   /** The credential was valid: this is who is calling. */

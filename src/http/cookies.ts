@@ -1,7 +1,7 @@
 // Removing cookies from the Cookie header before it goes upstream: the proxy's session cookie is
 // a credential to us, means nothing to Gerrit or Dagster, and forwarding it leaks it into
 // upstream logs and bloats every request (oauth2-proxy#388). Which cookies go is the caller's
-// rule (src/auth/session/forward.ts); the rest pass in their original order and spelling.
+// rule (src/auth/session/upstream-cookies.ts, and each upstream's session cookies); the rest pass in their original order and spelling.
 
 /** Decides, by cookie name, which cookies never reach an upstream. */
 export type CookieRule = (name: string) => boolean;
@@ -27,4 +27,10 @@ export function withoutCookies(value: string, drop: CookieRule | undefined): str
   if (kept === undefined) return value;
   const rest = kept.filter((p) => p !== '');
   return rest.length === 0 ? undefined : rest.join('; ');
+}
+
+/** The cookie name a Set-Cookie line sets. */
+export function setCookieName(line: string): string {
+  const eq = line.indexOf('=');
+  return (eq < 0 ? line : line.slice(0, eq)).trim();
 }

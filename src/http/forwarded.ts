@@ -21,7 +21,7 @@ import { ChangegateError } from '../errors.js';
 import { cachedCanonicalHost, canonicalHost } from './host.js';
 import { formatIp, parseIp } from './ip.js';
 import type { TrustedProxies } from './trusted-proxies.js';
-import type { ClientInfo } from '../pipeline/types.js';
+import type { ClientInfo } from './types.js';
 
 /** ClientInfo plus what forwarding needs. */
 export interface ForwardedClientInfo extends ClientInfo {

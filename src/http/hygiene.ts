@@ -15,7 +15,7 @@ import { isAsteriskForm, normalizeTarget, type TargetLimits } from './normalize.
 import { checkRequestHead } from './request-line.js';
 import { requestId } from './request-id.js';
 import type { TrustedProxies } from './trusted-proxies.js';
-import type { NormalizedTarget } from '../pipeline/types.js';
+import type { NormalizedTarget } from './types.js';
 
 export interface HygieneConfig {
   readonly trusted: TrustedProxies;

@@ -40,7 +40,7 @@
 import { ChangegateError } from '../errors.js';
 import { PATH_CHAR, PathChar, encodeByte, escapedByte, isUnreserved } from './percent.js';
 import { sanitizeQuery } from './query.js';
-import type { NormalizedTarget } from '../pipeline/types.js';
+import type { NormalizedTarget } from './types.js';
 import { Utf8Validator } from './utf8.js';
 
 export interface TargetLimits {

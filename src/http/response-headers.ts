@@ -2,7 +2,7 @@
 // its connection to us, not ours to the client: Node frames the client response itself, so
 // Transfer-Encoding, Connection and whatever Connection names are dropped here.
 
-import { setCookiesFromUpstream } from '../auth/session/upstream-cookies.js';
+import { setCookieName, type CookieRule } from './cookies.js';
 import type { HeaderOutput } from './headers.js';
 
 const HOP_BY_HOP: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
@@ -10,9 +10,9 @@ const HOP_BY_HOP: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'pr
 /**
  * The upstream's headers as the client receives them. `ours` are the Set-Cookie values the proxy
  * already put on the response (a refreshed session): they go first, and the upstream may not set
- * cookies in the proxy's namespace.
+ * the cookies `drop` names (the proxy's own, an upstream's session).
  */
-export function clientResponseHeaders(upstream: Readonly<Record<string, string | string[] | undefined>>, ours: readonly string[]): HeaderOutput {
+export function clientResponseHeaders(upstream: Readonly<Record<string, string | string[] | undefined>>, ours: readonly string[], drop: CookieRule): HeaderOutput {
   const named = connectionTokens(upstream['connection']);
   const out: HeaderOutput = {};
   for (const name in upstream) {
@@ -20,7 +20,7 @@ export function clientResponseHeaders(upstream: Readonly<Record<string, string |
     if (value === undefined || HOP_BY_HOP.has(name) || named?.has(name) === true) continue;
     if (name !== 'set-cookie') out[name] = value;
   }
-  const cookies = [...ours, ...setCookiesFromUpstream(headerList(upstream['set-cookie']))];
+  const cookies = [...ours, ...headerList(upstream['set-cookie']).filter((line) => !drop(setCookieName(line)))];
   if (cookies.length > 0) out['set-cookie'] = cookies;
   return out;
 }

@@ -1,48 +1,31 @@
-// The composition root: builds every component from the config, wires them into the ingress
-// and the pipeline, and listens. Nothing else knows how the pieces fit.
+// The composition root: startChangegate builds each part with its builder (auth, audit, policy,
+// upstreams, admin), puts the upstreams in the route table, wires the ingress and the pipeline,
+// and listens. Nothing else knows how the pieces fit, and nothing imports this folder but the
+// command line.
 
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express from 'express';
-import helmet from 'helmet';
-import { AssertionSigner } from '../auth/assertion.js';
-import { authenticationChain } from '../auth/authenticate.js';
-import { BearerAuthenticator } from '../auth/bearer.js';
-import { createBrowserAuth } from '../auth/web/setup.js';
-import { respondUnauthenticated } from '../auth/session/challenge.js';
-import { isProxyOrGerritSessionCookie } from '../auth/session/upstream-cookies.js';
-import type { Authenticator } from '../auth/types.js';
-import { FileAuditSink } from '../audit/file-sink.js';
-import { NotifyingAuditSink } from '../upstreams/dagster/run-notice.js';
-import { auditSinkOptions } from '../audit/options.js';
-import { GerritRunNotifier } from '../upstreams/gerrit/run-notifier.js';
+import { upstreamCookieRule } from '../auth/session/upstream-cookies.js';
 import type { AuditSink } from '../audit/types.js';
 import type { Config } from '../config/schema.js';
 import { ChangegateError } from '../errors.js';
-import { createDagsterClassifierFromConfig, dagsterDeployment, dagsterLookup } from '../upstreams/dagster/from-config.js';
-import { loadDagsterSchema } from '../upstreams/dagster/schema.js';
-import { createDagsterWsHook } from '../upstreams/dagster/ws/tunnel.js';
-import { createGerritClassifierFromConfig } from '../upstreams/gerrit/classifier.js';
-import { mountGerritWebhooks, revokeOnProxiedClose, type ChangeClosedDeps } from '../upstreams/gerrit/events/wiring.js';
-import { assertionJwks, loadAssertionKey } from '../identity/assertion-key.js';
-import { createAdminServer } from '../observability/admin.js';
+import { lenientParserReason } from '../http/request-line.js';
+import { TrustedProxies } from '../http/trusted-proxies.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
-import { UpstreamProber } from '../observability/prober.js';
 import { Readiness, type ReadinessReport } from '../observability/readiness.js';
-import type { ClusterViews } from './cluster-ipc.js';
-import { PolicyEngine } from '../policy/engine.js';
-import { PolicyWatcher } from '../policy/watch.js';
 import { Forwarder } from '../pipeline/forward.js';
-import { HeaderPolicy } from '../http/headers.js';
-import { createIngress } from '../pipeline/ingress.js';
+import { createIngress, type Ingress } from '../pipeline/ingress.js';
 import type { PipelineDeps } from '../pipeline/pipeline.js';
-import { endSocketWithError, sendError } from '../http/respond.js';
-import { buildRoutes } from '../pipeline/route-table.js';
+import { RouteTable } from '../pipeline/route-table.js';
 import { createStamper } from '../pipeline/stamp.js';
-import { TrustedProxies } from '../http/trusted-proxies.js';
-import { listenOn } from './listen.js';
-import { lenientParserReason } from '../http/request-line.js';
+import type { PolicyEngine } from '../policy/engine.js';
+import { buildAdmin } from './admin.js';
+import { buildAudit } from './audit.js';
+import { buildAuth, type Auth } from './auth.js';
+import type { ClusterViews } from './cluster-ipc.js';
+import { ingressServer, listenOn } from './listen.js';
+import { buildPolicy } from './policy.js';
+import { buildUpstreams } from './upstreams.js';
 
 export interface StartOptions {
   readonly logger?: Logger;
@@ -54,11 +37,11 @@ export interface ChangegateHandle {
   readonly ingress: AddressInfo;
   readonly admin: AddressInfo;
   readonly engine: PolicyEngine;
+  /** The upstream instances served; add and remove them while serving. */
+  readonly routes: RouteTable;
   /** Stops accepting, drains in-flight requests, then closes everything. */
   close(): Promise<void>;
 }
-
-const GERRIT_USERNAME_HEADER = 'X-Forwarded-User';
 
 export async function startChangegate(config: Config, options: StartOptions = {}): Promise<ChangegateHandle> {
   // A lenient HTTP parser would accept the request smuggling shapes the proxy relies on Node
@@ -70,88 +53,73 @@ export async function startChangegate(config: Config, options: StartOptions = {}
   const readiness = new Readiness();
   readiness.register('config', () => ({ ready: true }));
 
-  const fileSink = await FileAuditSink.open(
-    auditSinkOptions(config, {
-      mirror: process.stdout,
-      warn: (m) => logger.warn({ component: 'audit' }, m),
-      observe: { write: (s) => metrics.observeAuditWrite(s), failure: () => metrics.auditFailure() },
-    }),
-  );
-  const browser = await createBrowserAuth(config, { warn: (m) => logger.warn(m), onEvent: (e) => logger.info({ authEvent: e }, 'auth') });
-  // A merged or abandoned change takes the access tokens bound to it along (src/gerrit/events).
-  const changeClosed: ChangeClosedDeps = { revokeForChange: (n) => browser.pats.onChangeClosed(n), metrics, logger };
-  const notifier = runNotifier(config, logger, metrics);
-  const audit: AuditSink = revokeOnProxiedClose(notifier === undefined ? fileSink : new NotifyingAuditSink(fileSink, (n) => notifier.notify(n)), changeClosed);
-  readiness.register('audit', () => (audit.ready ? { ready: true } : { ready: false, reason: audit.notReadyReason ?? 'not ready' }));
+  const audit = await buildAudit(config, logger, metrics, readiness);
+  const auth = await buildAuth(config, logger);
+  const policy = await buildPolicy(config, logger, metrics, readiness);
+  const built = buildUpstreams(config, { limits: config.limits, decider: policy.engine, audit, metrics, logger, revokeForChange: auth.revokeForChange });
+  const routes = new RouteTable(built.upstreams);
+  // Our cookies, and every upstream's session cookies, never pass the proxy in either direction.
+  const dropCookie = upstreamCookieRule((name) => routes.isSessionCookie(name));
+  const forwarder = new Forwarder({ dropSetCookie: dropCookie });
+  const ingress = buildIngress(config, { auth, audit, engine: policy.engine, routes, forwarder, stamp: createStamper({ dropCookie, assertions: auth.assertions }), metrics, logger });
 
-  const engine = new PolicyEngine({
-    cacheSize: config.policy.cacheSize,
-    cacheTtlMs: 10_000,
-    onEvaluate: (seconds, cached) => {
-      metrics.policyCache(cached);
-      if (!cached) metrics.observePolicyEval(seconds);
-    },
-  });
-  readiness.register('policy', () => (engine.ready ? { ready: true } : { ready: false, reason: 'no policy is loaded' }));
-  const watcher = new PolicyWatcher(engine, config.policy, logger);
-  await watcher.start();
+  const server = ingressServer(config, ingress);
+  const admin = buildAdmin({ metrics, readiness, logger, routes, cluster: options.clusterViews?.(metrics.registry, () => readiness.check()) });
+  const ingressAddress = await listenOn(server, config.listen);
+  const adminAddress = await admin.listen(config.admin.listen);
+  logger.info({ ingress: ingressAddress, admin: adminAddress, upstreams: routes.list().map(describe), policy: policy.engine.revision }, 'changegate started');
 
-  const assertionKey = await loadAssertionKey({ stateDir: config.stateDir });
-  for (const warning of assertionKey.warnings) logger.warn(warning);
-  const assertions = new AssertionSigner({ key: assertionKey.key, issuer: config.publicUrl });
+  let closing: Promise<void> | undefined;
+  return {
+    ingress: ingressAddress,
+    admin: adminAddress,
+    engine: policy.engine,
+    routes,
+    close: () =>
+      (closing ??= (async () => {
+        policy.stop();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await forwarder.close();
+        await Promise.all([admin.close(), audit.close(), auth.close(), built.close(), ...routes.list().map((u) => u.close?.())]);
+      })()),
+  };
+}
 
-  const authenticators: Authenticator[] = [browser.patAuthenticator];
-  if (config.identity.bearer.length > 0) authenticators.push(new BearerAuthenticator(config.identity));
-  authenticators.push(browser.sessionAuthenticator);
-  const chain = authenticationChain(authenticators);
+interface IngressParts {
+  readonly auth: Auth;
+  readonly audit: AuditSink;
+  readonly engine: PolicyEngine;
+  readonly routes: RouteTable;
+  readonly forwarder: Forwarder;
+  readonly stamp: PipelineDeps['stamp'];
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+}
 
-  const own = express();
-  own.disable('x-powered-by');
-  own.set('trust proxy', false);
-  own.use(helmet());
-  own.get('/.changegate/jwks.json', (_req, res) => {
-    res.set('cache-control', 'public, max-age=300').json(assertionJwks([assertionKey.key]));
-  });
-  own.use('/.changegate', browser.router);
-  own.use((req, res) => sendError(res, new ChangegateError('not_found', `${req.path} is not a Changegate endpoint`), String(res.getHeader('x-request-id') ?? '')));
-
-  const routes = buildRoutes(config.upstreams);
-  const dagsterSchema = config.upstreams.dagster?.graphqlSchema === undefined ? undefined : loadDagsterSchema(config.upstreams.dagster.graphqlSchema);
-  // One lookup (and its caches) for HTTP and WebSocket classification alike.
-  const dagsterRuns = dagsterLookup(config);
-  const dagsterShared = { ...(dagsterSchema === undefined ? {} : { schema: dagsterSchema }), ...(dagsterRuns === undefined ? {} : { lookup: dagsterRuns }) };
-  const forwarder = new Forwarder();
-  const trusted = TrustedProxies.parse(config.trustedProxies);
+/** The ingress and the pipeline behind it, reporting every request to metrics and the access log. */
+function buildIngress(config: Config, { auth, audit, engine, routes, forwarder, stamp, metrics, logger }: IngressParts): Ingress {
   const pipeline: PipelineDeps = {
-    authenticate: (request) => chain.authenticate(request),
-    classifiers: {
-      gerrit: createGerritClassifierFromConfig(config, GERRIT_USERNAME_HEADER),
-      dagster: createDagsterClassifierFromConfig(config, { ...dagsterShared, decider: engine }),
-    },
-    tunnels: {
-      dagster: createDagsterWsHook({ decider: engine, audit, maxFrameBytes: config.limits.maxClassifiedBodyBytes, deployment: dagsterDeployment(config), ...dagsterShared }),
-    },
+    authenticate: auth.authenticate,
     decider: engine,
     audit,
-    stamp: createStamper({
-      // Our credentials end here: Authorization (dropped by default) and our cookies never go upstream.
-      headerPolicy: new HeaderPolicy({ identityHeaders: [GERRIT_USERNAME_HEADER], dropCookie: isProxyOrGerritSessionCookie }),
-      gerritUsernameHeader: GERRIT_USERNAME_HEADER,
-      assertions,
-    }),
-    challenge: (exchange) => respondUnauthenticated(exchange.req, exchange.res, { target: exchange.target, requestId: exchange.requestId, secure: browser.secure }),
+    stamp,
+    challenge: auth.challenge,
     forwarder,
     observe: (exchange, s) => {
-      metrics.observeRequest({ upstream: exchange.route.upstream, action: s.action, decision: s.decision, status: s.status, durationSeconds: s.durationMs / 1000 });
-      logger.info({ requestId: exchange.requestId, method: exchange.req.method, path: exchange.target.path, upstream: exchange.route.upstream, action: s.action, decision: s.decision, status: s.status, reasons: s.reasons, subject: s.identity.kind === 'authenticated' ? s.identity.id : null, durationMs: Math.round(s.durationMs * 100) / 100 }, 'request');
+      metrics.observeRequest({ upstream: exchange.upstream.kind, action: s.action, decision: s.decision, status: s.status, durationSeconds: s.durationMs / 1000 });
+      logger.info({ requestId: exchange.requestId, method: exchange.req.method, path: exchange.target.path, upstream: exchange.upstream.kind, action: s.action, decision: s.decision, status: s.status, reasons: s.reasons, subject: s.identity.kind === 'authenticated' ? s.identity.id : null, durationMs: Math.round(s.durationMs * 100) / 100 }, 'request');
     },
+    onEffectError: (effect, err, exchange) => logger.error({ err, effect, requestId: exchange.requestId }, 'an after-forward effect failed'),
   };
-  const ingress = createIngress({
-    trusted,
+  return createIngress({
+    trusted: TrustedProxies.parse(config.trustedProxies),
     limits: { maxUrlBytes: config.limits.maxUrlBytes },
     routes,
     pipeline,
-    own: (req, res) => own(req, res),
+    own: auth.ownEndpoints,
     notReady: () => {
       if (!engine.ready) return new ChangegateError('policy_unavailable', 'no policy is loaded, so every request is refused (see the proxy log)');
       // With failOpenReads the sink itself lets reads through and refuses writes.
@@ -164,75 +132,9 @@ export async function startChangegate(config: Config, options: StartOptions = {}
       logger.info({ requestId, method: req.method, status }, 'refused');
     },
   });
-
-  const server = http.createServer({
-    maxHeaderSize: config.limits.maxHeaderBytes,
-    requestTimeout: 0,
-    headersTimeout: 30_000,
-    keepAliveTimeout: 65_000,
-    requireHostHeader: true,
-    joinDuplicateHeaders: false,
-  });
-  server.on('request', ingress.request);
-  server.on('upgrade', ingress.upgrade);
-  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    const error =
-      err.code === 'HPE_HEADER_OVERFLOW'
-        ? new ChangegateError('headers_too_large', `the request head is larger than ${config.limits.maxHeaderBytes} bytes`)
-        : new ChangegateError('bad_request', 'the request could not be parsed as HTTP/1.1');
-    endSocketWithError(socket, error, '');
-  });
-
-
-  const prober = new UpstreamProber({ targets: Object.fromEntries(routes.map((r) => [r.upstream, r.target.origin])) });
-  const cluster = options.clusterViews?.(metrics.registry, () => readiness.check());
-  const admin = createAdminServer({
-    metrics: cluster === undefined ? metrics : { ...metrics, render: () => cluster.metrics() },
-    readiness,
-    ...(cluster === undefined ? {} : { report: () => cluster.readiness() }),
-    prober,
-    logger,
-  });
-  mountGerritWebhooks(admin, config, audit, changeClosed);
-  const ingressAddress = await listenOn(server, config.listen);
-  const adminAddress = await admin.listen(config.admin.listen);
-  logger.info({ ingress: ingressAddress, admin: adminAddress, upstreams: routes.map((r) => `${r.upstream} ${r.prefix || '/'} -> ${r.target.origin}`), policy: engine.revision }, 'changegate started');
-
-  let closing: Promise<void> | undefined;
-  return {
-    ingress: ingressAddress,
-    admin: adminAddress,
-    engine,
-    close: () =>
-      (closing ??= (async () => {
-        watcher.stop();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        });
-        await forwarder.close();
-        await Promise.all([admin.close(), audit.close(), browser.close(), notifier?.close()]);
-      })()),
-  };
 }
 
-/**
- * Posts a review message on the Gerrit change a Dagster run was launched for. Needs Gerrit's
- * service account and a Dagster route; without them there is nothing to close the loop with.
- */
-function runNotifier(config: Config, logger: Logger, metrics: Metrics): GerritRunNotifier | undefined {
-  const gerrit = config.upstreams.gerrit;
-  const dagster = config.upstreams.dagster;
-  if (gerrit?.serviceAccount === undefined || dagster === undefined) return undefined;
-  return new GerritRunNotifier({
-    gerritUrl: gerrit.url,
-    username: gerrit.serviceAccount.username,
-    token: gerrit.serviceAccount.token,
-    dagsterUiUrl: new URL(dagster.pathPrefix, config.publicUrl).href.replace(/\/$/, ''),
-    onResult: (r) => {
-      metrics.gerritNotice(r.ok);
-      if (r.ok) logger.info({ component: 'gerrit-notifier', change: r.notice.change, runId: r.notice.runId }, 'run posted to Gerrit');
-      else logger.warn({ component: 'gerrit-notifier', change: r.notice.change, attempts: r.attempts, error: r.error }, 'could not post run to Gerrit');
-    },
-  });
+function describe(u: { readonly name: string; readonly route: { readonly prefix: string; readonly target: URL }; readonly effects: readonly { readonly name: string }[] }): string {
+  const effects = u.effects.length === 0 ? '' : ` (after forward: ${u.effects.map((e) => e.name).join(', ')})`;
+  return `${u.name} ${u.route.prefix || '/'} -> ${u.route.target.origin}${effects}`;
 }

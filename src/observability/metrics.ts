@@ -1,6 +1,7 @@
 // Prometheus metrics on a private registry (never prom-client's global one: tests and several
 // proxies in one process must not share counters). Callers get typed methods with closed label
-// sets, not raw prom-client objects, so a path or user can't become a label by accident.
+// sets, not raw prom-client objects, so a path or user can't become a label by accident. An
+// upstream's own metrics register on the same registry (src/upstreams/gerrit/metrics.ts).
 
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import {
@@ -13,9 +14,6 @@ import {
 
 /** Actions are a closed-ish set from the classifiers (`gerrit.change.submit`); cap as a guard. */
 const MAX_ACTIONS = 200;
-
-/** Gerrit event types that get their own label value; the rest count as `other`. */
-const WEBHOOK_TYPES = new Set(['change-merged', 'change-abandoned', 'patchset-created', 'unknown']);
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 const FAST_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
@@ -36,12 +34,6 @@ export interface Metrics {
   policyCache(hit: boolean): void;
   observeAuditWrite(seconds: number): void;
   auditFailure(): void;
-  /** A review message about a Dagster run, posted to Gerrit (or given up on after retries). */
-  gerritNotice(ok: boolean): void;
-  /** Personal access tokens revoked because their Gerrit change closed, by who told us. */
-  patsRevoked(source: 'webhook' | 'proxy', count: number): void;
-  /** A Gerrit webhook delivery, by event type (closed set) and outcome. */
-  gerritWebhook(type: string, outcome: 'accepted' | 'ignored' | 'refused' | 'failed'): void;
   setReady(ready: boolean): void;
   /** Prometheus text exposition. */
   render(): Promise<{ contentType: string; body: string }>;
@@ -87,24 +79,6 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     registers,
   });
   const auditFailures = new Counter({ name: 'changegate_audit_failures_total', help: 'Audit records that could not be written (the request was refused).', registers });
-  const gerritNotices = new Counter({
-    name: 'changegate_gerrit_notices_total',
-    help: 'Review messages about Dagster runs posted to Gerrit, by result (failed = given up after retries).',
-    labelNames: ['result'],
-    registers,
-  });
-  const patRevocations = new Counter({
-    name: 'changegate_pat_revocations_total',
-    help: 'Personal access tokens revoked because the Gerrit change they were bound to closed, by source (webhook, proxy).',
-    labelNames: ['source'],
-    registers,
-  });
-  const gerritWebhooks = new Counter({
-    name: 'changegate_gerrit_webhook_events_total',
-    help: 'Gerrit webhook deliveries, by event type and outcome (accepted, ignored, refused, failed).',
-    labelNames: ['type', 'outcome'],
-    registers,
-  });
   // Across cluster workers the cluster is ready only when every worker is.
   const ready = new Gauge({ name: 'changegate_ready', help: '1 when config, policy and audit sink are loaded, else 0.', registers, aggregator: 'min' });
   ready.set(0);
@@ -123,9 +97,6 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     policyCache: (hit) => (hit ? cacheHits.inc() : cacheMisses.inc()),
     observeAuditWrite: (seconds) => auditWrite.observe(seconds),
     auditFailure: () => auditFailures.inc(),
-    gerritNotice: (ok) => gerritNotices.inc({ result: ok ? 'posted' : 'failed' }),
-    patsRevoked: (source, count) => patRevocations.inc({ source }, count),
-    gerritWebhook: (type, outcome) => gerritWebhooks.inc({ type: WEBHOOK_TYPES.has(type) ? type : 'other', outcome }),
     setReady: (r) => ready.set(r ? 1 : 0),
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };

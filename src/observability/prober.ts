@@ -14,8 +14,8 @@ export interface UpstreamHealth {
 }
 
 export interface ProberOptions {
-  /** Upstream name -> base URL (http or https). */
-  readonly targets: Readonly<Record<string, string>>;
+  /** Upstream name -> base URL (http or https); a function when upstreams come and go while serving. */
+  readonly targets: Readonly<Record<string, string>> | (() => Readonly<Record<string, string>>);
   readonly intervalMs?: number;
   readonly timeoutMs?: number;
 }
@@ -45,7 +45,7 @@ export function probeTcp(url: string, timeoutMs: number): Promise<UpstreamHealth
 }
 
 export class UpstreamProber {
-  readonly #targets: Readonly<Record<string, string>>;
+  readonly #targets: () => Readonly<Record<string, string>>;
   readonly #intervalMs: number;
   readonly #timeoutMs: number;
   readonly #state = new Map<string, UpstreamHealth>();
@@ -53,19 +53,30 @@ export class UpstreamProber {
   #running: Promise<void> | undefined;
 
   constructor(options: ProberOptions) {
-    this.#targets = options.targets;
+    const targets = options.targets;
+    this.#targets = typeof targets === 'function' ? targets : () => targets;
     this.#intervalMs = options.intervalMs ?? 10_000;
     this.#timeoutMs = options.timeoutMs ?? 2_000;
-    for (const name of Object.keys(this.#targets)) {
-      this.#state.set(name, { reachable: null, latencyMs: null, checkedAt: null });
+    this.#track(this.#targets());
+  }
+
+  /** Unchecked entries for new upstreams; none left for removed ones. */
+  #track(targets: Readonly<Record<string, string>>): void {
+    for (const name of this.#state.keys()) if (!(name in targets)) this.#state.delete(name);
+    for (const name of Object.keys(targets)) {
+      if (!this.#state.has(name)) this.#state.set(name, { reachable: null, latencyMs: null, checkedAt: null });
     }
   }
 
   /** Check every upstream once now (overlapping calls share one round). */
   checkNow(): Promise<void> {
+    const targets = this.#targets();
+    this.#track(targets);
     this.#running ??= Promise.all(
-      Object.entries(this.#targets).map(async ([name, url]) => {
-        this.#state.set(name, await probeTcp(url, this.#timeoutMs));
+      Object.entries(targets).map(async ([name, url]) => {
+        const health = await probeTcp(url, this.#timeoutMs);
+        // An upstream removed while it was probed stays removed.
+        if (this.#state.has(name)) this.#state.set(name, health);
       }),
     ).then(() => {
       this.#running = undefined;

@@ -7,42 +7,33 @@
 // with pause/resume, which is all a streaming relay needs. WebSocket tunnels stay on http-proxy.
 
 import type http from 'node:http';
-import type { Socket } from 'node:net';
 import { createProxyServer, type ProxyServer } from 'http-proxy-3';
 import { Pool, type Dispatcher } from 'undici';
 import { ChangegateError } from '../errors.js';
-import { clientResponseHeaders, headerList } from '../http/response-headers.js';
+import type { CookieRule } from '../http/cookies.js';
 import { endSocketWithError, sendError } from '../http/respond.js';
-import type { Route } from './route-table.js';
-import type { Classification, ResponseRewrite, ResponseTap } from './types.js';
-
-export interface ForwardOutcome {
-  readonly status: number;
-  readonly bytesOut: number;
-  readonly durationMs: number;
-  /** Set when no complete upstream response reached the client. */
-  readonly error?: ChangegateError;
-  /** Set when the upstream answered; lets stampers read response headers. */
-  readonly responseHeaders?: http.IncomingHttpHeaders;
-  /** What the classifier's response tap learned from the response. */
-  readonly learned?: Readonly<Record<string, unknown>>;
-}
-
-/** A WebSocket handshake: the raw client socket and the bytes read past the request head. */
-export interface Upgrade {
-  readonly socket: Socket;
-  readonly head: Buffer;
-}
+import { clientResponseHeaders, headerList } from '../http/response-headers.js';
+import type { Classification, ForwardOutcome, ResponseRewrite, ResponseTap, Upgrade, Upstream } from './types.js';
 
 /** What classification decided about the bodies: the request's, and what to do with the response's. */
 export type ForwardPlan = Pick<Classification, 'body' | 'responseTap' | 'responseRewrite'>;
 
+export interface ForwarderOptions {
+  /** Set-Cookie names an upstream may not plant in the browser (ours, and any upstream's session). */
+  readonly dropSetCookie: CookieRule;
+}
+
 export class Forwarder {
   readonly #pools = new Map<string, Pool>();
+  readonly #dropSetCookie: CookieRule;
   #tunnels: ProxyServer | undefined;
 
-  #pool(route: Route): Pool {
-    const origin = route.target.origin;
+  constructor(options: ForwarderOptions) {
+    this.#dropSetCookie = options.dropSetCookie;
+  }
+
+  #pool(upstream: Upstream): Pool {
+    const origin = upstream.route.target.origin;
     let pool = this.#pools.get(origin);
     if (pool === undefined) {
       pool = new Pool(origin, { connections: 256, pipelining: 1 });
@@ -55,10 +46,11 @@ export class Forwarder {
    * Forwards `req` (whose url and headers the caller has already rewritten) and resolves when
    * the exchange is over, successfully or not. Never rejects.
    */
-  web(req: http.IncomingMessage, res: http.ServerResponse, route: Route, plan: ForwardPlan): Promise<ForwardOutcome> {
+  web(req: http.IncomingMessage, res: http.ServerResponse, upstream: Upstream, plan: ForwardPlan): Promise<ForwardOutcome> {
+    const route = upstream.route;
     const started = performance.now();
     return new Promise<ForwardOutcome>((resolve) => {
-      const relay = new Relay(res, route, plan.responseTap, plan.responseRewrite, (error) => {
+      const relay = new Relay(res, upstream, this.#dropSetCookie, plan.responseTap, plan.responseRewrite, (error) => {
         const learned = plan.responseTap?.learned();
         resolve({
           status: error?.status ?? relay.status,
@@ -70,7 +62,7 @@ export class Forwarder {
         });
       });
       res.once('close', () => relay.clientClosed());
-      this.#pool(route).dispatch(
+      this.#pool(upstream).dispatch(
         {
           origin: route.target.origin,
           // req.url verbatim: it is the normalized path that policy saw, and must not be
@@ -83,8 +75,8 @@ export class Forwarder {
           // Both clocks are the route's timeout: the upstream must answer within it once the
           // request is sent, and its response may not sit idle longer than it (so a long clone
           // streams, but a stalled upstream is cut off).
-          headersTimeout: route.config.timeoutMs,
-          bodyTimeout: route.config.timeoutMs,
+          headersTimeout: route.timeoutMs,
+          bodyTimeout: route.timeoutMs,
         },
         relay,
       );
@@ -96,7 +88,7 @@ export class Forwarder {
    * 101 (or its refusal) is relayed by http-proxy; a connection failure becomes a 502 written
    * on the client socket, which at that point still speaks HTTP.
    */
-  ws(req: http.IncomingMessage, res: http.ServerResponse, upgrade: Upgrade, route: Route): Promise<ForwardOutcome> {
+  ws(req: http.IncomingMessage, res: http.ServerResponse, upgrade: Upgrade, upstream: Upstream): Promise<ForwardOutcome> {
     const started = performance.now();
     this.#tunnels ??= createProxyServer({});
     const tunnels = this.#tunnels;
@@ -107,8 +99,8 @@ export class Forwarder {
       );
       // From here the socket is a tunnel, not an HTTP response.
       res.detachSocket(upgrade.socket);
-      tunnels.ws(req, upgrade.socket, upgrade.head, { target: route.target.origin, toProxy: true }, (err) => {
-        failed = new ChangegateError('upstream_unavailable', `${route.upstream} is unreachable: ${describe(err)}`);
+      tunnels.ws(req, upgrade.socket, upgrade.head, { target: upstream.route.target.origin, toProxy: true }, (err) => {
+        failed = new ChangegateError('upstream_unavailable', `${upstream.name} is unreachable: ${describe(err)}`);
         endSocketWithError(upgrade.socket, failed, String(req.headers['x-request-id'] ?? ''));
       });
     });
@@ -137,7 +129,8 @@ class Relay implements Dispatcher.DispatchHandler {
 
   constructor(
     private readonly res: http.ServerResponse,
-    private readonly route: Route,
+    private readonly upstream: Upstream,
+    private readonly dropSetCookie: CookieRule,
     private readonly tap: ResponseTap | undefined,
     private readonly rewrite: ResponseRewrite | undefined,
     private readonly done: (error: ChangegateError | undefined) => void,
@@ -188,7 +181,7 @@ class Relay implements Dispatcher.DispatchHandler {
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
-    const error = upstreamError(this.route, err);
+    const error = upstreamError(this.upstream, err);
     if (this.res.headersSent) this.res.destroy(err); // a half-sent response cannot become an error page
     else sendError(this.res, error, String(this.res.req.headers['x-request-id'] ?? ''));
     this.#settle(error);
@@ -208,7 +201,7 @@ class Relay implements Dispatcher.DispatchHandler {
   }
 
   #writeHead(headers: Record<string, string | string[] | undefined>): void {
-    this.res.writeHead(this.status, clientResponseHeaders(headers, headerList(this.res.getHeader('set-cookie'))));
+    this.res.writeHead(this.status, clientResponseHeaders(headers, headerList(this.res.getHeader('set-cookie')), this.dropSetCookie));
   }
 
   #settle(error: ChangegateError | undefined): void {
@@ -229,12 +222,12 @@ function requestBody(req: http.IncomingMessage, plan: ForwardPlan): Dispatcher.D
   return req;
 }
 
-function upstreamError(route: Route, err: unknown): ChangegateError {
+function upstreamError(upstream: Upstream, err: unknown): ChangegateError {
   const code = (err as { code?: unknown } | undefined)?.code;
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-    return new ChangegateError('upstream_timeout', `${route.upstream} did not answer within ${route.config.timeoutMs} ms`);
+    return new ChangegateError('upstream_timeout', `${upstream.name} did not answer within ${upstream.route.timeoutMs} ms`);
   }
-  return new ChangegateError('upstream_unavailable', `${route.upstream} is unreachable: ${describe(err)}`);
+  return new ChangegateError('upstream_unavailable', `${upstream.name} is unreachable: ${describe(err)}`);
 }
 
 function describe(err: unknown): string {

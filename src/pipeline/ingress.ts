@@ -1,23 +1,25 @@
 // The ingress: what every request meets first. It assigns the request id, rejects what cannot
 // be parsed safely, normalizes the target once, and then either serves a proxy-owned route
-// (/.changegate/...) or hands the request to the pipeline for its upstream.
+// (/.changegate/...) or hands the request to the pipeline for the upstream instance its route
+// names. The request holds that instance until the pipeline is done with it (route-table.ts).
 
 import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { ChangegateError } from '../errors.js';
 import { admitRequest } from '../http/hygiene.js';
-import { hasEncodedSlash, type TargetLimits } from '../http/normalize.js';
-import { runPipeline, type Exchange, type PipelineDeps } from './pipeline.js';
+import type { TargetLimits } from '../http/normalize.js';
 import { sendError } from '../http/respond.js';
-import { matchRoute, type Route } from './route-table.js';
 import type { TrustedProxies } from '../http/trusted-proxies.js';
+import { runPipeline, type PipelineDeps } from './pipeline.js';
+import type { RouteTable } from './route-table.js';
+import type { Exchange } from './types.js';
 
 export const OWN_PREFIX = '/.changegate';
 
 export interface IngressDeps {
   readonly trusted: TrustedProxies;
   readonly limits: TargetLimits;
-  readonly routes: readonly Route[];
+  readonly routes: RouteTable;
   readonly pipeline: PipelineDeps;
   /** Serves /.changegate/... (sign-in, tokens, JWKS). */
   own(req: IncomingMessage, res: ServerResponse): void;
@@ -52,17 +54,18 @@ export function createIngress(deps: IngressDeps): Ingress {
       deps.own(req, res);
       return;
     }
-    const route = matchRoute(deps.routes, client.host, target.path);
-    if (route === undefined) return refuse(new ChangegateError('not_found', `no upstream is configured for ${target.path}`));
-    // Dagster's web framework (Starlette) decodes %2F before routing, so an encoded slash would
-    // reach a different route from the one classified; Gerrit needs it in project names.
-    if (route.upstream === 'dagster' && hasEncodedSlash(target.path)) {
-      return refuse(new ChangegateError('bad_path', 'an encoded slash (%2F) is not allowed in Dagster paths'));
-    }
+    const upstream = deps.routes.match(client.host, target.path);
+    if (upstream === undefined) return refuse(new ChangegateError('not_found', `no upstream is configured for ${target.path}`));
+    // The upstream's own admission rules (Dagster refuses %2F, which its router would decode).
+    const inadmissible = upstream.admit?.(target);
+    if (inadmissible !== undefined) return refuse(inadmissible);
     const unavailable = deps.notReady();
     if (unavailable !== undefined) return refuse(unavailable);
-    const exchange: Exchange = { req, res, requestId: id, client, target, route, ...(upgrade ? { upgrade } : {}) };
-    runPipeline(exchange, deps.pipeline).catch((e: unknown) => deps.onInternalError(e, id));
+    const exchange: Exchange = { req, res, requestId: id, client, target, upstream, ...(upgrade ? { upgrade } : {}) };
+    const release = deps.routes.enter(upstream);
+    runPipeline(exchange, deps.pipeline)
+      .catch((e: unknown) => deps.onInternalError(e, id))
+      .finally(release);
   };
 
   return {

@@ -5,9 +5,7 @@ import type { CompletionRecord, DecisionRecord } from '../audit/types.js';
 import { isAuthenticated, type AuthenticatedIdentity, type Identity } from '../identity/types.js';
 import type { Decision, PolicyInput, SubjectInput } from '../policy/types.js';
 import { Recent } from '../policy/recent.js';
-import type { ForwardOutcome } from './forward.js';
-import type { Exchange } from './pipeline.js';
-import type { Classification } from './types.js';
+import type { Classification, Exchange, ForwardOutcome } from './types.js';
 
 // One subject object per identity object: the bearer authenticator hands out the same identity
 // for a token while it is cached, and the policy engine serialises each subject object only once.

@@ -1,40 +1,106 @@
-// Which upstream a request belongs to. Routes are resolved once at config load and matched on
-// the normalized path (and Host when configured); the longest matching prefix wins, so
+// Which upstream instance a request belongs to. Routes are matched on the normalized path (and
+// Host when configured); host-specific routes first, then the longest matching prefix, so
 // `/dagster` beats `/` whatever the order in the file.
+//
+// The table changes while serving: `add` puts an instance in, `remove` takes it out. A removed
+// instance takes no new request from that moment, while the requests (and WebSocket tunnels)
+// it already has run to their end; `remove` resolves, and the instance is closed, after the
+// last of them. Requests hold their instance from the match on (`enter`), so a removal between
+// match and forward cannot strand one.
 
 import type { UpstreamConfig } from '../config/schema.js';
-import type { UpstreamName } from '../policy/types.js';
+import type { Upstream, UpstreamRoute } from './types.js';
 
-export interface Route {
-  readonly upstream: UpstreamName;
-  readonly config: UpstreamConfig;
-  readonly target: URL;
-  /** Lower-cased host to match, or undefined to match any Host. */
-  readonly host: string | undefined;
-  /** Prefix without a trailing slash; '' for the root prefix. */
-  readonly prefix: string;
+/** The route of an `upstreams.<kind>` config entry. */
+export function routeFromConfig(config: UpstreamConfig): UpstreamRoute {
+  return {
+    target: new URL(config.url),
+    host: config.host?.toLowerCase(),
+    prefix: config.pathPrefix === '/' ? '' : config.pathPrefix.replace(/\/+$/, ''),
+    timeoutMs: config.timeoutMs,
+  };
 }
 
-export function buildRoutes(upstreams: Partial<Record<UpstreamName, UpstreamConfig>>): readonly Route[] {
-  const routes: Route[] = [];
-  for (const [name, config] of Object.entries(upstreams) as [UpstreamName, UpstreamConfig | undefined][]) {
-    if (config === undefined) continue;
-    const prefix = config.pathPrefix === '/' ? '' : config.pathPrefix.replace(/\/+$/, '');
-    routes.push({ upstream: name, config, target: new URL(config.url), host: config.host?.toLowerCase(), prefix });
+interface Entry {
+  readonly upstream: Upstream;
+  inFlight: number;
+  /** Set once removed: called when inFlight reaches 0. */
+  drained?: () => void;
+}
+
+export class RouteTable {
+  #entries: readonly Entry[] = [];
+  readonly #byUpstream = new Map<Upstream, Entry>();
+  /** Grows only: a cookie once known as some upstream's session stays dropped after its removal. */
+  readonly #sessionCookies = new Set<string>();
+
+  constructor(upstreams: readonly Upstream[] = []) {
+    for (const u of upstreams) this.add(u);
   }
-  // Host-specific routes first, then longer prefixes first.
-  return routes.sort((a, b) => Number(b.host !== undefined) - Number(a.host !== undefined) || b.prefix.length - a.prefix.length);
-}
 
-export function matchRoute(routes: readonly Route[], host: string, path: string): Route | undefined {
-  const hostname = stripPort(host).toLowerCase();
-  for (const route of routes) {
-    if (route.host !== undefined && route.host !== hostname) continue;
-    if (route.prefix === '' || path === route.prefix || path.startsWith(route.prefix + '/') || path.startsWith(route.prefix + '?')) {
-      return route;
+  /** Every instance currently routed to, in match order. */
+  list(): readonly Upstream[] {
+    return this.#entries.map((e) => e.upstream);
+  }
+
+  add(upstream: Upstream): void {
+    if (this.#entries.some((e) => e.upstream.name === upstream.name)) throw new Error(`an upstream named ${upstream.name} is already routed to`);
+    const entry: Entry = { upstream, inFlight: 0 };
+    this.#byUpstream.set(upstream, entry);
+    for (const name of upstream.stamping.sessionCookies ?? []) this.#sessionCookies.add(name);
+    this.#set([...this.#entries, entry]);
+  }
+
+  /**
+   * Stops routing to the named instance at once; resolves once its in-flight requests have
+   * finished and it is closed. Resolves at once for a name not in the table.
+   */
+  async remove(name: string): Promise<void> {
+    const entry = this.#entries.find((e) => e.upstream.name === name);
+    if (entry === undefined) return;
+    this.#set(this.#entries.filter((e) => e !== entry));
+    if (entry.inFlight > 0) await new Promise<void>((resolve) => (entry.drained = resolve));
+    this.#byUpstream.delete(entry.upstream);
+    await entry.upstream.close?.();
+  }
+
+  match(host: string, path: string): Upstream | undefined {
+    const hostname = stripPort(host).toLowerCase();
+    for (const { upstream } of this.#entries) {
+      const route = upstream.route;
+      if (route.host !== undefined && route.host !== hostname) continue;
+      if (route.prefix === '' || path === route.prefix || path.startsWith(route.prefix + '/') || path.startsWith(route.prefix + '?')) {
+        return upstream;
+      }
     }
+    return undefined;
   }
-  return undefined;
+
+  /** Counts a request against its instance until the returned function is called (once). */
+  enter(upstream: Upstream): () => void {
+    const entry = this.#byUpstream.get(upstream);
+    if (entry === undefined) throw new Error(`${upstream.name} is not in the route table`);
+    entry.inFlight += 1;
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      entry.inFlight -= 1;
+      if (entry.inFlight === 0) entry.drained?.();
+    };
+  }
+
+  /** Whether `name` is the session cookie of any routed upstream (never forwarded, never passed back). */
+  isSessionCookie(name: string): boolean {
+    return this.#sessionCookies.has(name);
+  }
+
+  #set(entries: Entry[]): void {
+    // Host-specific routes first, then longer prefixes first.
+    this.#entries = entries.sort(
+      (a, b) => Number(b.upstream.route.host !== undefined) - Number(a.upstream.route.host !== undefined) || b.upstream.route.prefix.length - a.upstream.route.prefix.length,
+    );
+  }
 }
 
 function stripPort(host: string): string {

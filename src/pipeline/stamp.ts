@@ -1,27 +1,36 @@
 // The stamp stage: turns the client's request into the one the upstream receives. Everything
 // the client sent about identity, forwarding and its connection is removed first
-// (headers.ts); only then does the proxy add its own, so nothing a client sends can shadow them.
+// (src/http/headers.ts); only then does the proxy add its own, so nothing a client sends can shadow them.
 
 import type { AssertionSigner } from '../auth/assertion.js';
 import { identityHeaders } from '../auth/authenticate.js';
-import { gerritAuthenticatedPath } from '../auth/session/upstream-cookies.js';
-import { isAuthenticated, type Identity } from '../identity/types.js';
+import type { CookieRule } from '../http/cookies.js';
 import { forwardedHeaders } from '../http/forwarded.js';
-import { upstreamHeaders, type HeaderPolicy, type HeaderOutput } from '../http/headers.js';
-import type { Exchange } from './pipeline.js';
-import type { ChangeRef, Classification } from './types.js';
+import { HeaderPolicy, upstreamHeaders, type HeaderOutput } from '../http/headers.js';
+import { isAuthenticated, type Identity } from '../identity/types.js';
+import type { ChangeRef, Classification, Exchange, Upstream } from './types.js';
 
 export interface StampOptions {
-  readonly headerPolicy: HeaderPolicy;
-  /** Gerrit's auth.httpHeader. */
-  readonly gerritUsernameHeader: string;
+  /** Cookies that never go upstream: ours, and every upstream's session cookies. */
+  readonly dropCookie: CookieRule;
   readonly assertions: AssertionSigner | undefined;
 }
 
 export function createStamper(options: StampOptions): (exchange: Exchange, identity: Identity, classification: Classification) => void {
+  // One header policy per upstream instance: it strips the upstream's own username header too.
+  const policies = new WeakMap<Upstream, HeaderPolicy>();
+  const policyFor = (upstream: Upstream): HeaderPolicy => {
+    let policy = policies.get(upstream);
+    if (policy === undefined) {
+      const username = upstream.stamping.usernameHeader;
+      policy = new HeaderPolicy({ identityHeaders: username === undefined ? [] : [username], dropCookie: options.dropCookie });
+      policies.set(upstream, policy);
+    }
+    return policy;
+  };
   return (exchange, identity, classification) => {
-    const { req } = exchange;
-    const headers: HeaderOutput = upstreamHeaders(req.headers, options.headerPolicy, { keepUpgrade: exchange.upgrade !== undefined });
+    const { req, upstream } = exchange;
+    const headers: HeaderOutput = upstreamHeaders(req.headers, policyFor(upstream), { keepUpgrade: exchange.upgrade !== undefined });
     // The handshake's own hop-by-hop pair: the tunnel needs the upstream to see it.
     if (exchange.upgrade !== undefined) headers['connection'] = 'upgrade';
     // Node answered the client's Expect: 100-continue itself; the upstream gets the body at once.
@@ -38,9 +47,9 @@ export function createStamper(options: StampOptions): (exchange: Exchange, ident
       { 'x-request-id': exchange.requestId },
       changeHeaders(classification.change),
       identityHeaders(identity, {
-        usernameHeader: options.gerritUsernameHeader,
+        ...(upstream.stamping.usernameHeader === undefined ? {} : { usernameHeader: upstream.stamping.usernameHeader }),
         ...(options.assertions !== undefined && isAuthenticated(identity)
-          ? { assertion: options.assertions.assertionFor(identity, exchange.route.upstream, exchange.requestId) }
+          ? { assertion: options.assertions.assertionFor(identity, upstream.kind, exchange.requestId) }
           : {}),
       }),
     );
@@ -49,15 +58,13 @@ export function createStamper(options: StampOptions): (exchange: Exchange, ident
   };
 }
 
+/** The normalized path, unless the upstream moves it (Gerrit's `/a/`); the prefix stays as it is. */
 function upstreamPath(exchange: Exchange, identity: Identity): string {
   const path = exchange.target.path;
-  // Gerrit authorizes calls without /a/ by its own session cookie, which we never forward;
-  // under /a/ it takes the user from our header (auth.trustContainerAuth).
-  if (exchange.route.upstream === 'gerrit' && isAuthenticated(identity)) {
-    const prefix = exchange.route.prefix;
-    return prefix + gerritAuthenticatedPath(path.slice(prefix.length) || '/');
-  }
-  return path;
+  const rewrite = exchange.upstream.stamping.path;
+  if (rewrite === undefined) return path;
+  const prefix = exchange.upstream.route.prefix;
+  return prefix + rewrite(path.slice(prefix.length) || '/', identity);
 }
 
 function changeHeaders(change: ChangeRef | undefined): Record<string, string> {

@@ -1,26 +1,21 @@
-// The per-request types that flow through the pipeline (see pipeline.ts). Each stage takes what
-// the previous stage produced and adds its own part; no stage reaches back.
+// The per-request types that flow through the pipeline (see pipeline.ts), and the one interface
+// every upstream implements (`Upstream`). Each stage takes what the previous stage produced and
+// adds its own part; no stage reaches back.
+//
+// This file is the contract between the pipeline and the upstreams (src/upstreams/*): it imports
+// only types, and only from identity, policy and the HTTP facts the ingress computes (src/http).
 
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
+import type { ChangegateError } from '../errors.js';
+import type { ForwardedClientInfo } from '../http/forwarded.js';
+import type { NormalizedTarget } from '../http/types.js';
 import type { Identity } from '../identity/types.js';
 import type { Decision, ResourceInput, UpstreamName } from '../policy/types.js';
 
-/** A request target after normalization (normalize.ts). */
-export interface NormalizedTarget {
-  /** Normalized path: dot segments resolved, slashes merged, unreserved octets decoded, %2F kept. */
-  readonly path: string;
-  /** Raw query string without the leading `?` ('' when absent), with `access_token` removed. */
-  readonly query: string;
-}
-
-/** Facts about the client connection, computed once with the trusted-proxy rules applied. */
-export interface ClientInfo {
-  readonly ip: string;
-  readonly proto: 'http' | 'https';
-  readonly host: string;
-  readonly userAgent: string;
-}
+export type { ClientInfo, NormalizedTarget } from '../http/types.js';
+export type { Decision };
 
 /**
  * What the request body becomes after classification. A classifier that read part of the body
@@ -79,9 +74,127 @@ export interface ClassifyRequest {
   readonly clientIp: string;
 }
 
-/** Turns a request into an action and a resource. One per upstream; see gerrit/ and dagster/. */
+/** Turns a request into an action and a resource. One per upstream. */
 export interface Classifier {
   classify(request: ClassifyRequest): Promise<Classification>;
 }
 
-export type { Decision };
+/** A WebSocket handshake: the raw client socket and the bytes read past the request head. */
+export interface Upgrade {
+  readonly socket: Socket;
+  readonly head: Buffer;
+}
+
+/** One request on its way through the pipeline. */
+export interface Exchange {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly requestId: string;
+  readonly client: ForwardedClientInfo;
+  readonly target: NormalizedTarget;
+  /** The upstream instance the route table matched; it serves this request to the end. */
+  readonly upstream: Upstream;
+  /** Present for a WebSocket handshake; `res` then writes onto the upgrade socket. */
+  readonly upgrade?: Upgrade;
+}
+
+export interface ForwardOutcome {
+  readonly status: number;
+  readonly bytesOut: number;
+  readonly durationMs: number;
+  /** Set when no complete upstream response reached the client. */
+  readonly error?: ChangegateError;
+  /** Set when the upstream answered; lets stampers read response headers. */
+  readonly responseHeaders?: IncomingHttpHeaders;
+  /** What the classifier's response tap learned from the response. */
+  readonly learned?: Readonly<Record<string, unknown>>;
+}
+
+/** Where an upstream instance is mounted, and where it lives. */
+export interface UpstreamRoute {
+  /** The upstream's origin (and the base of its lookups). */
+  readonly target: URL;
+  /** Lower-cased host to match, or undefined to match any Host. */
+  readonly host: string | undefined;
+  /** Prefix without a trailing slash; '' for the root prefix. */
+  readonly prefix: string;
+  /** How long the upstream may take to answer, and to send each part of its response. */
+  readonly timeoutMs: number;
+}
+
+/** How an allowed request is rewritten for this upstream, beyond what every upstream gets. */
+export interface UpstreamStamping {
+  /** The header the upstream takes the username from (Gerrit's auth.httpHeader). */
+  readonly usernameHeader?: string;
+  /**
+   * The upstream's own session cookies. They are dropped from every forwarded request and every
+   * upstream response, whichever upstream it is: a session cookie must not speak for anyone.
+   */
+  readonly sessionCookies?: ReadonlySet<string>;
+  /** The path the upstream receives, given the normalized path below the prefix (Gerrit's `/a/`). */
+  path?(pathBelowPrefix: string, identity: Identity): string;
+}
+
+/**
+ * Decide + write-ahead audit for one message inside an allowed connection (a graphql-ws
+ * `start` frame): the same code the pipeline runs for an HTTP request, under the request id
+ * `<handshake id>/ws<n>`.
+ */
+export interface FrameGate {
+  /** Decides one classified frame and records the decision; a record that cannot be written is a denial. */
+  decide(classification: Classification): Promise<Decision>;
+  /** Records a frame refused before any decision (unreadable, not allowed here) as a denial with `code`. */
+  refuse(classification: Classification, code: string): Promise<void>;
+}
+
+/** What an after-forward effect is told: the allowed exchange and its 2xx outcome. */
+export interface ForwardedExchange {
+  readonly exchange: Exchange;
+  readonly identity: Identity;
+  readonly classification: Classification;
+  readonly outcome: ForwardOutcome;
+}
+
+/**
+ * Something that happens because an allowed request succeeded upstream (a merged change revokes
+ * its tokens; a launched run is announced on its change). Runs after the completion record is
+ * durable, only for a 2xx, in the order the upstream lists them. Must not throw; slow work is
+ * started, not awaited.
+ */
+export interface AfterForwardEffect {
+  readonly name: string;
+  run(forwarded: ForwardedExchange): void;
+}
+
+/** A route the upstream serves on the admin listener (Gerrit's webhooks). */
+export interface AdminRoute {
+  readonly method: string;
+  readonly path: string;
+  handle(req: IncomingMessage, res: ServerResponse, requestId: string): void | Promise<void>;
+}
+
+/**
+ * One upstream instance: everything the pipeline needs to know about it, and nothing the
+ * pipeline has to know by name. src/upstreams/<kind>/ builds one from its config; the route
+ * table holds any number of them and can add and remove them while serving.
+ */
+export interface Upstream {
+  /** The kind ('gerrit', 'dagster'): policy's resource.upstream, the metrics label, the assertion audience. */
+  readonly kind: UpstreamName;
+  /** This instance's name, unique in the route table ('dagster', 'dagster-change-42'). */
+  readonly name: string;
+  readonly route: UpstreamRoute;
+  /** Refuses, before authentication, a target this upstream would read differently from us. */
+  admit?(target: NormalizedTarget): ChangegateError | undefined;
+  readonly classifier: Classifier;
+  readonly stamping: UpstreamStamping;
+  /**
+   * Carries an allowed WebSocket upgrade whose frames must be judged (Dagster's graphql-ws),
+   * in place of the raw tunnel; each frame goes through `frames`. Resolves when the socket closes.
+   */
+  tunnel?(exchange: Exchange, identity: Identity, frames: FrameGate): Promise<ForwardOutcome>;
+  readonly effects: readonly AfterForwardEffect[];
+  readonly adminRoutes?: readonly AdminRoute[];
+  /** Releases what the instance holds; called once its last in-flight request has finished. */
+  close?(): Promise<void>;
+}

@@ -3,7 +3,11 @@
 
 import type { Role, Via } from '../identity/types.js';
 
-export type UpstreamName = 'gerrit' | 'dagster';
+/**
+ * The kind of upstream a request goes to ('gerrit', 'dagster'): `input.resource.upstream`.
+ * Not a closed list here: each kind under src/upstreams names itself, and policy matches on it.
+ */
+export type UpstreamName = string;
 
 export interface SubjectInput {
   readonly id: string;

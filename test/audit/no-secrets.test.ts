@@ -7,9 +7,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { FileAuditSink } from '../../src/audit/file-sink.js';
 import type { BearerIdentity } from '../../src/identity/types.js';
-import type { Exchange } from '../../src/pipeline/pipeline.js';
 import { completionRecord, decisionRecord } from '../../src/pipeline/records.js';
-import type { Route } from '../../src/pipeline/route-table.js';
+import type { Exchange, Upstream } from '../../src/pipeline/types.js';
 import { readFileSync } from 'node:fs';
 import { tempDir } from './helpers.js';
 
@@ -19,12 +18,13 @@ test('a record built from a request with Authorization, Cookie and a token in th
   const dir = tempDir(t);
   const path = join(dir, 'audit.jsonl');
   const sink = await FileAuditSink.open({ path, warn: () => undefined });
-  const route: Route = {
-    upstream: 'gerrit',
-    config: { url: 'http://127.0.0.1:9', pathPrefix: '/', timeoutMs: 1000 },
-    target: new URL('http://127.0.0.1:9'),
-    host: undefined,
-    prefix: '',
+  const upstream: Upstream = {
+    kind: 'gerrit',
+    name: 'gerrit',
+    route: { target: new URL('http://127.0.0.1:9'), host: undefined, prefix: '', timeoutMs: 1000 },
+    classifier: { classify: () => Promise.reject(new Error('not classified here')) },
+    stamping: {},
+    effects: [],
   };
   const identity: BearerIdentity = {
     kind: 'authenticated', via: 'bearer', id: 'ci-runner', username: 'ci-runner', groups: [], roles: ['ci'],
@@ -38,7 +38,7 @@ test('a record built from a request with Authorization, Cookie and a token in th
       requestId: 'req-1',
       client: { ip: '127.0.0.1', proto: 'http', host: 'x', userAgent: String(req.headers['user-agent'] ?? ''), peer: '127.0.0.1', peerTrusted: false, forwardedFor: '127.0.0.1' },
       target: { path: '/a/changes/', query: 'x=1' },
-      route,
+      upstream,
     };
     const d = decisionRecord(exchange, identity, { action: 'gerrit.read', resource: { upstream: 'gerrit' }, body: { kind: 'untouched' } }, { allow: true, reasons: [], revision: 'r' });
     const c = completionRecord(exchange, { status: 200, bytesOut: 2, durationMs: 1 });

@@ -1,9 +1,22 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { configSchema } from '../../src/config/schema.js';
-import { buildRoutes, matchRoute } from '../../src/pipeline/route-table.js';
+import { RouteTable, routeFromConfig } from '../../src/pipeline/route-table.js';
+import type { Upstream } from '../../src/pipeline/types.js';
+import { fakeUpstream } from './fakes.js';
 
-const upstreams = (u: Record<string, unknown>) => configSchema.parse({ upstreams: u }).upstreams;
+/** A route table with one fake instance per `upstreams.<kind>` entry, named after its kind. */
+function buildRoutes(u: Record<string, unknown>): RouteTable {
+  const parsed = configSchema.parse({ upstreams: u }).upstreams;
+  return new RouteTable(Object.entries(parsed).flatMap(([kind, c]) => (c === undefined ? [] : [fakeUpstream({ kind, name: kind, route: routeFromConfig(c) })])));
+}
+
+const matchRoute = (routes: RouteTable, host: string, path: string): { upstream: string } | undefined => {
+  const u = routes.match(host, path);
+  return u === undefined ? undefined : { upstream: u.name };
+};
+
+const upstreams = (u: Record<string, unknown>): Record<string, unknown> => u;
 
 test('the longest prefix wins whatever the order in the config', () => {
   const routes = buildRoutes(upstreams({ gerrit: { url: 'http://g', pathPrefix: '/' }, dagster: { url: 'http://d', pathPrefix: '/dagster' } }));
@@ -32,4 +45,44 @@ test('no route for a path outside every prefix', () => {
   const routes = buildRoutes(upstreams({ dagster: { url: 'http://d', pathPrefix: '/dagster' } }));
   assert.equal(matchRoute(routes, 'x', '/changes/'), undefined);
   assert.equal(matchRoute(routes, '[::1]:8080', '/dagster/x')?.upstream, 'dagster');
+});
+
+test('instances come and go while serving: several of one kind, the longest prefix still wins', async () => {
+  const routes = buildRoutes(upstreams({ gerrit: { url: 'http://g', pathPrefix: '/' }, dagster: { url: 'http://d', pathPrefix: '/dagster' } }));
+  const change42 = fakeUpstream({ kind: 'dagster', name: 'dagster-change-42', prefix: '/dagster/changes/42' });
+  routes.add(change42);
+  assert.equal(matchRoute(routes, 'x', '/dagster/changes/42/graphql')?.upstream, 'dagster-change-42');
+  assert.equal(matchRoute(routes, 'x', '/dagster/changes/43/graphql')?.upstream, 'dagster');
+  assert.throws(() => routes.add(fakeUpstream({ name: 'dagster-change-42' })), /already routed/);
+  await routes.remove('dagster-change-42');
+  assert.equal(matchRoute(routes, 'x', '/dagster/changes/42/graphql')?.upstream, 'dagster', 'the next route takes over');
+  assert.deepEqual(routes.list().map((u) => u.name), ['dagster', 'gerrit']);
+  await routes.remove('no-such-upstream');
+});
+
+test('remove waits for the requests an instance holds, then closes it; new requests no longer reach it', async () => {
+  let closed = 0;
+  const u: Upstream = fakeUpstream({ name: 'd1', prefix: '/d1', close: async () => void closed++ });
+  const routes = new RouteTable([u]);
+  const leave1 = routes.enter(u);
+  const leave2 = routes.enter(u);
+  let removed = false;
+  const removal = routes.remove('d1').then(() => (removed = true));
+  assert.equal(routes.match('x', '/d1/x'), undefined, 'no new request matches a removed instance');
+  leave1();
+  leave1(); // leaving twice counts once
+  await new Promise((r) => setImmediate(r));
+  assert.equal(removed, false, 'one request is still in flight');
+  leave2();
+  await removal;
+  assert.equal(closed, 1);
+});
+
+test('session cookies of every routed upstream are known to the table, and stay known after a removal', async () => {
+  const g = fakeUpstream({ name: 'g', stamping: { sessionCookies: new Set(['GerritAccount']) } });
+  const routes = new RouteTable([g]);
+  assert.equal(routes.isSessionCookie('GerritAccount'), true);
+  assert.equal(routes.isSessionCookie('theme'), false);
+  await routes.remove('g');
+  assert.equal(routes.isSessionCookie('GerritAccount'), true);
 });

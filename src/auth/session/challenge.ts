@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ChangegateError } from '../../errors.js';
 import { sendJson } from '../../http/respond.js';
-import type { NormalizedTarget } from '../../pipeline/types.js';
+import type { NormalizedTarget } from '../../http/types.js';
 import { safeReturnPath } from '../redirect.js';
 import { clearOwnCookies, parseCookieHeader } from './cookies.js';
 

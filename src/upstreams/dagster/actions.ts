@@ -45,3 +45,6 @@ export function topAction(actions: readonly string[]): string {
   for (const a of actions) if (rank(a) > rank(top)) top = a;
   return top;
 }
+
+/** Mutations that create runs, whose response names them (run-id-tap.ts, run-notice.ts). */
+export const LAUNCH_ACTIONS: ReadonlySet<string> = new Set(['dagster.run.launch', 'dagster.run.reexecute']);

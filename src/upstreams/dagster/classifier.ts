@@ -8,33 +8,18 @@
 //   cross-site request forgery path, refused for every role, admins included.
 // - Run-creating mutations are rewritten to carry the caller's tags (stamp-tags.ts).
 
-import type { GraphQLSchema } from 'graphql';
-import type { Decider } from '../../policy/types.js';
 import type { Classification, Classifier, ClassifyRequest } from '../../pipeline/types.js';
 import { READ } from './actions.js';
 import { deploymentInput, MAIN_DEPLOYMENT, type DagsterDeployment } from './deployment.js';
-import { classifyGraphql } from './graphql/classify.js';
-import type { DagsterLookup } from './lookup.js';
+import { classifyGraphql, type GraphqlClassifyOptions } from './graphql/classify.js';
 import { classifyRest } from './rest.js';
 
 export type { DagsterDeployment } from './deployment.js';
 
-export interface DagsterClassifierOptions {
+export interface DagsterClassifierOptions extends GraphqlClassifyOptions {
   /** The Dagster route's path prefix ('/' when mounted at the root), as Dagster's --path-prefix. */
   readonly pathPrefix: string;
-  readonly maxClassifiedBodyBytes: number;
-  /** Validate every document against this schema; without it documents are only parsed. */
-  readonly schema?: GraphQLSchema;
-  /** Resolves id-only arguments; without it those fields carry ids only (narrowed grants fail closed). */
-  readonly lookup?: DagsterLookup;
   readonly deployment?: DagsterDeployment;
-  /**
-   * Decides the UI's permission answers (`permissions`, has*Permission) per user: queries that
-   * select them get their response rewritten. Without it, Dagster's answers pass unchanged.
-   */
-  readonly decider?: Decider;
-  /** Permission-carrying responses larger than this pass unrewritten. Default 16 MiB. */
-  readonly maxRewriteBytes?: number;
 }
 
 export function createDagsterClassifier(options: DagsterClassifierOptions): Classifier {

@@ -1,42 +1,49 @@
-// Watches the records going by and, when a Dagster run launched for a Gerrit change completes
-// with a run id, hands a notice to the Gerrit notifier. The decision record says who launched
-// what for which change, and the completion record (same requestId) says the run id.
+// The after-forward effect that closes the loop in Gerrit: when a Dagster run is launched for a
+// Gerrit change and Dagster answered with its run id, the launch is handed on (main connects it
+// to Gerrit's notifier, which posts on the change). The classification says who launched what
+// for which change, and the response tap (run-id-tap.ts) says the run id.
 
-import type { RunNotice } from '../gerrit/run-notifier.js';
-import type { AuditSink, DecisionRecord } from '../../audit/types.js';
-import { WatchingAuditSink } from '../../audit/watching-sink.js';
+import { isAuthenticated } from '../../identity/types.js';
+import type { AfterForwardEffect } from '../../pipeline/types.js';
+import { LAUNCH_ACTIONS } from './actions.js';
 
-const LAUNCH_ACTIONS = new Set(['dagster.run.launch', 'dagster.run.reexecute']);
-
-type Launch = Omit<RunNotice, 'runId'>;
-
-export class NotifyingAuditSink extends WatchingAuditSink<Launch> {
-  constructor(inner: AuditSink, notify: (notice: RunNotice) => void) {
-    super(inner, {
-      start: launchOf,
-      finish: (launch, completion) => {
-        const runId = completion.learned?.['runId'];
-        if (completion.status >= 400 || typeof runId !== 'string' || runId === '') return;
-        notify({ ...launch, runId });
-      },
-    });
-  }
+/** A run launched for a Gerrit change. */
+export interface RunLaunch {
+  readonly change: number;
+  readonly project?: string;
+  /** The launcher's email, or id when it has none. */
+  readonly subject: string;
+  readonly job: string;
+  readonly location: string;
+  readonly runId: string;
 }
 
-function launchOf(d: DecisionRecord): Launch | undefined {
-  const change = d.change?.number;
-  if (!d.decision.allow || change === undefined || !LAUNCH_ACTIONS.has(d.action) || d.subject === null) return undefined;
-  const text = (v: unknown, fallback: string): string => (typeof v === 'string' && v !== '' ? v : fallback);
+export const ANNOUNCE_RUN = 'announce-run-on-change';
+
+/** `notify` must not throw or wait: it runs after the completion record is durable. */
+export function announceRun(notify: (launch: RunLaunch) => void): AfterForwardEffect {
   return {
-    change,
-    ...(d.change?.project === undefined ? {} : { project: d.change.project }),
-    subject: d.subject.email ?? d.subject.id,
-    job: text(d.resource['job'] ?? first(d.resource['jobs']), 'unknown job'),
-    location: text(d.resource['location'] ?? first(d.resource['locations']), 'unknown location'),
+    name: ANNOUNCE_RUN,
+    run: ({ identity, classification, outcome }) => {
+      const change = classification.change?.number;
+      const runId = outcome.learned?.['runId'];
+      if (change === undefined || !LAUNCH_ACTIONS.has(classification.action) || !isAuthenticated(identity)) return;
+      if (typeof runId !== 'string' || runId === '') return;
+      const { resource } = classification;
+      const text = (v: unknown, fallback: string): string => (typeof v === 'string' && v !== '' ? v : fallback);
+      notify({
+        change,
+        ...(classification.change?.project === undefined ? {} : { project: classification.change.project }),
+        subject: identity.email ?? identity.id,
+        // The classifier lists jobs and locations; a launch names one of each.
+        job: text(resource['job'] ?? first(resource['jobs']), 'unknown job'),
+        location: text(resource['location'] ?? first(resource['locations']), 'unknown location'),
+        runId,
+      });
+    },
   };
 }
 
-/** The Dagster classifier lists jobs and locations; a launch names one of each. */
 function first(list: unknown): unknown {
   return Array.isArray(list) ? list[0] : undefined;
 }

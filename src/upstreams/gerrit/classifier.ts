@@ -32,16 +32,18 @@ export function createGerritClassifier(options: GerritClassifierOptions): Classi
 }
 
 /** The classifier for a configured Gerrit upstream; `usernameHeader` is Gerrit's auth.httpHeader. */
-export function createGerritClassifierFromConfig(config: Config, usernameHeader: string): Classifier {
-  const gerrit = config.upstreams.gerrit;
-  const account = gerrit?.serviceAccount;
+export function gerritClassifierFromConfig(gerrit: GerritConfig, maxClassifiedBodyBytes: number, usernameHeader: string): Classifier {
+  const account = gerrit.serviceAccount;
   const changes =
-    gerrit !== undefined && account !== undefined
+    account !== undefined
       ? new GerritChangeSource({ url: gerrit.url, serviceAccount: account, usernameHeader, timeoutMs: Math.min(gerrit.timeoutMs, 10_000) })
       : undefined;
   return createGerritClassifier({
-    pathPrefix: gerrit?.pathPrefix ?? '/',
-    maxClassifiedBodyBytes: config.limits.maxClassifiedBodyBytes,
+    pathPrefix: gerrit.pathPrefix,
+    maxClassifiedBodyBytes,
     ...(changes === undefined ? {} : { changes }),
   });
 }
+
+/** `upstreams.gerrit` in the config. */
+export type GerritConfig = NonNullable<Config['upstreams']['gerrit']>;

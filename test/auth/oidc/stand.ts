@@ -18,9 +18,13 @@ import type { AuthenticatedIdentity } from '../../../src/identity/types.js';
 import { createBrowserAuth } from '../../../src/auth/web/setup.js';
 import type { BrowserAuth } from '../../../src/auth/web/setup.js';
 import { respondUnauthenticated } from '../../../src/auth/session/challenge.js';
-import { cookiesToForward, setCookiesFromUpstream } from '../../../src/auth/session/upstream-cookies.js';
+import { cookiesToForward, setCookiesFromUpstream, upstreamCookieRule } from '../../../src/auth/session/upstream-cookies.js';
+import { GERRIT_SESSION_COOKIES } from '../../../src/upstreams/gerrit/session.js';
 import type { Clock } from '../../../src/auth/session/types.js';
 import type { NormalizedTarget } from '../../../src/pipeline/types.js';
+
+/** What the proxy drops: our cookies and the upstream's (Gerrit's) session cookies. */
+const dropCookie = upstreamCookieRule((name) => GERRIT_SESSION_COOKIES.has(name));
 
 export interface UpstreamHit {
   readonly method: string;
@@ -105,10 +109,10 @@ function forward(upstream: string, req: IncomingMessage, res: ServerResponse, id
     const value = req.headers[name];
     if (typeof value === 'string') headers[name] = value;
   }
-  const cookie = cookiesToForward(req.headers.cookie);
+  const cookie = cookiesToForward(req.headers.cookie, dropCookie);
   if (cookie !== undefined) headers['cookie'] = cookie;
   const out = httpRequest(new URL(req.url ?? '/', upstream), { method: req.method, headers }, (up) => {
-    const passed = setCookiesFromUpstream(up.headers['set-cookie']);
+    const passed = setCookiesFromUpstream(up.headers['set-cookie'], dropCookie);
     res.writeHead(up.statusCode ?? 502, {
       'content-type': up.headers['content-type'] ?? 'text/plain',
       'cache-control': up.headers['cache-control'] ?? 'no-store',

@@ -4,7 +4,8 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { IncomingMessage } from 'node:http';
-import { cookiesToForward, gerritAuthenticatedPath, setCookiesFromUpstream } from '../../../src/auth/session/upstream-cookies.js';
+import { cookiesToForward, setCookiesFromUpstream, upstreamCookieRule } from '../../../src/auth/session/upstream-cookies.js';
+import { GERRIT_SESSION_COOKIES } from '../../../src/upstreams/gerrit/session.js';
 import { boundGroups } from '../../../src/auth/session/bounds.js';
 import { isBrowserNavigation, signInLocation } from '../../../src/auth/session/challenge.js';
 import { keyringFromSecrets, loadSessionSecrets, GENERATED_KEY_FILE } from '../../../src/auth/session/keys.js';
@@ -16,9 +17,12 @@ after(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 
+const withGerrit = upstreamCookieRule((name) => GERRIT_SESSION_COOKIES.has(name));
+
 test('cookiesToForward removes our cookies (all chunks, sign-in) and Gerrit session cookies, keeps the rest verbatim', () => {
   const header = 'a=1; changegate=x; __Host-changegate.0=y; __Host-changegate.1=z; changegate-signin=t; GerritAccount=acct; XSRF_TOKEN=q; b="quoted"; changegatex=keep';
-  assert.equal(cookiesToForward(header), 'a=1; b="quoted"; changegatex=keep');
+  assert.equal(cookiesToForward(header, withGerrit), 'a=1; b="quoted"; changegatex=keep');
+  assert.equal(cookiesToForward(header), 'a=1; GerritAccount=acct; XSRF_TOKEN=q; b="quoted"; changegatex=keep', 'an upstream\'s session cookies only when the caller names them');
   assert.equal(cookiesToForward('changegate=x; changegate.3=y'), undefined);
   assert.equal(cookiesToForward(undefined), undefined);
   assert.equal(cookiesToForward(['a=1', 'changegate=2']), 'a=1');
@@ -26,18 +30,9 @@ test('cookiesToForward removes our cookies (all chunks, sign-in) and Gerrit sess
 
 test('upstream Set-Cookie for GerritAccount or our names never reaches the browser', () => {
   assert.deepEqual(
-    setCookiesFromUpstream(['GerritAccount=abc; Path=/', 'changegate=forged; Path=/', '__Host-changegate=f; Secure', 'theme=dark; Path=/']),
+    setCookiesFromUpstream(['GerritAccount=abc; Path=/', 'changegate=forged; Path=/', '__Host-changegate=f; Secure', 'theme=dark; Path=/'], withGerrit),
     ['theme=dark; Path=/'],
   );
-});
-
-test('Gerrit REST calls move under /a/; UI and git paths do not', () => {
-  assert.equal(gerritAuthenticatedPath('/changes/project~1/submit'), '/a/changes/project~1/submit');
-  assert.equal(gerritAuthenticatedPath('/accounts/self/detail'), '/a/accounts/self/detail');
-  assert.equal(gerritAuthenticatedPath('/a/changes/1'), '/a/changes/1');
-  assert.equal(gerritAuthenticatedPath('/c/project/+/1'), '/c/project/+/1');
-  assert.equal(gerritAuthenticatedPath('/project.git/info/refs'), '/project.git/info/refs');
-  assert.equal(gerritAuthenticatedPath('/changesfoo'), '/changesfoo');
 });
 
 test('groups are bounded, and groups role mapping names survive the bound', () => {

@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { configSchema } from '../../../src/config/schema.js';
 import { deploymentFromConfig, type DagsterDeployment } from '../../../src/upstreams/dagster/deployment.js';
-import { dagsterDeployment } from '../../../src/upstreams/dagster/from-config.js';
 import { PolicyEngine } from '../../../src/policy/engine.js';
 import { loadPolicy } from '../../../src/policy/load.js';
 import { classify, gql, repoRoot, startClassifyServer, testSchema, type ClassifyServer } from './harness.js';
@@ -34,7 +33,7 @@ describe('Dagster deployments from config', () => {
   it('reads upstreams.dagster.deployment and refuses a malformed change', () => {
     const base = { listen: '127.0.0.1:0', admin: { listen: '127.0.0.1:0' }, stateDir: '/tmp/x' };
     const config = configSchema.parse({ ...base, upstreams: { dagster: { url: 'http://127.0.0.1:3000', deployment: { name: 'pr-7', change: 7 } } } });
-    assert.deepEqual(dagsterDeployment(config), { kind: 'branch', name: 'pr-7', change: { number: 7 } });
+    assert.deepEqual(deploymentFromConfig(config.upstreams.dagster?.deployment), { kind: 'branch', name: 'pr-7', change: { number: 7 } });
     assert.equal(configSchema.safeParse({ ...base, upstreams: { dagster: { url: 'http://127.0.0.1:3000', deployment: { name: 'pr', change: 'abc' } } } }).success, false);
     assert.equal(configSchema.safeParse({ ...base, upstreams: { gerrit: { url: 'http://127.0.0.1:8081', deployment: { name: 'x' } } } }).success, false, 'Gerrit has no deployments');
   });

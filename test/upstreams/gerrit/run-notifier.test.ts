@@ -1,15 +1,16 @@
-// Closing the loop in Gerrit: a Dagster launch for a change posts one tagged review message,
-// after the audit record is durable, retried through Gerrit errors, never blocking the append.
+// Closing the loop in Gerrit: a Dagster launch for a change (the `announce-run-on-change`
+// effect) posts one tagged review message, retried through Gerrit errors, never blocking the
+// request. That effects run only after a durable 2xx is the pipeline's part (test/pipeline).
 
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { FileAuditSink } from '../../../src/audit/file-sink.js';
-import { NotifyingAuditSink } from '../../../src/upstreams/dagster/run-notice.js';
-import { GerritRunNotifier, NOTICE_TAG, type RunNotice } from '../../../src/upstreams/gerrit/run-notifier.js';
-import { completion, decision, parsed, tempDir } from '../../audit/helpers.js';
+import { ANONYMOUS, type Identity } from '../../../src/identity/types.js';
+import type { ForwardOutcome } from '../../../src/pipeline/types.js';
+import { announceRun, type RunLaunch } from '../../../src/upstreams/dagster/run-notice.js';
+import { GerritRunNotifier, NOTICE_TAG } from '../../../src/upstreams/gerrit/run-notifier.js';
+import { ALICE, classification, fakeExchange, fakeUpstream } from '../../pipeline/fakes.js';
 
 interface Posted {
   readonly url: string;
@@ -36,7 +37,13 @@ async function reviewEndpoint(t: { after(fn: () => Promise<void>): void }, failu
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, posted, attempts: () => attempts };
 }
 
-const launch = { action: 'dagster.run.launch', change: { number: 1234, project: 'demo/app' }, resource: { upstream: 'dagster' as const, job: 'build', location: 'ci' } };
+const launch = classification('dagster.run.launch', { upstream: 'dagster', job: 'build', location: 'ci' }, { change: { number: 1234, project: 'demo/app' } });
+
+/** Runs the effect as the pipeline does after a 2xx whose response tap learned `learned`. */
+function forwarded(notify: (l: RunLaunch) => void, c = launch, learned: Record<string, unknown> | undefined = { runId: 'run-42' }, identity: Identity = ALICE): void {
+  const outcome: ForwardOutcome = { status: 200, bytesOut: 1, durationMs: 1, ...(learned === undefined ? {} : { learned }) };
+  announceRun(notify).run({ exchange: fakeExchange(fakeUpstream()), identity, classification: c, outcome });
+}
 
 test('a launch for a change posts one tagged message with who, job, location, run id and link, after retries', async (t) => {
   const gerrit = await reviewEndpoint(t, 2);
@@ -45,15 +52,10 @@ test('a launch for a change posts one tagged message with who, job, location, ru
     gerritUrl: gerrit.url, username: 'changegate-bot', token: 'bot-secret', dagsterUiUrl: 'https://cg.example.com/dagster/',
     backoffMs: 10, onResult: (r) => results.push({ ok: r.ok, attempts: r.attempts }),
   });
-  const dir = tempDir(t);
-  const path = join(dir, 'audit.jsonl');
-  const sink = new NotifyingAuditSink(await FileAuditSink.open({ path, warn: () => undefined }), (n) => notifier.notify(n));
-  await sink.append(decision('launch-1', launch));
-  await sink.append(completion('launch-1', { learned: { runId: 'run-42' } }));
-  await sink.append(decision('read', { change: { number: 1234 } }));
-  await sink.append(completion('read', { learned: { runId: 'not-a-launch' } }));
+  const notify = (n: RunLaunch): void => notifier.notify(n);
+  forwarded(notify);
+  forwarded(notify, classification('dagster.read', { upstream: 'dagster' }, { change: { number: 1234 } }), { runId: 'not-a-launch' });
   await notifier.settled();
-  await sink.close();
   assert.deepEqual(results, [{ ok: true, attempts: 3 }]);
   assert.equal(gerrit.posted.length, 1);
   const post = gerrit.posted[0]!;
@@ -62,18 +64,18 @@ test('a launch for a change posts one tagged message with who, job, location, ru
   assert.equal(post.body.tag, NOTICE_TAG);
   assert.match(post.body.message ?? '', /alice@example\.com launched Dagster job build in location ci/);
   assert.match(post.body.message ?? '', /Run: run-42\nhttps:\/\/cg\.example\.com\/dagster\/runs\/run-42$/);
-  assert.ok(!parsed(path).some((r) => JSON.stringify(r).includes('bot-secret')), 'the token never reaches the log');
 });
 
-test('a denied or failed launch posts nothing; a Gerrit that keeps failing gives up and reports it', async (t) => {
-  const notices: RunNotice[] = [];
-  const dir = tempDir(t);
-  const sink = new NotifyingAuditSink(await FileAuditSink.open({ path: join(dir, 'a.jsonl'), warn: () => undefined }), (n) => notices.push(n));
-  await sink.append(decision('denied', { ...launch, decision: { allow: false, reasons: ['no'], revision: 'r' } }));
-  await sink.append(decision('failed', launch));
-  await sink.append(completion('failed', { status: 502, learned: { runId: 'x' } }));
-  await sink.close();
+test('a launch without a run id, a change or a signed-in launcher posts nothing; a Gerrit that keeps failing gives up and reports it', async (t) => {
+  const notices: RunLaunch[] = [];
+  const notify = (n: RunLaunch): void => void notices.push(n);
+  forwarded(notify, launch, undefined);
+  forwarded(notify, launch, { runId: '' });
+  forwarded(notify, classification('dagster.run.launch', { upstream: 'dagster', job: 'build', location: 'ci' }));
+  forwarded(notify, launch, { runId: 'r' }, ANONYMOUS);
   assert.deepEqual(notices, []);
+  forwarded(notify, classification('dagster.run.reexecute', { upstream: 'dagster', jobs: ['j1'], locations: ['l1'] }, { change: { number: 7 } }), { runId: 'r7' });
+  assert.deepEqual(notices, [{ change: 7, subject: 'alice@example.com', job: 'j1', location: 'l1', runId: 'r7' }]);
 
   const gerrit = await reviewEndpoint(t, 100);
   const results: { ok: boolean; error?: string }[] = [];

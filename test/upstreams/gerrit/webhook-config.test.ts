@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { AuditRecord, AuditSink } from '../../../src/audit/types.js';
 import { configSchema } from '../../../src/config/schema.js';
-import { mountGerritWebhooks } from '../../../src/upstreams/gerrit/events/wiring.js';
+import { gerritUpstream } from '../../../src/upstreams/gerrit/index.js';
 import { createAdminServer } from '../../../src/observability/admin.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { createMetrics } from '../../../src/observability/metrics.js';
@@ -39,7 +39,8 @@ async function statusOf(webhooks: unknown): Promise<number> {
   const config = configSchema.parse({ upstreams: { gerrit: { url: 'http://127.0.0.1:8081', ...(webhooks === undefined ? {} : { webhooks }) } } });
   const metrics = createMetrics({ defaultMetrics: false });
   const admin = createAdminServer({ metrics });
-  mountGerritWebhooks(admin, config, nullSink, { revokeForChange: async () => 0, metrics, logger: createLogger({ level: 'silent' }) });
+  const gerrit = gerritUpstream(config.upstreams.gerrit!, { maxClassifiedBodyBytes: 1024, audit: nullSink, revokeForChange: async () => 0, metrics, logger: createLogger({ level: 'silent' }) });
+  for (const r of gerrit.adminRoutes ?? []) admin.route(r.method, r.path, (req, res, id) => r.handle(req, res, id));
   const { port } = await admin.listen('127.0.0.1:0');
   try {
     const res = await fetch(`http://127.0.0.1:${port}/gerrit/webhooks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });

@@ -2,13 +2,15 @@
 // mutations on cross-site transports, judge every mutation field, stamp run-creating ones, and
 // have the responses of queries that select permission fields rewritten per user.
 
+import type { GraphQLSchema } from 'graphql';
 import { ChangegateError } from '../../../errors.js';
+import type { Decider } from '../../../policy/types.js';
 import { isAuthenticated, type Identity } from '../../../identity/types.js';
 import type { ChangeRef, Classification, ClassifyRequest, ForwardBody, ResponseRewrite } from '../../../pipeline/types.js';
-import { READ, topAction } from '../actions.js';
+import { LAUNCH_ACTIONS, READ, topAction } from '../actions.js';
 import { changeTags, requestChange } from '../change.js';
-import type { DagsterClassifierOptions } from '../classifier.js';
 import type { DagsterDeployment, DeploymentInput } from '../deployment.js';
+import type { DagsterLookup } from '../lookup.js';
 import { planPermissions } from '../permissions/plan.js';
 import { permissionResponseRewrite } from '../permissions/response.js';
 import { subjectInput } from '../../../pipeline/records.js';
@@ -20,7 +22,22 @@ import { createsRuns, stampRunTags, type Tag } from './stamp-tags.js';
 
 const DEFAULT_MAX_REWRITE_BYTES = 16 * 1024 * 1024;
 
-export async function classifyGraphql(request: ClassifyRequest, options: DagsterClassifierOptions, base: { upstream: 'dagster'; deployment: DeploymentInput }, deployment: DagsterDeployment): Promise<Classification> {
+export interface GraphqlClassifyOptions {
+  readonly maxClassifiedBodyBytes: number;
+  /** Validate every document against this schema; without it documents are only parsed. */
+  readonly schema?: GraphQLSchema;
+  /** Resolves id-only arguments; without it those fields carry ids only (narrowed grants fail closed). */
+  readonly lookup?: DagsterLookup;
+  /**
+   * Decides the UI's permission answers (`permissions`, has*Permission) per user: queries that
+   * select them get their response rewritten. Without it, Dagster's answers pass unchanged.
+   */
+  readonly decider?: Decider;
+  /** Permission-carrying responses larger than this pass unrewritten. Default 16 MiB. */
+  readonly maxRewriteBytes?: number;
+}
+
+export async function classifyGraphql(request: ClassifyRequest, options: GraphqlClassifyOptions, base: { upstream: 'dagster'; deployment: DeploymentInput }, deployment: DagsterDeployment): Promise<Classification> {
   const gql = await readGraphqlRequest(request.method, request.target.query, request.req, options.maxClassifiedBodyBytes);
   const untouched: ForwardBody = gql.bytes === undefined ? { kind: 'untouched' } : { kind: 'buffered', bytes: gql.bytes };
   const common = { ...base, route: 'graphql', transport: gql.transport };
@@ -51,12 +68,12 @@ export async function classifyGraphql(request: ClassifyRequest, options: Dagster
     resource: { ...resourceOp, fields, ...aggregate(fields) },
     ...(change === undefined ? {} : { change }),
     body,
-    ...(RUN_CREATING.has(action) ? { responseTap: runIdTap() } : {}),
+    ...(LAUNCH_ACTIONS.has(action) ? { responseTap: runIdTap() } : {}),
   };
 }
 
 /** For a query that selects permission fields: the per-user rewrite of Dagster's answers. */
-function permissionRewrite(op: SelectedOperation, request: ClassifyRequest, options: DagsterClassifierOptions, deployment: DeploymentInput): ResponseRewrite | undefined {
+function permissionRewrite(op: SelectedOperation, request: ClassifyRequest, options: GraphqlClassifyOptions, deployment: DeploymentInput): ResponseRewrite | undefined {
   const plan = options.decider === undefined ? undefined : planPermissions(op);
   if (plan === undefined || options.decider === undefined) return undefined;
   const context = {
@@ -91,8 +108,6 @@ function readScope(args: Readonly<Record<string, unknown>>): { runIds?: string[]
 }
 
 /** Every location, job, run and asset the request touches, for policies that do not walk fields. */
-/** Mutations whose response names the runs they created. */
-const RUN_CREATING: ReadonlySet<string> = new Set(['dagster.run.launch', 'dagster.run.reexecute']);
 
 function aggregate(fields: readonly Partial<JudgedField>[]): Record<string, string[]> {
   const sets: Record<string, Set<string>> = { locations: new Set(), jobs: new Set(), runIds: new Set(), assetKeys: new Set(), actions: new Set() };

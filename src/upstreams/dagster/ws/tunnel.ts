@@ -1,33 +1,27 @@
-// What the pipeline calls, instead of Forwarder.ws, for an authorized Dagster upgrade: the
-// graphql-ws relay, with each `start` decided by the same decider and audited write-ahead like
-// any request (its own request id: `<handshake id>/ws<n>`). One call, so the wiring in
-// src/proxy/pipeline.ts is one branch.
+// Dagster's WebSocket tunnel (`Upstream.tunnel`): what the pipeline runs, instead of a raw
+// tunnel, for an allowed upgrade. The graphql-ws relay, with each `start` decided and audited
+// write-ahead through the pipeline's own decide + audit stages (`FrameGate`), under the request
+// id `<handshake id>/ws<n>`; a `start` refused before any decision is recorded as
+// `dagster.ws.refused`.
 
-import type { AuditSink } from '../../../audit/types.js';
+import type { Classification, ForwardOutcome, FrameGate, Exchange } from '../../../pipeline/types.js';
 import type { Identity } from '../../../identity/types.js';
-import type { Decider } from '../../../policy/types.js';
-import type { ForwardOutcome } from '../../../pipeline/forward.js';
-import type { Exchange } from '../../../pipeline/pipeline.js';
-import { decisionRecord, policyInput } from '../../../pipeline/records.js';
 import type { StartJudgeOptions } from './judge.js';
 import { relayGraphqlWs } from './relay.js';
 
-export interface DagsterWsOptions extends StartJudgeOptions {
-  readonly decider: Decider;
-  readonly audit: AuditSink;
+export interface GraphqlWsTunnelOptions extends StartJudgeOptions {
   readonly maxFrameBytes: number;
 }
 
-export type DagsterWsHook = (exchange: Exchange, identity: Identity) => Promise<ForwardOutcome>;
+export type GraphqlWsTunnel = (exchange: Exchange, identity: Identity, frames: FrameGate) => Promise<ForwardOutcome>;
 
-export function createDagsterWsHook(options: DagsterWsOptions): DagsterWsHook {
-  return async (exchange, identity) => {
+export function graphqlWsTunnel(options: GraphqlWsTunnelOptions): GraphqlWsTunnel {
+  return async (exchange, _identity, frames) => {
     const upgrade = exchange.upgrade;
-    if (upgrade === undefined) throw new TypeError('createDagsterWsHook handles WebSocket upgrades only');
+    if (upgrade === undefined) throw new TypeError('graphqlWsTunnel handles WebSocket upgrades only');
     const started = performance.now();
     exchange.res.detachSocket(upgrade.socket);
-    let frames = 0;
-    const target = exchange.route.target;
+    const target = exchange.upstream.route.target;
     const outcome = await relayGraphqlWs({
       ...options,
       req: exchange.req,
@@ -35,23 +29,13 @@ export function createDagsterWsHook(options: DagsterWsOptions): DagsterWsHook {
       head: upgrade.head,
       upstreamUrl: `${target.protocol === 'https:' ? 'wss:' : 'ws:'}//${target.host}${exchange.req.url ?? '/'}`,
       upstreamHeaders: exchange.req.headers,
-      onRefused: async (reason) => {
-        const frameExchange: Exchange = { ...exchange, requestId: `${exchange.requestId}/ws${++frames}` };
-        const refused = { action: 'dagster.ws.refused', resource: { upstream: 'dagster' as const, route: 'graphql-ws', reason }, body: { kind: 'untouched' as const } };
-        await options.audit.append(decisionRecord(frameExchange, identity, refused, { allow: false, reasons: ['bad_request'], revision: 'none' })).catch(() => undefined);
-      },
-      authorize: async (classification) => {
-        const frameExchange: Exchange = { ...exchange, requestId: `${exchange.requestId}/ws${++frames}` };
-        const decision = options.decider.decide(policyInput(frameExchange, identity, classification));
-        try {
-          await options.audit.append(decisionRecord(frameExchange, identity, classification, decision));
-        } catch {
-          // No durable record, no forwarding: the same rule as for HTTP requests.
-          return { allow: false, reasons: ['audit_unavailable'] };
-        }
-        return decision;
-      },
+      onRefused: (reason) => frames.refuse(refusedStart(reason), 'bad_request'),
+      authorize: (classification) => frames.decide(classification),
     });
     return { status: outcome.status, bytesOut: upgrade.socket.bytesWritten, durationMs: performance.now() - started };
   };
+}
+
+function refusedStart(reason: string): Classification {
+  return { action: 'dagster.ws.refused', resource: { upstream: 'dagster', route: 'graphql-ws', reason }, body: { kind: 'untouched' } };
 }

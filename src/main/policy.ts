@@ -1,0 +1,29 @@
+// The policy builder: the Wasm engine with its decision cache, and the watcher that loads the
+// policy now and again whenever its sources change.
+
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { Readiness } from '../observability/readiness.js';
+import { PolicyEngine } from '../policy/engine.js';
+import { PolicyWatcher } from '../policy/watch.js';
+
+export interface Policy {
+  readonly engine: PolicyEngine;
+  stop(): void;
+}
+
+export async function buildPolicy(config: Config, logger: Logger, metrics: Metrics, readiness: Readiness): Promise<Policy> {
+  const engine = new PolicyEngine({
+    cacheSize: config.policy.cacheSize,
+    cacheTtlMs: 10_000,
+    onEvaluate: (seconds, cached) => {
+      metrics.policyCache(cached);
+      if (!cached) metrics.observePolicyEval(seconds);
+    },
+  });
+  readiness.register('policy', () => (engine.ready ? { ready: true } : { ready: false, reason: 'no policy is loaded' }));
+  const watcher = new PolicyWatcher(engine, config.policy, logger);
+  await watcher.start();
+  return { engine, stop: () => watcher.stop() };
+}

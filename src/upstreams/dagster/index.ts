@@ -1,0 +1,64 @@
+// The Dagster upstream: `dagsterUpstream(config, deps)` is everything the pipeline needs to serve
+// one Dagster webserver: its route, the %2F admission rule, the classifier (GraphQL over every
+// HTTP transport, REST, the UI) with the per-user rewrite of permission answers, the graphql-ws
+// tunnel whose every `start` is decided and audited like a request, and the after-forward
+// effect that announces a run launched for a Gerrit change.
+//
+// An instance owns its lookups (and their caches), so several webservers (a branch deployment
+// per change, say) each ask their own.
+
+import { ChangegateError } from '../../errors.js';
+import { hasEncodedSlash } from '../../http/normalize.js';
+import type { Decider } from '../../policy/types.js';
+import type { Config } from '../../config/schema.js';
+import { routeFromConfig } from '../../pipeline/route-table.js';
+import type { Upstream } from '../../pipeline/types.js';
+import { createDagsterClassifier } from './classifier.js';
+import { deploymentFromConfig } from './deployment.js';
+import { GraphqlLookup } from './lookup.js';
+import { announceRun, type RunLaunch } from './run-notice.js';
+import { loadDagsterSchema } from './schema.js';
+import { graphqlWsTunnel } from './ws/tunnel.js';
+
+/** `upstreams.dagster` in the config. */
+export type DagsterConfig = NonNullable<Config['upstreams']['dagster']>;
+
+export interface DagsterUpstreamDeps {
+  /** The route table's name for this instance (default 'dagster'). */
+  readonly name?: string;
+  /** Largest GraphQL body, REST body or WebSocket frame read (limits.maxClassifiedBodyBytes). */
+  readonly maxClassifiedBodyBytes: number;
+  /** Rewrites the UI's permission answers per user (the same decider as every request's). */
+  readonly decider?: Decider;
+  /** Told of every run launched for a Gerrit change (posted on the change by Gerrit's notifier). */
+  readonly onRunLaunched?: (launch: RunLaunch) => void;
+}
+
+export type { RunLaunch } from './run-notice.js';
+
+export function dagsterUpstream(config: DagsterConfig, deps: DagsterUpstreamDeps): Upstream {
+  const route = routeFromConfig(config);
+  const schema = config.graphqlSchema === undefined ? undefined : loadDagsterSchema(config.graphqlSchema);
+  // One lookup (and its caches) for HTTP and WebSocket classification alike: to the webserver
+  // the proxy forwards to, at its --path-prefix.
+  const lookup = new GraphqlLookup({ endpoint: `${route.target.origin}${route.prefix}/graphql`, timeoutMs: Math.min(config.timeoutMs, 5_000) });
+  const deployment = deploymentFromConfig(config.deployment);
+  const shared = { lookup, deployment, ...(schema === undefined ? {} : { schema }) };
+  return {
+    kind: 'dagster',
+    name: deps.name ?? 'dagster',
+    route,
+    // Dagster's web framework (Starlette) decodes %2F before routing, so an encoded slash would
+    // reach a different route from the one classified.
+    admit: (target) => (hasEncodedSlash(target.path) ? new ChangegateError('bad_path', 'an encoded slash (%2F) is not allowed in Dagster paths') : undefined),
+    classifier: createDagsterClassifier({
+      pathPrefix: config.pathPrefix,
+      maxClassifiedBodyBytes: deps.maxClassifiedBodyBytes,
+      ...shared,
+      ...(deps.decider === undefined ? {} : { decider: deps.decider }),
+    }),
+    stamping: {},
+    tunnel: graphqlWsTunnel({ ...shared, maxFrameBytes: deps.maxClassifiedBodyBytes }),
+    effects: deps.onRunLaunched === undefined ? [] : [announceRun(deps.onRunLaunched)],
+  };
+}
