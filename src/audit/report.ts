@@ -1,17 +1,24 @@
-// The story of one Gerrit change from the audit log: every push, vote, submit and Dagster run
-// tied to it, in time order, each with who asked, what policy said and what came of it.
+// The story of one change from the audit log: every push, vote, submit and run tied to it, in
+// time order, each with who asked, what policy said and what came of it. Which action is which
+// step is each upstream's to say (`StepOf`, from src/upstreams/*/story.ts); the log knows none.
 
 import { learnedOf, outcomeOf, subjectOf, verdictOf } from './format.js';
 import { query, type Exchange, type Json } from './query.js';
 
 export type StoryStep = 'push' | 'vote' | 'submit' | 'run' | 'other';
 
-export function stepOf(action: string): StoryStep {
-  if (action.startsWith('gerrit.push')) return 'push';
-  if (action === 'gerrit.change.review' || action.startsWith('gerrit.change.vote')) return 'vote';
-  if (action === 'gerrit.change.submit') return 'submit';
-  if (action.startsWith('dagster.')) return 'run';
-  return 'other';
+/** One upstream's reading of its actions: the step an action is, or undefined when not its own. */
+export type StepOf = (action: string) => StoryStep | undefined;
+
+/** The first reading that knows the action; 'other' when none does. */
+export function storySteps(readings: readonly StepOf[]): (action: string) => StoryStep {
+  return (action) => {
+    for (const read of readings) {
+      const step = read(action);
+      if (step !== undefined) return step;
+    }
+    return 'other';
+  };
 }
 
 export interface ChangeStory {
@@ -20,7 +27,7 @@ export interface ChangeStory {
   readonly counts: Readonly<Record<StoryStep, { allowed: number; denied: number }>>;
 }
 
-export function changeStory(all: readonly Json[], change: number): ChangeStory {
+export function changeStory(all: readonly Json[], change: number, stepOf: (action: string) => StoryStep): ChangeStory {
   const events = query(all, { change }).sort((a, b) => String(a.decision['time']).localeCompare(String(b.decision['time'])));
   const counts: Record<StoryStep, { allowed: number; denied: number }> = {
     push: { allowed: 0, denied: 0 },
@@ -37,7 +44,7 @@ export function changeStory(all: readonly Json[], change: number): ChangeStory {
   return { change, events, counts };
 }
 
-export function renderStory(story: ChangeStory): string {
+export function renderStory(story: ChangeStory, stepOf: (action: string) => StoryStep): string {
   if (story.events.length === 0) return `change ${story.change}: no records\n`;
   const lines = [`change ${story.change}: ${story.events.length} request(s)`];
   for (const e of story.events) {

@@ -25,14 +25,6 @@ export class BoundedLabel {
   }
 }
 
-export const UPSTREAMS = ['gerrit', 'dagster'] as const;
-export type UpstreamLabel = (typeof UPSTREAMS)[number] | 'none';
-
-export function upstreamLabel(name: string | undefined): UpstreamLabel | typeof OTHER {
-  if (name === undefined) return 'none';
-  return (UPSTREAMS as readonly string[]).includes(name) ? (name as UpstreamLabel) : OTHER;
-}
-
 export type DecisionLabel = 'allow' | 'deny' | 'error' | 'none';
 
 export type UpstreamErrorKind = 'connect' | 'timeout' | 'reset' | 'protocol' | 'other';

@@ -7,13 +7,14 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import {
   BoundedLabel,
   statusLabel,
-  upstreamLabel,
   type DecisionLabel,
   type UpstreamErrorKind,
 } from './labels.js';
 
 /** Actions are a closed-ish set from the classifiers (`gerrit.change.submit`); cap as a guard. */
 const MAX_ACTIONS = 200;
+/** Upstream kinds are few (one per folder under src/upstreams); cap them as a guard all the same. */
+const MAX_UPSTREAM_KINDS = 16;
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 const FAST_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
@@ -44,6 +45,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
   const registers = [registry];
   const actions = new BoundedLabel(MAX_ACTIONS);
+  const upstreamKinds = new BoundedLabel(MAX_UPSTREAM_KINDS);
 
   const requests = new Counter({
     name: 'changegate_requests_total',
@@ -86,12 +88,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
   return {
     registry,
     observeRequest(o) {
-      const upstream = upstreamLabel(o.upstream);
+      const upstream = upstreamKinds.value(o.upstream);
       requests.inc({ upstream, action: actions.value(o.action), decision: o.decision, status: statusLabel(o.status) });
       duration.observe({ upstream, decision: o.decision }, o.durationSeconds);
     },
     upstreamError(upstream, kind) {
-      upstreamErrors.inc({ upstream: upstreamLabel(upstream), kind });
+      upstreamErrors.inc({ upstream: upstreamKinds.value(upstream), kind });
     },
     observePolicyEval: (seconds) => policyEval.observe(seconds),
     policyCache: (hit) => (hit ? cacheHits.inc() : cacheMisses.inc()),

@@ -24,7 +24,8 @@ export interface ImportEdge {
 const STATIC = /^\s*(import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?'(\.{1,2}\/[^']+)'/gm;
 const DYNAMIC = /import\(\s*'(\.{1,2}\/[^']+)'\s*\)/g;
 
-function sourceFiles(dir: string): string[] {
+/** Every TypeScript source under `dir` (the AssemblyScript runtime excepted). */
+export function sourceFiles(dir: string): string[] {
   const out: string[] = [];
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);

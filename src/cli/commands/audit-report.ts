@@ -2,10 +2,14 @@
 
 import { resolve } from 'node:path';
 import { readLog, records } from '../../audit/read.js';
-import { changeStory, renderStory } from '../../audit/report.js';
+import { changeStory, renderStory, storySteps } from '../../audit/report.js';
+import { dagsterStoryStep } from '../../upstreams/dagster/story.js';
+import { gerritStoryStep } from '../../upstreams/gerrit/story.js';
 import { parseArgs, UsageError } from '../args.js';
 import type { Command } from '../command.js';
 import { changeNumber } from './audit-query.js';
+
+const stepOf = storySteps([gerritStoryStep, dagsterStoryStep]);
 
 export const auditReportCommand: Command = {
   name: ['audit', 'report'],
@@ -25,8 +29,8 @@ Options:
     const change = changeNumber(flags.change);
     if (change === undefined) throw new UsageError('--change N is required');
     if (positionals.length === 0) throw new UsageError('expected at least one audit FILE');
-    const story = changeStory(records(readLog(positionals.map((p) => resolve(io.cwd, p)))), change);
-    io.stdout.write(flags.json === true ? `${JSON.stringify(story)}\n` : renderStory(story));
+    const story = changeStory(records(readLog(positionals.map((p) => resolve(io.cwd, p)))), change, stepOf);
+    io.stdout.write(flags.json === true ? `${JSON.stringify(story)}\n` : renderStory(story, stepOf));
     return 0;
   },
 };

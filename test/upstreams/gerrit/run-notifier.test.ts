@@ -40,8 +40,8 @@ async function reviewEndpoint(t: { after(fn: () => Promise<void>): void }, failu
 const launch = classification('dagster.run.launch', { upstream: 'dagster', job: 'build', location: 'ci' }, { change: { number: 1234, project: 'demo/app' } });
 
 /** Runs the effect as the pipeline does after a 2xx whose response tap learned `learned`. */
-function forwarded(notify: (l: RunLaunch) => void, c = launch, learned: Record<string, unknown> | undefined = { runId: 'run-42' }, identity: Identity = ALICE): void {
-  const outcome: ForwardOutcome = { status: 200, bytesOut: 1, durationMs: 1, ...(learned === undefined ? {} : { learned }) };
+function forwarded(notify: (l: RunLaunch) => void, c = launch, learned: Record<string, unknown> | null = { runId: 'run-42' }, identity: Identity = ALICE): void {
+  const outcome: ForwardOutcome = { status: 200, bytesOut: 1, durationMs: 1, ...(learned === null ? {} : { learned }) };
   announceRun(notify).run({ exchange: fakeExchange(fakeUpstream()), identity, classification: c, outcome });
 }
 
@@ -69,7 +69,7 @@ test('a launch for a change posts one tagged message with who, job, location, ru
 test('a launch without a run id, a change or a signed-in launcher posts nothing; a Gerrit that keeps failing gives up and reports it', async (t) => {
   const notices: RunLaunch[] = [];
   const notify = (n: RunLaunch): void => void notices.push(n);
-  forwarded(notify, launch, undefined);
+  forwarded(notify, launch, null);
   forwarded(notify, launch, { runId: '' });
   forwarded(notify, classification('dagster.run.launch', { upstream: 'dagster', job: 'build', location: 'ci' }));
   forwarded(notify, launch, { runId: 'r' }, ANONYMOUS);
