@@ -1,5 +1,5 @@
 # Dagster: Dagster OSS has no roles of its own, so every one of its permissions is decided
-# here. Actions and resource attributes come from src/dagster (see src/dagster/README.md).
+# here. Actions and resource attributes come from src/upstreams/dagster (see src/upstreams/dagster/README.md).
 #
 # A mutation is judged field by field: input.resource.fields lists every root field that will
 # execute (one entry per run for terminateRuns, per item for launchMultipleRuns), each with its

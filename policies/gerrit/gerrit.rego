@@ -1,5 +1,5 @@
-# Gerrit: who may do what through the ingress. Actions come from src/gerrit (REST route table
-# and git push parser); resource attributes are documented in src/gerrit/README.md.
+# Gerrit: who may do what through the ingress. Actions come from src/upstreams/gerrit (REST endpoint table
+# and git push parser); resource attributes are documented in src/upstreams/gerrit/README.md.
 #
 # Admins are granted everything by data.changegate (grants contains "admin"), so the rules
 # here grant the other roles, and the denies below say which of those grants must not hold.

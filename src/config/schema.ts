@@ -44,7 +44,7 @@ const upstream = z.strictObject({
 
 /**
  * Gerrit only: the webhooks plugin posting change events to the admin listener
- * (src/gerrit/events). Each check that is set must pass: the secret (the plugin's remote URL
+ * (src/upstreams/gerrit/events). Each check that is set must pass: the secret (the plugin's remote URL
  * carries it as `?secret=`) and the source address.
  */
 const gerritWebhooks = z
@@ -58,7 +58,7 @@ const gerritUpstream = upstream.extend({ webhooks: gerritWebhooks.optional() });
 
 /**
  * Dagster only: which deployment this webserver is. Setting `branch` or `change` makes it a
- * branch deployment (built for one git branch or Gerrit change; src/dagster/deployment.ts):
+ * branch deployment (built for one git branch or Gerrit change; src/upstreams/dagster/deployment.ts):
  * policy sees `resource.deployment.branch == true`, and its runs are stamped with the change.
  */
 const dagsterDeployment = z.strictObject({

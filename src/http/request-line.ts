@@ -1,5 +1,5 @@
 // Checks on the request line and framing headers that Node's HTTP parser (llhttp) lets through.
-// test/proxy/request-line.test.ts sends raw bytes to a plain Node server and proves both halves:
+// test/http/request-line.test.ts sends raw bytes to a plain Node server and proves both halves:
 // what Node already refuses (so a Node upgrade that loosens it fails our tests) and what only
 // this file and normalize.ts refuse.
 //
