@@ -1,5 +1,5 @@
 // The Gerrit classifier: git smart-HTTP URLs go to the push/fetch classifier, everything else
-// to the REST route table. Built once from the config (see createGerritClassifierFromConfig).
+// to the REST endpoint table. Built once from the config (see gerritClassifierFromConfig).
 
 import type { Config } from '../../config/schema.js';
 import type { Classification, Classifier, ClassifyRequest } from '../../pipeline/types.js';
