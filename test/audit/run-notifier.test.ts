@@ -6,10 +6,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { FileAuditSink } from '../../src/audit/file-sink.js';
 import { NotifyingAuditSink } from '../../src/audit/notifying-sink.js';
 import { GerritRunNotifier, NOTICE_TAG, type RunNotice } from '../../src/audit/run-notifier.js';
-import { completion, decision, parsed, tempDir } from './helpers.js';
+import { completion, decision, openSink, parsed, tempDir } from './helpers.js';
 
 interface Posted {
   readonly url: string;
@@ -47,7 +46,7 @@ test('a launch for a change posts one tagged message with who, job, location, ru
   });
   const dir = tempDir(t);
   const path = join(dir, 'audit.jsonl');
-  const sink = new NotifyingAuditSink(await FileAuditSink.open({ path, warn: () => undefined }), (n) => notifier.notify(n));
+  const sink = new NotifyingAuditSink(await openSink({ path, warn: () => undefined }), (n) => notifier.notify(n));
   await sink.append(decision('launch-1', launch));
   await sink.append(completion('launch-1', { learned: { runId: 'run-42' } }));
   await sink.append(decision('read', { change: { number: 1234 } }));
@@ -68,7 +67,7 @@ test('a launch for a change posts one tagged message with who, job, location, ru
 test('a denied or failed launch posts nothing; a Gerrit that keeps failing gives up and reports it', async (t) => {
   const notices: RunNotice[] = [];
   const dir = tempDir(t);
-  const sink = new NotifyingAuditSink(await FileAuditSink.open({ path: join(dir, 'a.jsonl'), warn: () => undefined }), (n) => notices.push(n));
+  const sink = new NotifyingAuditSink(await openSink({ path: join(dir, 'a.jsonl'), warn: () => undefined }), (n) => notices.push(n));
   await sink.append(decision('denied', { ...launch, decision: { allow: false, reasons: ['no'], revision: 'r' } }));
   await sink.append(decision('failed', launch));
   await sink.append(completion('failed', { status: 502, learned: { runId: 'x' } }));
