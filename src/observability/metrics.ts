@@ -28,6 +28,8 @@ export interface RequestObservation {
   readonly durationSeconds: number;
 }
 
+export type PolicyReloadResult = 'loaded' | 'rejected';
+
 export interface Metrics {
   readonly registry: Registry;
   observeRequest(o: RequestObservation): void;
@@ -42,6 +44,8 @@ export interface Metrics {
   patsRevoked(source: 'webhook' | 'proxy', count: number): void;
   /** A Gerrit webhook delivery, by event type (closed set) and outcome. */
   gerritWebhook(type: string, outcome: 'accepted' | 'ignored' | 'refused' | 'failed'): void;
+  /** A policy load at start or after an edit: swapped in, or refused (the working policy stays). */
+  policyReload(result: PolicyReloadResult): void;
   setReady(ready: boolean): void;
   /** Prometheus text exposition. */
   render(): Promise<{ contentType: string; body: string }>;
@@ -105,6 +109,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     labelNames: ['type', 'outcome'],
     registers,
   });
+  const policyReloads = new Counter({
+    name: 'changegate_policy_reloads_total',
+    help: 'Policy loads at start and after edits, by result: loaded, or rejected (it did not compile or its tests failed; the working policy keeps deciding).',
+    labelNames: ['result'],
+    registers,
+  });
   // Across cluster workers the cluster is ready only when every worker is.
   const ready = new Gauge({ name: 'changegate_ready', help: '1 when config, policy and audit sink are loaded, else 0.', registers, aggregator: 'min' });
   ready.set(0);
@@ -126,6 +136,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     gerritNotice: (ok) => gerritNotices.inc({ result: ok ? 'posted' : 'failed' }),
     patsRevoked: (source, count) => patRevocations.inc({ source }, count),
     gerritWebhook: (type, outcome) => gerritWebhooks.inc({ type: WEBHOOK_TYPES.has(type) ? type : 'other', outcome }),
+    policyReload: (result) => policyReloads.inc({ result }),
     setReady: (r) => ready.set(r ? 1 : 0),
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };

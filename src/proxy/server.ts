@@ -93,7 +93,7 @@ export async function startChangegate(config: Config, options: StartOptions = {}
     },
   });
   readiness.register('policy', () => (engine.ready ? { ready: true } : { ready: false, reason: 'no policy is loaded' }));
-  const watcher = new PolicyWatcher(engine, config.policy, logger);
+  const watcher = new PolicyWatcher(engine, config.policy, logger, (result) => metrics.policyReload(result));
   await watcher.start();
 
   const assertionKey = await loadAssertionKey({ stateDir: config.stateDir });
