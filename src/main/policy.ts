@@ -23,7 +23,7 @@ export async function buildPolicy(config: Config, logger: Logger, metrics: Metri
     },
   });
   readiness.register('policy', () => (engine.ready ? { ready: true } : { ready: false, reason: 'no policy is loaded' }));
-  const watcher = new PolicyWatcher(engine, config.policy, logger);
+  const watcher = new PolicyWatcher(engine, config.policy, logger, (result) => metrics.policyReload(result));
   await watcher.start();
   return { engine, stop: () => watcher.stop() };
 }

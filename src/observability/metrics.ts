@@ -27,6 +27,8 @@ export interface RequestObservation {
   readonly durationSeconds: number;
 }
 
+export type PolicyReloadResult = 'loaded' | 'rejected';
+
 export interface Metrics {
   readonly registry: Registry;
   observeRequest(o: RequestObservation): void;
@@ -35,6 +37,8 @@ export interface Metrics {
   policyCache(hit: boolean): void;
   observeAuditWrite(seconds: number): void;
   auditFailure(): void;
+  /** A policy load at start or after an edit: swapped in, or refused (the working policy stays). */
+  policyReload(result: PolicyReloadResult): void;
   setReady(ready: boolean): void;
   /** Prometheus text exposition. */
   render(): Promise<{ contentType: string; body: string }>;
@@ -81,6 +85,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     registers,
   });
   const auditFailures = new Counter({ name: 'changegate_audit_failures_total', help: 'Audit records that could not be written (the request was refused).', registers });
+  const policyReloads = new Counter({
+    name: 'changegate_policy_reloads_total',
+    help: 'Policy loads at start and after edits, by result: loaded, or rejected (it did not compile or its tests failed; the working policy keeps deciding).',
+    labelNames: ['result'],
+    registers,
+  });
   // Across cluster workers the cluster is ready only when every worker is.
   const ready = new Gauge({ name: 'changegate_ready', help: '1 when config, policy and audit sink are loaded, else 0.', registers, aggregator: 'min' });
   ready.set(0);
@@ -99,6 +109,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     policyCache: (hit) => (hit ? cacheHits.inc() : cacheMisses.inc()),
     observeAuditWrite: (seconds) => auditWrite.observe(seconds),
     auditFailure: () => auditFailures.inc(),
+    policyReload: (result) => policyReloads.inc({ result }),
     setReady: (r) => ready.set(r ? 1 : 0),
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };

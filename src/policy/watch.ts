@@ -12,12 +12,16 @@ export interface WatchConfig extends PolicyLocation {
   readonly watch: boolean;
 }
 
+/** Told of every load's outcome (metrics; tests wait on it instead of guessing how long a compile takes). */
+export type ReloadObserver = (result: 'loaded' | 'rejected') => void;
+
 const DEBOUNCE_MS = 250;
 
 export class PolicyWatcher {
   readonly #engine: PolicyEngine;
   readonly #config: WatchConfig;
   readonly #logger: Logger;
+  readonly #observe: ReloadObserver | undefined;
   #watcher: FSWatcher | undefined;
   #timer: NodeJS.Timeout | undefined;
   #running = false;
@@ -25,10 +29,11 @@ export class PolicyWatcher {
   /** The last load failure, for /readyz and the log; undefined when the current files loaded. */
   lastError: string | undefined;
 
-  constructor(engine: PolicyEngine, config: WatchConfig, logger: Logger) {
+  constructor(engine: PolicyEngine, config: WatchConfig, logger: Logger, observe?: ReloadObserver) {
     this.#engine = engine;
     this.#config = config;
     this.#logger = logger;
+    this.#observe = observe;
   }
 
   async start(): Promise<void> {
@@ -74,12 +79,14 @@ export class PolicyWatcher {
       this.#engine.swap(snapshot);
       this.lastError = undefined;
       this.#logger.info({ revision: snapshot.revision, previous, why }, 'policy loaded');
+      this.#observe?.('loaded');
     } catch (e) {
       this.lastError = e instanceof Error ? e.message : String(e);
       this.#logger.error(
         { why, error: this.lastError, keeping: this.#engine.revision ?? null },
         this.#engine.ready ? 'policy not replaced: the working policy keeps deciding' : 'no policy loaded: every request is refused',
       );
+      this.#observe?.('rejected');
     }
   }
 

@@ -5,19 +5,19 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import { GENESIS_HASH, lineHash } from '../../src/audit/canonical.js';
-import { FileAuditSink } from '../../src/audit/file-sink.js';
 import { readLog } from '../../src/audit/read.js';
 import { logFiles } from '../../src/audit/segments.js';
 import { AUDIT_KEY_FILE, AUDIT_PUBLIC_KEY_FILE, keyIdOf } from '../../src/audit/signing-key.js';
 import { verifyLog } from '../../src/audit/verify.js';
-import { completion, decision, lines, parsed, tempDir } from './helpers.js';
+import { cli } from './cli-run.js';
+import { completion, decision, lines, openSink, parsed, tempDir } from './helpers.js';
 
 const quiet = (): void => undefined;
 
 test('every line links to the one before; concurrent appends share the chain in write order', async (t) => {
   const dir = tempDir(t);
   const path = join(dir, 'audit.jsonl');
-  const sink = await FileAuditSink.open({ path, warn: quiet });
+  const sink = await openSink({ path, warn: quiet });
   await Promise.all(Array.from({ length: 50 }, (_, i) => sink.append(decision(`r${i}`))));
   await sink.close();
   const records = parsed(path);
@@ -36,7 +36,7 @@ test('a checkpoint signs the head every N records with the generated key, whose 
   const dir = tempDir(t);
   const path = join(dir, 'audit.jsonl');
   const state = join(dir, 'state');
-  const sink = await FileAuditSink.open({ path, stateDir: state, checkpointEvery: 3, warn: quiet });
+  const sink = await openSink({ path, stateDir: state, checkpointEvery: 3, warn: quiet });
   for (let i = 0; i < 7; i++) await sink.append(decision(`r${i}`));
   const kinds = parsed(path).map((r) => r['kind']);
   assert.deepEqual(kinds.slice(0, 8), ['decision', 'decision', 'decision', 'checkpoint', 'decision', 'decision', 'decision', 'checkpoint']);
@@ -58,7 +58,7 @@ test('a configured Ed25519 key signs instead of a generated one', async (t) => {
   const keyFile = join(dir, 'k.pem');
   writeFileSync(keyFile, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
   const path = join(dir, 'audit.jsonl');
-  const sink = await FileAuditSink.open({ path, signingKey: keyFile, warn: quiet });
+  const sink = await openSink({ path, signingKey: keyFile, warn: quiet });
   await sink.append(decision('a'));
   await sink.close();
   assert.equal(parsed(path).at(-1)?.['keyId'], keyIdOf(publicKey));
@@ -69,13 +69,13 @@ test('a configured Ed25519 key signs instead of a generated one', async (t) => {
 test('reopening after a crash seals a torn last line with a torn record and resumes the chain', async (t) => {
   const dir = tempDir(t);
   const path = join(dir, 'audit.jsonl');
-  const first = await FileAuditSink.open({ path, checkpointEvery: 1000, warn: quiet });
+  const first = await openSink({ path, checkpointEvery: 1000, warn: quiet });
   await first.append(decision('a'));
   await first.append(decision('b'));
   // A crash mid-write: no close, and half a line on disk.
   appendFileSync(path, '{"seq":3,"prev":"ab","kind":"decis');
   const warnings: string[] = [];
-  const second = await FileAuditSink.open({ path, warn: (m) => warnings.push(m) });
+  const second = await openSink({ path, warn: (m) => warnings.push(m) });
   assert.match(warnings.join('\n'), /sealed 34 torn bytes/);
   await second.append(decision('c'));
   await second.close();
@@ -94,12 +94,12 @@ test('reopening after a crash seals a torn last line with a torn record and resu
 test('a complete last line that only lacks its newline is kept as a record, not sealed', async (t) => {
   const dir = tempDir(t);
   const path = join(dir, 'audit.jsonl');
-  const first = await FileAuditSink.open({ path, warn: quiet });
+  const first = await openSink({ path, warn: quiet });
   await first.append(decision('a'));
   await first.append(decision('b'));
   const text = lines(path);
   writeFileSync(path, `${text[0]}\n${text[1]}`);
-  const second = await FileAuditSink.open({ path, warn: quiet });
+  const second = await openSink({ path, warn: quiet });
   await second.append(decision('c'));
   await second.close();
   const records = parsed(path);
@@ -111,7 +111,7 @@ test('a complete last line that only lacks its newline is kept as a record, not 
 test('rotation by size continues the chain across sortable files, verifiable in any order', async (t) => {
   const dir = tempDir(t);
   const path = join(dir, 'audit.jsonl');
-  const sink = await FileAuditSink.open({ path, rotateBytes: 2000, checkpointEvery: 1000, warn: quiet });
+  const sink = await openSink({ path, rotateBytes: 2000, checkpointEvery: 1000, warn: quiet });
   for (let i = 0; i < 30; i++) await sink.append(decision(`r${i}`));
   await sink.close();
   const files = logFiles(path);
@@ -125,7 +125,7 @@ test('rotation by size continues the chain across sortable files, verifiable in 
   assert.equal(report.tamper, undefined);
   assert.equal(report.records, parsed(path).at(-1)?.['seq']);
   // Reopening resumes the chain from the active file.
-  const again = await FileAuditSink.open({ path, rotateBytes: 2000, warn: quiet });
+  const again = await openSink({ path, rotateBytes: 2000, warn: quiet });
   await again.append(decision('after'));
   await again.close();
   assert.equal(verifyLog(readLog(logFiles(path))).tamper, undefined);
@@ -135,7 +135,7 @@ test('rotation by UTC day; a fresh active file after rotation resumes from the l
   const dir = tempDir(t);
   const path = join(dir, 'audit.jsonl');
   let now = new Date('2026-11-21T23:59:58Z');
-  const sink = await FileAuditSink.open({ path, now: () => now, warn: quiet });
+  const sink = await openSink({ path, now: () => now, warn: quiet });
   await sink.append(decision('day1'));
   now = new Date('2026-11-22T00:00:01Z');
   await sink.append(decision('day2'));
@@ -146,16 +146,50 @@ test('rotation by UTC day; a fresh active file after rotation resumes from the l
   // The proxy died right after a rotation: no active file at all.
   const { renameSync } = await import('node:fs');
   renameSync(path, join(dir, 'audit.20261122.000000000003.jsonl'));
-  const reopened = await FileAuditSink.open({ path, now: () => now, warn: quiet });
+  const reopened = await openSink({ path, now: () => now, warn: quiet });
   await reopened.append(decision('day2-later'));
   await reopened.close();
   assert.equal(verifyLog(readLog(logFiles(path))).tamper, undefined);
 });
 
+test('reopened after a crash on a later day: the torn tail is sealed in the old day\'s segment, the new day gets its own file, and the folder verifies', async (t) => {
+  const dir = tempDir(t);
+  const path = join(dir, 'audit.jsonl');
+  const day1 = '2026-11-22T23:59:58.000Z';
+  const day2 = '2026-11-23T08:00:00.000Z';
+  let now = new Date(day1);
+  const first = await openSink({ path, stateDir: dir, now: () => now });
+  await first.append(decision('a', { time: day1 }));
+  await first.append(decision('b', { time: day1 }));
+  appendFileSync(path, '{"seq":3,"prev":"ab","kind":"decis');
+  // The process died before midnight and comes back the next morning.
+  now = new Date(day2);
+  const warnings: string[] = [];
+  const second = await openSink({ path, stateDir: dir, now: () => now, warn: (m) => warnings.push(m) });
+  assert.match(warnings.join('\n'), /sealed 34 torn bytes/);
+  await second.append(decision('c', { time: day2 }));
+  await second.close();
+
+  const files = logFiles(path);
+  assert.equal(files.length, 2, 'the old day was rotated out before the new day\'s first record');
+  assert.match(files[0]!, /audit\.20261122\.000000000001\.jsonl$/);
+  const old = lines(files[0]!);
+  assert.equal(old[2], '{"seq":3,"prev":"ab","kind":"decis', 'the torn bytes stay in the day they were written');
+  assert.equal((JSON.parse(old[3]!) as Record<string, unknown>)['kind'], 'torn');
+  assert.equal(parsed(path).find((r) => r['kind'] === 'decision')?.['requestId'], 'c');
+  assert.ok(!parsed(path).some((r) => r['kind'] === 'torn'), 'nothing of the crash leaks into the new day');
+
+  const run = await cli(['audit', 'verify', '--json', '--key', join(dir, AUDIT_PUBLIC_KEY_FILE), ...files], dir);
+  assert.equal(run.code, 0, run.stdout);
+  const report = JSON.parse(run.stdout) as Record<string, unknown>;
+  assert.equal(report['sealedTorn'], 1);
+  assert.equal(report['tamper'], undefined);
+});
+
 test('a write failure fails closed: append rejects, ready is false with a reason, failures are counted', async (t) => {
   const dir = tempDir(t);
   let failures = 0;
-  const sink = await FileAuditSink.open({ path: '/dev/full', stateDir: dir, warn: quiet, observe: { failure: () => (failures += 1) } });
+  const sink = await openSink({ path: '/dev/full', stateDir: dir, warn: quiet, observe: { failure: () => (failures += 1) } });
   t.after(() => sink.close());
   assert.equal(sink.ready, true);
   await assert.rejects(sink.append(decision('a')), /ENOSPC/);
@@ -168,7 +202,7 @@ test('a write failure fails closed: append rejects, ready is false with a reason
 test('failOpenReads lets GET/HEAD decisions pass while the log is down, logged; writes still fail', async (t) => {
   const dir = tempDir(t);
   const warnings: string[] = [];
-  const sink = await FileAuditSink.open({ path: '/dev/full', stateDir: dir, failOpenReads: true, warn: (m) => warnings.push(m) });
+  const sink = await openSink({ path: '/dev/full', stateDir: dir, failOpenReads: true, warn: (m) => warnings.push(m) });
   t.after(() => sink.close());
   await assert.rejects(sink.append(decision('first')));
   await sink.append(decision('read', { request: { method: 'HEAD', path: '/', ip: '::1', userAgent: '' } }));
@@ -184,7 +218,7 @@ test('the stdout mirror gets exactly the lines written to the file', async (t) =
   const mirror = new PassThrough();
   let copied = '';
   mirror.setEncoding('utf8').on('data', (d: string) => (copied += d));
-  const sink = await FileAuditSink.open({ path, mirror, warn: quiet });
+  const sink = await openSink({ path, mirror, warn: quiet });
   await sink.append(decision('a'));
   await sink.append(completion('a'));
   await sink.close();
@@ -193,12 +227,12 @@ test('the stdout mirror gets exactly the lines written to the file', async (t) =
 
 test('group commit: concurrent appends share fsyncs; without it each record gets its own', async (t) => {
   const dir = tempDir(t);
-  const grouped = await FileAuditSink.open({ path: join(dir, 'g.jsonl'), warn: quiet });
+  const grouped = await openSink({ path: join(dir, 'g.jsonl'), warn: quiet });
   await Promise.all(Array.from({ length: 64 }, (_, i) => grouped.append(decision(`g${i}`))));
   assert.equal(grouped.stats.records, 64);
   assert.ok(grouped.stats.batches < 64 / 4, `64 records took ${grouped.stats.batches} fsyncs`);
   await grouped.close();
-  const single = await FileAuditSink.open({ path: join(dir, 's.jsonl'), groupCommit: false, warn: quiet });
+  const single = await openSink({ path: join(dir, 's.jsonl'), groupCommit: false, warn: quiet });
   await Promise.all(Array.from({ length: 16 }, (_, i) => single.append(decision(`s${i}`))));
   assert.equal(single.stats.batches, 16);
   await single.close();
@@ -208,7 +242,7 @@ test('group commit: concurrent appends share fsyncs; without it each record gets
 test('an idle log gets its checkpoint after checkpointSeconds, without a further append', async (t) => {
   const dir = tempDir(t);
   const path = join(dir, 'audit.jsonl');
-  const sink = await FileAuditSink.open({ path, checkpointSeconds: 1, warn: quiet });
+  const sink = await openSink({ path, checkpointSeconds: 1, warn: quiet });
   t.after(() => sink.close());
   await sink.append(decision('lonely'));
   for (let i = 0; i < 50 && parsed(path).at(-1)?.['kind'] !== 'checkpoint'; i++) await new Promise((r) => setTimeout(r, 100));

@@ -3,7 +3,22 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FileAuditSink, type FileSinkOptions } from '../../src/audit/file-sink.js';
 import type { CompletionRecord, DecisionRecord } from '../../src/audit/types.js';
+
+/**
+ * The audit tests' clock. Records carry times from it and every sink opened through `openSink` reads it,
+ * so daily rotation (which compares the active file's first record with the sink's clock) never meets the
+ * wall clock: the suite behaves the same on any day and at any hour, 23:59 UTC included. A test about
+ * rotation or recovery across days passes its own `now`.
+ */
+export const TEST_TIME = '2026-11-22T10:00:00.000Z';
+export const testNow = (): Date => new Date(TEST_TIME);
+
+/** Opens a sink on the tests' clock, quiet unless the test passes its own `warn`. */
+export function openSink(options: FileSinkOptions): Promise<FileAuditSink> {
+  return FileAuditSink.open({ now: testNow, warn: () => undefined, ...options });
+}
 
 export function tempDir(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'changegate-audit-'));
@@ -14,7 +29,7 @@ export function tempDir(t: { after(fn: () => void): void }): string {
 export function decision(requestId: string, over: Partial<DecisionRecord> = {}): DecisionRecord {
   return {
     kind: 'decision',
-    time: '2026-11-22T10:00:00.000Z',
+    time: TEST_TIME,
     requestId,
     subject: { id: 'alice', email: 'alice@example.com', roles: ['reviewer'], via: 'oidc' },
     action: 'gerrit.read',
@@ -26,7 +41,7 @@ export function decision(requestId: string, over: Partial<DecisionRecord> = {}):
 }
 
 export function completion(requestId: string, over: Partial<CompletionRecord> = {}): CompletionRecord {
-  return { kind: 'completion', time: '2026-11-22T10:00:01.000Z', requestId, status: 200, bytesIn: 0, bytesOut: 10, durationMs: 3, ...over };
+  return { kind: 'completion', time: new Date(Date.parse(TEST_TIME) + 1000).toISOString(), requestId, status: 200, bytesIn: 0, bytesOut: 10, durationMs: 3, ...over };
 }
 
 export function lines(path: string): string[] {

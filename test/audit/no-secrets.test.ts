@@ -5,19 +5,18 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { FileAuditSink } from '../../src/audit/file-sink.js';
 import type { BearerIdentity } from '../../src/identity/types.js';
 import { completionRecord, decisionRecord } from '../../src/pipeline/records.js';
 import type { Exchange, Upstream } from '../../src/pipeline/types.js';
 import { readFileSync } from 'node:fs';
-import { tempDir } from './helpers.js';
+import { openSink, tempDir } from './helpers.js';
 
 const SECRETS = ['SECRET-BEARER-TOKEN', 'SECRET-COOKIE-VALUE', 'SECRET-BASIC-PASSWORD', 'SECRET-QUERY-TOKEN'];
 
 test('a record built from a request with Authorization, Cookie and a token in the query holds none of them', async (t) => {
   const dir = tempDir(t);
   const path = join(dir, 'audit.jsonl');
-  const sink = await FileAuditSink.open({ path, warn: () => undefined });
+  const sink = await openSink({ path, warn: () => undefined });
   const upstream: Upstream = {
     kind: 'gerrit',
     name: 'gerrit',

@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { FileAuditSink } from '../../src/audit/file-sink.js';
 import { cli } from './cli-run.js';
-import { completion, decision, tempDir } from './helpers.js';
+import { completion, decision, openSink, tempDir } from './helpers.js';
 
 const bob = { id: 'bob', email: 'bob@example.com', roles: ['operator' as const], via: 'bearer' as const };
 
 async function storyLog(t: { after(fn: () => void): void }): Promise<{ dir: string; path: string }> {
   const dir = tempDir(t);
   const path = join(dir, 'audit.jsonl');
-  const sink = await FileAuditSink.open({ path, warn: () => undefined });
+  const sink = await openSink({ path, warn: () => undefined });
   const change = { number: 1234, project: 'demo', branch: 'main' };
   // A push creates change 1234: the decision cannot know the number, the response does.
   await sink.append(decision('push', { time: '2026-11-22T09:00:00.000Z', action: 'gerrit.push.review', request: { method: 'POST', path: '/demo/git-receive-pack', ip: '10.0.0.1', userAgent: 'git/2' } }));

@@ -6,13 +6,12 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { lineHash } from '../../src/audit/canonical.js';
-import { FileAuditSink } from '../../src/audit/file-sink.js';
 import { readLog } from '../../src/audit/read.js';
 import { logFiles } from '../../src/audit/segments.js';
 import { AUDIT_PUBLIC_KEY_FILE, publicKeyFromPem } from '../../src/audit/signing-key.js';
 import { verifyLog, type VerifyReport } from '../../src/audit/verify.js';
 import { cli } from './cli-run.js';
-import { decision, lines, tempDir, writeLines } from './helpers.js';
+import { decision, lines, openSink, tempDir, writeLines } from './helpers.js';
 
 interface Log {
   readonly dir: string;
@@ -25,7 +24,7 @@ interface Log {
 async function writeLog(t: { after(fn: () => void): void }, rotateBytes = 0): Promise<Log> {
   const dir = tempDir(t);
   const path = join(dir, 'audit.jsonl');
-  const sink = await FileAuditSink.open({ path, stateDir: dir, checkpointEvery: 4, rotateBytes, warn: () => undefined });
+  const sink = await openSink({ path, stateDir: dir, checkpointEvery: 4, rotateBytes, warn: () => undefined });
   for (let i = 1; i <= 10; i++) await sink.append(decision(`r${i}`, { action: i % 2 === 0 ? 'gerrit.change.review' : 'gerrit.read' }));
   await sink.close();
   const keyFile = join(dir, AUDIT_PUBLIC_KEY_FILE);
@@ -134,7 +133,7 @@ test('forged checkpoint: a re-signed checkpoint, and lines rewritten and rechain
 test('a sealed torn line verifies; changing its bytes afterwards is an edit; unsealed garbage mid-file is an edit', async (t) => {
   const log = await writeLog(t);
   writeFileSync(log.path, `${readFileSync(log.path, 'utf8')}{"seq":14,"pr`);
-  const sink = await FileAuditSink.open({ path: log.path, stateDir: log.dir, warn: () => undefined });
+  const sink = await openSink({ path: log.path, stateDir: log.dir, warn: () => undefined });
   await sink.append(decision('after-crash'));
   await sink.close();
   const sealed = verify(log);

@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { readLog } from '../../src/audit/read.js';
 import { verifyLog } from '../../src/audit/verify.js';
 import { collect, repoRoot, startCli, type CliResult } from './spawn-cli.js';
+import { eventually } from '../fakes/poll.js';
 
 let dir: string;
 before(async () => {
@@ -33,15 +34,8 @@ function fresh(port: number, path: string): Promise<{ status: number; body: stri
   });
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+/** Workers start slowly on a loaded machine: a minute's bound, polled every 200 ms. */
+const until = <T>(what: string, probe: () => Promise<T | undefined>): Promise<NonNullable<T>> => eventually(what, probe, { timeoutMs: 60_000, intervalMs: 200 });
 
 function childPids(pid: number): number[] {
   try {

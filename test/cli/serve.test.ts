@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { collect, repoRoot, startCli, startedPorts } from './spawn-cli.js';
 
-
 let dir: string;
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'changegate-serve-'));

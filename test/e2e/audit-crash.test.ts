@@ -5,13 +5,15 @@
 
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { collect, repoRoot, runCliProcess, startCli, startedPorts, type CliResult } from '../cli/spawn-cli.js';
 import { startEchoUpstream, type EchoUpstream } from '../fakes/echo-upstream.js';
 import { startTestIdp, TEST_MACHINE_CLIENT, type TestIdp } from '../fakes/idp.js';
+import { auditRecords } from '../fakes/audit-records.js';
+import { logFiles } from '../../src/audit/segments.js';
 
 const WORKERS = 16;
 const PER_WORKER = 200;
@@ -78,15 +80,7 @@ async function load(port: number, token: string, stop: () => boolean): Promise<n
 }
 
 function auditLines(): Record<string, unknown>[] {
-  return readFileSync(join(dir, 'audit.jsonl'), 'utf8')
-    .split('\n')
-    .flatMap((l) => {
-      try {
-        return [JSON.parse(l) as Record<string, unknown>];
-      } catch {
-        return [];
-      }
-    });
+  return auditRecords(join(dir, 'audit.jsonl'));
 }
 
 test('kill -9 mid-load: every forwarded request has its decision record, the log reseals and verifies', { timeout: 180_000 }, async (t) => {
@@ -136,7 +130,7 @@ test('kill -9 mid-load: every forwarded request has its decision record, the log
   // The key lives in stateDir when server.ts passes it to the sink, else beside the log.
   const inState = join(dir, 'state', 'audit-signing-key.pub.pem');
   const key = existsSync(inState) ? inState : join(dir, 'audit-signing-key.pub.pem');
-  const verify = await runCliProcess(['audit', 'verify', '--key', key, join(dir, 'audit.jsonl')]);
+  const verify = await runCliProcess(['audit', 'verify', '--key', key, ...logFiles(join(dir, 'audit.jsonl'))]);
   assert.equal(verify.code, 0, `${verify.stdout}${verify.stderr}`);
   assert.match(verify.stdout, /^ok: .* 1 sealed torn tail\(s\)/);
 });

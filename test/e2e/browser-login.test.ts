@@ -3,7 +3,6 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,20 +10,18 @@ import { chromium } from 'playwright-core';
 import type { BrowserContext } from 'playwright-core';
 import { startStand } from '../auth/oidc/stand.js';
 import type { Stand } from '../auth/oidc/stand.js';
+import { CHROMIUM, CHROMIUM_ARGS, requireExecutable } from '../fakes/real-parts.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const hasChromium = existsSync(CHROMIUM);
 
 let stand: Stand | undefined;
 let context: BrowserContext | undefined;
 let profile: string | undefined;
 
 before(async () => {
-  if (!hasChromium) return;
+  requireExecutable(CHROMIUM, 'chromium');
   stand = await startStand();
   profile = await mkdtemp(path.join(tmpdir(), 'changegate-chromium-'));
-  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
+  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   // Only loopback: the IdP's pages import a web font, which must not leave the machine.
   await context.route('**/*', (route) => {
     const host = new URL(route.request().url()).hostname;
@@ -38,11 +35,8 @@ after(async () => {
   if (profile !== undefined) await rm(profile, { recursive: true, force: true });
 });
 
-test('Chromium signs in through the IdP form, reaches the upstream, and signs out', { timeout: 120_000 }, async (t) => {
-  if (!hasChromium || stand === undefined || context === undefined) {
-    t.skip(`${CHROMIUM} is not installed (apt-get install -y chromium)`);
-    return;
-  }
+test('Chromium signs in through the IdP form, reaches the upstream, and signs out', { timeout: 120_000 }, async () => {
+  assert.ok(stand !== undefined && context !== undefined, 'the stand and the browser started');
   const s = stand;
   // Someone else (alice) used Gerrit in this browser before: her Gerrit session cookie is here.
   await context.addCookies([{ name: 'GerritAccount', value: 'acct-alice', url: s.appUrl }]);

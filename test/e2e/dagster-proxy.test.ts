@@ -3,7 +3,7 @@
 // default policy, the audit log, stamping, forwarding, the graphql-ws relay) to the Dagster
 // stand-in built from the same schema.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,6 +15,7 @@ import { startChangegate, type ChangegateHandle } from '../../src/main/server.js
 import { startFakeDagster, type FakeDagster } from '../fakes/dagster/index.js';
 import { startTestIdp, type TestIdp } from '../fakes/idp.js';
 import { repoRoot } from '../upstreams/dagster/harness.js';
+import { auditRecords } from '../fakes/audit-records.js';
 
 const VIEWER = { kind: 'machine', clientId: 'dash', clientSecret: 'dash-secret', audience: 'changegate' } as const;
 const OPERATOR = { kind: 'machine', clientId: 'scheduler', clientSecret: 'scheduler-secret', audience: 'changegate' } as const;
@@ -117,7 +118,7 @@ describe('Dagster gate through the pipeline', () => {
     assert.equal(await report(OPERATOR.clientId, '/report_asset_materialization/?asset_key=finance.ledger'), 200);
     assert.equal(await report(OPERATOR.clientId, '/report_asset_observation/', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ asset_key: ['raw', 'events'], metadata: {} }) }), 200);
     assert.deepEqual(dagster.recorder.assetReports.slice(before).map((r) => r.assetKey.join('/')), ['finance/ledger', 'raw/events']);
-    const audit = readFileSync(join(dir, 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { action?: string; resource?: { assetKeys?: string[] } });
+    const audit = auditRecords<{ action?: string; resource?: { assetKeys?: string[] } }>(join(dir, 'audit.jsonl'));
     const keys = audit.filter((r) => r.action === 'dagster.asset.report').map((r) => r.resource?.assetKeys?.join(','));
     assert.deepEqual(keys, ['finance/ledger', 'finance/ledger', 'raw/events'], 'policy saw the same keys');
     assert.equal(await report(OPERATOR.clientId, '/report_asset_materialization/?asset_key=a&asset_key=b'), 400);
@@ -157,7 +158,7 @@ describe('Dagster gate through the pipeline', () => {
     client.close();
     assert.match(String(frames.find((f) => f.type === 'error')?.payload?.['message']), /only subscriptions/);
     assert.equal(frames.find((f) => f.type === 'error')?.id, 'm');
-    const audit = readFileSync(join(dir, 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const audit = auditRecords(join(dir, 'audit.jsonl'));
     const refused = audit.find((r) => String(r['requestId']).endsWith('/ws1'));
     assert.equal(refused?.['action'], 'dagster.ws.refused');
     const frameRecord = audit.find((r) => String(r['requestId']).endsWith('/ws2'));

@@ -7,7 +7,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,10 +18,8 @@ import { createLogger } from '../../src/observability/logger.js';
 import { startChangegate, type ChangegateHandle } from '../../src/main/server.js';
 import { repoRoot } from '../upstreams/dagster/harness.js';
 import { startFakeDagster, type FakeDagster } from '../fakes/dagster/index.js';
+import { CHROMIUM, CHROMIUM_ARGS, requireExecutable } from '../fakes/real-parts.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const hasChromium = existsSync(CHROMIUM);
 const PAGE = '/dagster/__stand-in/permissions';
 
 /** The proxy's address must be known before it starts: it is the IdP's redirect target. */
@@ -43,7 +41,7 @@ interface Button {
   readonly title: string;
 }
 
-describe('Dagster UI permissions in a browser', { skip: hasChromium ? false : `${CHROMIUM} is not installed (apt-get install -y chromium)` }, () => {
+describe('Dagster UI permissions in a browser', () => {
   const dir = mkdtempSync(join(tmpdir(), 'changegate-ui-perms-'));
   let dagster: FakeDagster;
   let idp: DevIdp;
@@ -74,7 +72,7 @@ describe('Dagster UI permissions in a browser', { skip: hasChromium ? false : `$
       audit: { path: join(dir, 'audit.jsonl') },
     });
     proxy = await startChangegate(config, { logger: createLogger({ level: 'silent' }) });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+    browser = await chromium.launch({ executablePath: requireExecutable(CHROMIUM, 'chromium'), headless: true, args: CHROMIUM_ARGS });
   });
 
   after(async () => {

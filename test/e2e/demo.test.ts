@@ -1,6 +1,7 @@
 // `changegate demo` end to end, as a newcomer runs it: the real executable in a child process on
 // the fixed embedded ports, the Dagster stand-in reached through the proxy with a CI token from the
-// development IdP, and a clean exit on SIGTERM. Skipped (with the reason) when a port is taken.
+// development IdP, and a clean exit on SIGTERM. A taken port fails the test with its number: the
+// demo promises these ports, so a machine where they are busy can't show it working.
 
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -29,8 +30,6 @@ async function busyPorts(): Promise<number[]> {
   return ports.filter((_, i) => !free[i]);
 }
 
-const busy = await busyPorts();
-const skip = busy.length > 0 ? `the demo needs fixed loopback ports and ${busy.join(', ')} ${busy.length > 1 ? 'are' : 'is'} in use` : false;
 
 let child: ChildProcess | undefined;
 let dir: string | undefined;
@@ -83,7 +82,9 @@ function timeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 describe('changegate demo (spawned)', () => {
-  test('serves the Dagster stand-in through the proxy to a CI token and exits cleanly on SIGTERM', { skip, timeout: 120_000 }, async () => {
+  test('serves the Dagster stand-in through the proxy to a CI token and exits cleanly on SIGTERM', { timeout: 120_000 }, async () => {
+    const busy = await busyPorts();
+    assert.deepEqual(busy, [], `the demo listens on fixed loopback ports and ${busy.join(', ')} ${busy.length > 1 ? 'are' : 'is'} in use: stop what holds them`);
     dir = await mkdtemp(join(tmpdir(), 'changegate-demo-'));
     const demo = spawnDemo(dir);
     child = demo.proc;

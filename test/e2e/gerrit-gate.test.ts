@@ -4,7 +4,7 @@
 // submits are refused and audited; a change approved by someone else is submitted.
 
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -17,9 +17,11 @@ import type { OidcIdentity } from '../../src/identity/types.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { startChangegate, type ChangegateHandle } from '../../src/main/server.js';
 import { packageRoot } from '../../src/util/package-root.js';
+import { auditRecords } from '../fakes/audit-records.js';
 import { commitFile, createGitSandbox, installHook, withCredentials, type GitSandbox } from '../fakes/git.js';
 import { COMMIT_MSG_HOOK, startFakeGerrit, type FakeGerrit } from '../fakes/gerrit/index.js';
 import { startTestIdp, type TestIdp } from '../fakes/idp.js';
+import { untilProxySeesToken } from '../fakes/poll.js';
 
 let dir: string;
 let idp: TestIdp;
@@ -62,14 +64,8 @@ before(async () => {
     const owner: OidcIdentity = { kind: 'authenticated', via: 'oidc', id: u.sub, username, email: u.email, groups: u.groups, roles: roles({ id: u.sub, groups: u.groups, email: u.email, human: true }), issuer: idp.issuer, human: true, sessionId: 't' };
     tokens.set(username, (await service.mint(owner, { name: `gate ${username}` })).token);
   }
-  // The proxy's token store re-reads its file at most once a second.
-  await new Promise((resolve) => setTimeout(resolve, 1100));
+  for (const [username, token] of tokens) await untilProxySeesToken(base, username, token, 'known');
   git = await createGitSandbox();
-});
-
-test('the Gerrit classifier is what classifies Gerrit requests (an odd-case view is an unknown write)', async () => {
-  const probe = await rest('bob', 'POST', '/a/changes/1/SUBMIT');
-  assert.equal((await decisionFor(probe.requestId))?.action, 'gerrit.write.unknown');
 });
 
 after(async () => {
@@ -90,8 +86,7 @@ interface AuditDecision {
 }
 
 async function audit(): Promise<AuditDecision[]> {
-  const text = await readFile(auditPath, 'utf8').catch(() => '');
-  return text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as AuditDecision).filter((r) => r.kind === 'decision');
+  return auditRecords<AuditDecision>(auditPath).filter((r) => r.kind === 'decision');
 }
 
 async function decisionFor(requestId: string | undefined): Promise<AuditDecision | undefined> {
@@ -193,6 +188,9 @@ test('unknown writes and encoded submit paths are denied and audited', { timeout
   for (const p of ['/a/changes/1/SUBMIT', '/a/changes/1/submit?$m=PUT', '/a/changes/1%2Fsubmit']) {
     const r = await rest('bob', 'POST', p);
     assert.equal(r.status, 403, `${p}: ${r.text}`);
-    assert.equal((await decisionFor(r.requestId))?.decision.allow, false);
+    const rec = await decisionFor(r.requestId);
+    assert.equal(rec?.decision.allow, false);
+    // The Gerrit classifier named it, not a method rule: unwiring the classifier fails here.
+    assert.equal(rec?.action, 'gerrit.write.unknown', p);
   }
 });

@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import { commitFile, createGitSandbox, installHook, withCredentials, type GitSandbox } from '../fakes/git.js';
 import { startGerritBehindProxy, type GerritBehindProxy } from '../fakes/gerrit/behind-proxy.js';
 import { COMMIT_MSG_HOOK } from '../fakes/gerrit/index.js';
+import { eventually } from '../fakes/poll.js';
 
 const SECRET = 'e2e-webhook-secret-0123456789abcdef';
 
@@ -63,15 +64,6 @@ async function works(token: string): Promise<boolean> {
   return r.status === 200;
 }
 
-/** The proxy's file store re-reads the token file at most once a second; revocation is async. */
-async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 60; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`timed out waiting: ${what}`);
-}
-
 type Rec = Record<string, unknown> & { kind: string; requestId: string; action?: string; learned?: Record<string, unknown>; change?: { number?: number }; decision?: { allow: boolean; reasons: string[] } };
 const records = async (): Promise<Rec[]> => (await stand.audit()) as Rec[];
 
@@ -91,12 +83,12 @@ test('a change abandoned in Gerrit: its webhook event revokes the tokens bound t
     // Abandoned behind the proxy's back (as Gerrit's own UI or a batch job would).
     const direct = await fetch(`${stand.gerrit.url}/a/changes/${c.number}/abandon`, { method: 'POST', headers: { 'x-forwarded-user': 'bob', 'content-type': 'application/json' }, body: '{}' });
     assert.equal(direct.status, 200, await direct.text());
-    await eventually(async () => stand.gerrit.deliveries.some((d) => d.type === 'change-abandoned'), 'the webhook delivery');
+    await eventually('the webhook delivery', async () => stand.gerrit.deliveries.some((d) => d.type === 'change-abandoned'));
     assert.deepEqual(stand.gerrit.deliveries.filter((d) => d.type === 'change-abandoned').map((d) => d.result), [200]);
   } finally {
     stand.gerrit.setWebhookUrl(undefined);
   }
-  await eventually(async () => !(await works(bound.token)), 'the bound token to stop working');
+  await eventually('the bound token to stop working', async () => !(await works(bound.token)));
   assert.equal(await works(unbound.token), true, 'a token bound to another change lives on');
   const denied = await rest('bob', 'GET', '/a/accounts/self', undefined, bound.token);
   assert.match(denied.text, new RegExp(`change ${c.number} was closed`));
@@ -146,7 +138,7 @@ test('a submit through the proxy revokes the tokens bound to the change, without
   const submit = await rest('bob', 'POST', `/a/changes/demo~${c.number}/submit`);
   assert.equal(submit.status, 200, submit.text);
   assert.equal(stand.gerrit.deliveries.length, deliveries, 'no webhook is configured in Gerrit now');
-  await eventually(async () => !(await works(bound.token)), 'the bound token to stop working');
+  await eventually('the bound token to stop working', async () => !(await works(bound.token)));
   assert.equal(await metric('changegate_pat_revocations_total', 'source="proxy"'), before + 1);
 });
 
@@ -157,5 +149,5 @@ test('an abandon through the proxy by Change-Id revokes too (the number is looke
   assert.equal(abandon.status, 200, abandon.text);
   const rec = (await records()).find((r) => r.kind === 'decision' && r.requestId === abandon.requestId);
   assert.equal(rec?.change?.number, c.number, 'the decision record names the change by number');
-  await eventually(async () => !(await works(bound.token)), 'the bound token to stop working');
+  await eventually('the bound token to stop working', async () => !(await works(bound.token)));
 });

@@ -1,6 +1,6 @@
 // Pushes that bypass review, through the proxy with real git (issue 5). A reviewer may push for
 // review only; direct pushes, %submit / -o submit, label votes on push and refs/meta/config are
-// for admins; src/gerrit/git classifies each command of the push.
+// for admins; src/upstreams/gerrit/git classifies each command of the push.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -116,7 +116,7 @@ test("a viewer's PAT (dave): he may clone, but his push for review is refused (4
   const refs = await fetch(`${stand.base}/demo/info/refs?service=git-upload-pack`, { headers: { authorization: basic('dave', token) } });
   assert.equal(refs.status, 200);
   await refs.arrayBuffer();
-  // git-upload-pack is a read (src/gerrit/git), whatever its HTTP method: a viewer clones.
+  // git-upload-pack is a read (src/upstreams/gerrit/git), whatever its HTTP method: a viewer clones.
   const clone = await git.git(['clone', '-q', url, git.dir('dave-clone')]);
   assert.equal(clone.code, 0, clone.stderr);
   // Push for review is a write under every classification: refused with 403.

@@ -6,16 +6,16 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { commitFile, createGitSandbox, GIT_REVIEW, hasGitReview, type GitSandbox } from '../fakes/git.js';
+import { commitFile, createGitSandbox, type GitSandbox } from '../fakes/git.js';
 import { startGerritBehindProxy, type GerritBehindProxy } from '../fakes/gerrit/behind-proxy.js';
 import { COMMIT_MSG_HOOK } from '../fakes/gerrit/index.js';
+import { GIT_REVIEW, requireExecutable } from '../fakes/real-parts.js';
 
 let stand: GerritBehindProxy | undefined;
 let git: GitSandbox | undefined;
-const available = hasGitReview();
 
 before(async () => {
-  if (!available) return;
+  requireExecutable(GIT_REVIEW, 'git-review');
   stand = await startGerritBehindProxy({ projects: ['demo'] });
   const { token } = await stand.mint('bob');
   git = await createGitSandbox();
@@ -39,11 +39,8 @@ after(async () => {
   await stand?.close();
 });
 
-test('git review -s, git review and git review -d N work through the proxy with a PAT', { timeout: 180_000 }, async (t) => {
-  if (!available || stand === undefined || git === undefined) {
-    t.skip(`${GIT_REVIEW} is not installed (apt-get install -y git-review)`);
-    return;
-  }
+test('git review -s, git review and git review -d N work through the proxy with a PAT', { timeout: 180_000 }, async () => {
+  assert.ok(stand !== undefined && git !== undefined, 'the stand and the git sandbox started');
   const s = stand;
   const g = git;
   const work = g.dir('work');

@@ -6,8 +6,8 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { packageRoot } from '../../src/util/package-root.js';
+import { eventually } from '../fakes/poll.js';
 import { startHarness } from './harness.js';
 
 const auth = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
@@ -92,7 +92,7 @@ test('shutdown drains a request in flight', async (t) => {
   t.after(() => h.close().catch(() => undefined));
   const token = await h.token('ci-runner');
   const inFlight = fetch(`${h.base}/changes/slow?ms=600`, { headers: auth(token) });
-  await sleep(150);
+  await eventually('the slow request to reach the upstream', () => h.gerrit.received.some((r) => r.url.includes('/changes/slow')));
   const closed = h.proxy.close();
   const res = await inFlight;
   assert.equal(res.status, 200);
@@ -111,25 +111,30 @@ test('a broken policy edit never replaces the working policy; a good one does', 
   });
   const first = h.proxy.engine.revision;
   const token = await h.token('ci-runner');
+  // Each edit is followed by the watcher's verdict on it, read from /metrics: no guessed waits.
+  const rejected = (): Promise<number> => reloads(h.adminBase, 'rejected');
   writeFileSync(join(dir, 'broken.rego'), 'package changegate\n\nallow if {\n');
-  await sleep(2500);
+  await eventually('the broken edit to be rejected', async () => (await rejected()) >= 1);
   assert.equal(h.proxy.engine.revision, first, 'a syntax error is not loaded');
   assert.equal((await fetch(`${h.base}/changes/`, { headers: auth(token) })).status, 200);
   rmSync(join(dir, 'broken.rego'));
   // A policy whose own tests fail is not loaded either.
   mkdirSync(join(dir, 'extra'), { recursive: true });
+  const before = await rejected();
   writeFileSync(join(dir, 'extra', 'failing_test.rego'), 'package extra_test\n\ntest_always_fails if false\n');
-  await sleep(2500);
+  await eventually('the edit with a failing test to be rejected', async () => (await rejected()) > before);
   assert.equal(h.proxy.engine.revision, first, 'failing tests block the reload');
   rmSync(join(dir, 'extra'), { recursive: true });
   // A good edit: CI may no longer read Gerrit.
   writeFileSync(join(dir, 'deny_ci.rego'), 'package changegate.gerrit\n\ndenies contains "ci_frozen" if {\n\tinput.resource.upstream == "gerrit"\n\t"ci" in input.subject.roles\n}\n');
-  let status = 0;
   // Bounded wait for the watcher: a reload compiles the whole directory.
-  for (let i = 0; i < 200 && status !== 403; i++) {
-    await sleep(100);
-    status = (await fetch(`${h.base}/changes/`, { headers: auth(token) })).status;
-  }
-  assert.equal(status, 403);
+  await eventually('the good edit to take effect', async () => (await fetch(`${h.base}/changes/`, { headers: auth(token) })).status === 403, { timeoutMs: 20_000, intervalMs: 100 });
   assert.notEqual(h.proxy.engine.revision, first);
 });
+
+/** changegate_policy_reloads_total{result} from the admin listener's /metrics. */
+async function reloads(adminBase: string, result: 'loaded' | 'rejected'): Promise<number> {
+  const text = await (await fetch(`${adminBase}/metrics`)).text();
+  const m = new RegExp(`^changegate_policy_reloads_total\\{result="${result}"\\} (\\d+)`, 'm').exec(text);
+  return m === null ? 0 : Number(m[1]);
+}

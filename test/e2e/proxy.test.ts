@@ -2,11 +2,11 @@
 
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import WebSocket from 'ws';
+import { auditRecords } from '../fakes/audit-records.js';
 import { rawRequest } from '../fakes/raw-http.js';
 import { ADMIN_CLIENT, OPERATOR_CLIENT, startHarness, type Harness } from './harness.js';
 
@@ -83,7 +83,7 @@ describe('decisions', () => {
     assert.equal(body['action'], 'gerrit.change.update');
     assert.deepEqual(body['reasons'], ['no_rule_allows']);
     assert.equal(h.gerrit.received.length, before, 'nothing reached the upstream');
-    const records = readFileSync(h.config.audit.path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    const records = auditRecords<Record<string, any>>(h.config.audit.path);
     const record = records.find((r) => r['requestId'] === res.headers.get('x-request-id'));
     assert.equal(record?.['decision']?.['allow'], false);
     assert.equal(record?.['subject']?.['id'], 'ci-runner');
@@ -94,7 +94,7 @@ describe('decisions', () => {
     const res = await fetch(`${h.base}/dagster/graphql`, { method: 'POST', headers: { ...auth(await h.token(OPERATOR_CLIENT.clientId)), 'content-type': 'application/json' }, body });
     assert.equal(res.status, 200);
     const id = res.headers.get('x-request-id');
-    const lines = readFileSync(h.config.audit.path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    const lines = auditRecords<Record<string, any>>(h.config.audit.path);
     const decision = lines.findIndex((r) => r['requestId'] === id && r['kind'] === 'decision');
     assert.ok(decision >= 0);
     assert.equal(lines[decision]!['decision']['allow'], true);

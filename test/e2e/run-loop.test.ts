@@ -4,7 +4,7 @@
 // test/audit) lands on the change.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -17,6 +17,7 @@ import { startFakeDagster, type FakeDagster } from '../fakes/dagster/index.js';
 import { startDemoGerrit } from '../fakes/gerrit/demo.js';
 import type { FakeGerrit } from '../fakes/gerrit/index.js';
 import { startTestIdp, type TestIdp } from '../fakes/idp.js';
+import { auditRecords } from '../fakes/audit-records.js';
 
 const OPERATOR = { kind: 'machine', clientId: 'scheduler', clientSecret: 'scheduler-secret', audience: 'changegate' } as const;
 let dir: string;
@@ -72,7 +73,7 @@ test('a run launched for change 1 is audited with its run id and announced on th
 
   // The completion record is written once the response has gone out: wait for it, bounded.
   const requestId = res.headers.get('x-request-id');
-  const audit = (): Record<string, any>[] => readFileSync(join(dir, 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+  const audit = (): Record<string, any>[] => auditRecords(join(dir, 'audit.jsonl'));
   let records = audit();
   for (let i = 0; i < 100 && !records.some((r) => r['kind'] === 'completion' && r['requestId'] === requestId); i++) {
     await sleep(20);

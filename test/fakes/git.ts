@@ -3,7 +3,6 @@
 // hard time limit so a hung network call fails the test instead of the run.
 
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -111,9 +110,6 @@ export async function createGitSandbox(extraConfig = ''): Promise<GitSandbox> {
   };
   return sandbox;
 }
-
-export const GIT_REVIEW = '/usr/bin/git-review';
-export const hasGitReview = (): boolean => existsSync(GIT_REVIEW);
 
 /** URL with user name and password (a PAT) for git's command line. */
 export function withCredentials(base: string, username: string, password: string): string {

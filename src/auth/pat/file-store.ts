@@ -1,11 +1,15 @@
 // The default token store: one JSON file under stateDir, mode 0600, replaced atomically (write a
 // temporary file, then rename) so a crash never leaves half a file. Writes are serialized in
-// this process. Another process writing the same file is noticed by its mtime and reloaded
-// before the next read (at most once a second) and before every write; that suits a few
-// workers on one host, and a shared store (Redis) is the answer beyond that.
+// this process and, through a lock directory beside the file, across processes. Another
+// process's writes are noticed by the file's mtime and reloaded before the next read (at most
+// once a second) and before every write; that suits a few workers on one host, and a shared
+// store (Redis) is the answer beyond that.
 
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile, chmod } from 'node:fs/promises';
 import path from 'node:path';
+import { systemClock, type Clock } from '../session/types.js';
+import { withFileLock } from './file-lock.js';
 import { MemoryTokenStore } from './memory-store.js';
 import type { PatPatch, PatRecord } from './types.js';
 
@@ -21,18 +25,21 @@ interface TokenFile {
 
 export class FileTokenStore extends MemoryTokenStore {
   readonly #file: string;
+  /** Decides which dead records are old enough to drop: the same clock as the PatService's. */
+  readonly #clock: Clock;
   #mtimeMs = -1;
   #checkedAt = 0;
   #queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(file: string) {
+  private constructor(file: string, clock: Clock) {
     super();
     this.#file = file;
+    this.#clock = clock;
   }
 
-  static async open(stateDir: string): Promise<FileTokenStore> {
+  static async open(stateDir: string, clock: Clock = systemClock): Promise<FileTokenStore> {
     await mkdir(stateDir, { recursive: true, mode: 0o700 });
-    const store = new FileTokenStore(path.join(stateDir, TOKEN_FILE));
+    const store = new FileTokenStore(path.join(stateDir, TOKEN_FILE), clock);
     await store.#reloadIfChanged(true);
     return store;
   }
@@ -60,24 +67,28 @@ export class FileTokenStore extends MemoryTokenStore {
   }
 
   async #persist(): Promise<void> {
-    const cutoff = Math.floor(Date.now() / 1000) - KEEP_DEAD_SECONDS;
+    const cutoff = this.#clock() - KEEP_DEAD_SECONDS;
     const tokens = this.records().filter((r) => r.expiresAt > cutoff && (r.revokedAt ?? Infinity) > cutoff);
     const body: TokenFile = { version: 1, tokens };
-    const tmp = `${this.#file}.${process.pid}.tmp`;
+    // Unique per write, not per process: two stores on one file in one process (a test's and the
+    // proxy's, or an embedding) must never rename each other's half-written temporary file.
+    const tmp = `${this.#file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     await writeFile(tmp, `${JSON.stringify(body)}\n`, { mode: 0o600 });
     await chmod(tmp, 0o600);
     await rename(tmp, this.#file);
     this.#mtimeMs = (await stat(this.#file)).mtimeMs;
   }
 
-  /** Runs a mutation against fresh data and persists it, one at a time. */
+  /** Runs a mutation against fresh data and persists it, one at a time in this process and across processes. */
   #write<T>(mutate: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(async () => {
-      await this.#reloadIfChanged(true);
-      const result = await mutate();
-      await this.#persist();
-      return result;
-    });
+    const run = this.#queue.then(() =>
+      withFileLock(`${this.#file}.lock`, async () => {
+        await this.#reloadIfChanged(true);
+        const result = await mutate();
+        await this.#persist();
+        return result;
+      }),
+    );
     this.#queue = run.catch(() => undefined);
     return run;
   }

@@ -141,7 +141,7 @@ test('last-used time is recorded, at most once a minute', async () => {
 test('the file store persists 0600 atomically, holds no token, and another process sees revocations', async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'changegate-pat-'));
   dirs.push(dir);
-  const first = await FileTokenStore.open(dir);
+  const first = await FileTokenStore.open(dir, clock);
   const pats = service(first);
   const { token, summary } = await pats.mint(bob, { name: 'persisted', change: 7 });
   const file = path.join(dir, TOKEN_FILE);
@@ -150,7 +150,7 @@ test('the file store persists 0600 atomically, holds no token, and another proce
   assert.ok(!text.includes(token));
   assert.ok(text.includes(hashPat(token)));
 
-  const second = await FileTokenStore.open(dir); // as another worker would
+  const second = await FileTokenStore.open(dir, clock); // as another worker would
   const pats2 = service(second);
   assert.ok((await pats2.check(token)).ok);
   await pats2.onChangeClosed(7);
@@ -160,6 +160,18 @@ test('the file store persists 0600 atomically, holds no token, and another proce
   assert.equal(seen?.revokedReason, 'change_closed');
   await first.close();
   await second.close();
+});
+
+test('two stores on one file (two workers) writing at once never lose each other\'s tokens', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'changegate-pat-'));
+  dirs.push(dir);
+  const stores = [await FileTokenStore.open(dir, clock), await FileTokenStore.open(dir, clock)];
+  const minted = await Promise.all(Array.from({ length: 24 }, (_, i) => service(stores[i % 2]!).mint(bob, { name: `worker ${i % 2} #${i}` })));
+  const fresh = await FileTokenStore.open(dir, clock);
+  const missing = [];
+  for (const { summary } of minted) if ((await fresh.get(summary.id)) === undefined) missing.push(summary.name);
+  assert.deepEqual(missing, [], 'every minted token is in the file');
+  for (const s of [...stores, fresh]) await s.close();
 });
 
 test('presentedPat parses schemes case-insensitively and leaves other schemes alone', () => {

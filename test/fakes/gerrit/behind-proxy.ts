@@ -3,7 +3,7 @@
 // PATs are minted the way the token API does (PatService over the same token file), so tests
 // need no browser; the proxy's file store picks new and revoked tokens up from the file.
 
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FileTokenStore } from '../../../src/auth/pat/file-store.js';
@@ -15,7 +15,9 @@ import type { OidcIdentity } from '../../../src/identity/types.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { startChangegate, type ChangegateHandle } from '../../../src/main/server.js';
 import { packageRoot } from '../../../src/util/package-root.js';
+import { auditRecords } from '../audit-records.js';
 import { startTestIdp, type TestIdp } from '../idp.js';
+import { untilProxySeesToken } from '../poll.js';
 import { startFakeGerrit, type FakeGerrit } from './index.js';
 
 export interface MintedPat {
@@ -39,9 +41,6 @@ export interface GerritBehindProxy {
   audit(): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
-
-/** The proxy's file store looks at the token file at most once a second (file-store.ts). */
-const storeReload = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 1100));
 
 export interface BehindProxyOptions {
   readonly projects?: readonly string[];
@@ -93,6 +92,8 @@ export async function startGerritBehindProxy(options: BehindProxyOptions = {}): 
   const proxy = await startChangegate(config, { logger: createLogger({ level: 'silent' }) });
   const base = `http://127.0.0.1:${proxy.ingress.port}`;
   gerrit.setWebUrl(base);
+  /** Minted tokens by id, so a revocation can wait until the proxy refuses the token. */
+  const minted = new Map<string, string>();
   return {
     idp,
     gerrit,
@@ -109,18 +110,19 @@ export async function startGerritBehindProxy(options: BehindProxyOptions = {}): 
         ...(o.roles === undefined ? {} : { roles: o.roles }),
         ...(o.change === undefined ? {} : { change: o.change }),
       });
-      await storeReload();
+      minted.set(summary.id, token);
+      await untilProxySeesToken(base, username, token, 'known');
       return { token, id: summary.id };
     },
     async revoke(username, id) {
       const service = new PatService(store, roles, () => Math.floor(Date.now() / 1000));
       const o = owner(username);
       if (!(await service.revoke({ id: o.id, issuer: o.issuer }, id))) throw new Error(`no token ${id} for ${username}`);
-      await storeReload();
+      const token = minted.get(id);
+      if (token !== undefined) await untilProxySeesToken(base, username, token, 'revoked');
     },
     async audit() {
-      const text = await readFile(config.audit.path, 'utf8').catch(() => '');
-      return text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+      return auditRecords(config.audit.path);
     },
     async close() {
       await proxy.close();
