@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { dagsterUpstream } from '../../src/upstreams/dagster/index.js';
 import { startHarness, type Harness } from './harness.js';
+import { eventually } from '../fakes/poll.js';
 
 let h: Harness;
 let held: { url: string; paths: string[]; release(): void; close(): Promise<void> };
@@ -34,14 +35,6 @@ async function holdingUpstream(): Promise<typeof held> {
   };
 }
 
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 before(async () => {
   h = await startHarness();
   held = await holdingUpstream();
@@ -63,7 +56,7 @@ test('a Dagster webserver added and removed while serving: in-flight requests fi
   assert.deepEqual(h.proxy.routes.list().map((u) => u.name), ['dagster-change-42', 'dagster', 'gerrit']);
 
   const inFlight = fetch(`${h.base}/dagster/changes/42/runs`, { headers: auth });
-  await until(() => held.paths.length === 1, 'the request to reach the added webserver');
+  await eventually('the request to reach the added webserver', () => held.paths.length === 1);
   assert.equal(held.paths[0], '/dagster/changes/42/runs', 'forwarded unstripped, as every route is');
 
   let removed = false;

@@ -20,6 +20,7 @@ import { createStamper } from '../../src/pipeline/stamp.js';
 import type { AfterForwardEffect, ForwardedExchange, Upstream } from '../../src/pipeline/types.js';
 import type { Decider, Decision } from '../../src/policy/types.js';
 import { ALICE, classification, fakeExchange, fakeUpstream } from './fakes.js';
+import { eventually } from '../fakes/poll.js';
 
 /** Every event in order: audit appends as they become durable, hits on the upstream, effects. */
 type Events = string[];
@@ -124,19 +125,10 @@ async function get(url: string): Promise<{ status: number; body: string }> {
   return { status: res.status, body: await res.text() };
 }
 
-/** Polls `condition` until it holds, for at most a generous deadline (a hang guard, not a timing). */
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 test('audit before forward: the decision is durable before the upstream sees a byte, the completion after', async (t) => {
   const s = await stand(t);
   assert.deepEqual(await get(`${s.url}/fake/x`), { status: 200, body: 'from upstream' });
-  await until(() => s.events.includes('audit:completion'), 'the completion record');
+  await eventually('the completion record', () => s.events.includes('audit:completion'));
   assert.deepEqual(s.events, ['audit:decision', 'upstream', 'audit:completion']);
   assert.equal(s.hits[0]?.['x-forwarded-user'], 'alice', 'stamped with the identity');
 });
@@ -178,9 +170,9 @@ test('after-forward effects run in order, only after a 2xx and its durable compl
     s.status = status;
     await get(`${s.url}/fake/x`);
   }
-  await until(() => s.events.includes('effect:last'), 'the effects of the 2xx');
+  await eventually('the effects of the 2xx', () => s.events.includes('effect:last'));
   // Every request's completion is recorded; only the 201 triggers the effects, after its record.
-  await until(() => s.events.filter((e) => e === 'audit:completion').length === 4, 'four completion records');
+  await eventually('four completion records', () => s.events.filter((e) => e === 'audit:completion').length === 4);
   assert.deepEqual(s.events.filter((e) => e.startsWith('effect:')), ['effect:first', 'effect:last']);
   assert.ok(s.events.indexOf('effect:first') > s.events.lastIndexOf('upstream'));
   assert.equal(seen.length, 1);
@@ -198,7 +190,7 @@ test('no effects for a denied request, nor when the completion record cannot be 
   // The decision is recorded; the disk fills while the upstream answers.
   unrecorded.onHit = () => void (unrecorded.audit.failing = true);
   assert.equal((await get(`${unrecorded.url}/fake/x`)).status, 200);
-  await until(() => unrecorded.events.includes('audit:failed:completion'), 'the failed completion record');
+  await eventually('the failed completion record', () => unrecorded.events.includes('audit:failed:completion'));
   // Effects would run in the same turn as the failed append settles.
   await new Promise((r) => setImmediate(r));
   assert.deepEqual(ran, []);
@@ -209,7 +201,7 @@ test('a removed route takes no new requests, while the one in flight finishes', 
   let release!: () => void;
   s.hold = new Promise<void>((resolve) => (release = resolve));
   const inFlight = get(`${s.url}/fake/slow`);
-  await until(() => s.hits.length === 1, 'the first request to reach the upstream');
+  await eventually('the first request to reach the upstream', () => s.hits.length === 1);
 
   let removed = false;
   const removal = s.routes.remove('fake').then(() => (removed = true));
