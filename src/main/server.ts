@@ -18,6 +18,7 @@ import { createIngress, type Ingress } from '../pipeline/ingress.js';
 import type { PipelineDeps } from '../pipeline/pipeline.js';
 import { RouteTable } from '../pipeline/route-table.js';
 import { createStamper } from '../pipeline/stamp.js';
+import type { Upstream } from '../pipeline/types.js';
 import type { PolicyEngine } from '../policy/engine.js';
 import { buildAdmin } from './admin.js';
 import { buildAudit } from './audit.js';
@@ -134,7 +135,8 @@ function buildIngress(config: Config, { auth, audit, engine, routes, forwarder, 
   });
 }
 
-function describe(u: { readonly name: string; readonly route: { readonly prefix: string; readonly target: URL }; readonly effects: readonly { readonly name: string }[] }): string {
+/** `dagster /dagster -> http://127.0.0.1:3000 (after forward: announce-run-on-change)`, for the start-up log. */
+function describe(u: Upstream): string {
   const effects = u.effects.length === 0 ? '' : ` (after forward: ${u.effects.map((e) => e.name).join(', ')})`;
   return `${u.name} ${u.route.prefix || '/'} -> ${u.route.target.origin}${effects}`;
 }
