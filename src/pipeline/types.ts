@@ -194,6 +194,7 @@ export interface Upstream {
    */
   tunnel?(exchange: Exchange, identity: Identity, frames: FrameGate): Promise<ForwardOutcome>;
   readonly effects: readonly AfterForwardEffect[];
+  /** Mounted on the admin listener when the proxy starts (an instance added later serves none). */
   readonly adminRoutes?: readonly AdminRoute[];
   /** Releases what the instance holds; called once its last in-flight request has finished. */
   close?(): Promise<void>;
