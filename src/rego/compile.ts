@@ -120,10 +120,7 @@ export function compileToWasm(files: readonly SourceFile[], options: CompileOpti
   return { ...res, wasm };
 }
 
-/**
- * A query over modules to Wasm, its only plan named "eval" (the conformance runner's entry:
- * src/rego/conformance/pipeline.ts probes for this export).
- */
+/** A query over modules to Wasm, its only plan named "eval" (the conformance runner's entry: tools/conformance/pipeline.ts). */
 export function compileQueryToWasm(modules: readonly { name: string; text: string }[], query: string): Uint8Array {
   return compileToWasm(
     modules.map((m) => ({ file: m.name, text: m.text })),

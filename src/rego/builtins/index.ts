@@ -1,26 +1,26 @@
 // The builtin registry: one table built from the per-family files.
-import { aggregateBuiltins } from './aggregates.js';
-import { arithmeticBuiltins } from './arithmetic.js';
-import { arrayBuiltins } from './arrays.js';
-import { bitBuiltins } from './bits.js';
-import { collectionBuiltins } from './collections.js';
-import { cryptoBuiltins } from './crypto.js';
-import { unitBuiltins } from './units.js';
-import { comparisonBuiltins } from './comparison.js';
-import { encodingBuiltins } from './encoding.js';
-import { globBuiltins } from './glob.js';
-import { memberBuiltins } from './member.js';
-import { netBuiltins } from './net.js';
-import { objectBuiltins } from './objects.js';
-import { regexBuiltins } from './regex.js';
-import { setBuiltins } from './sets.js';
-import { stringBuiltins } from './strings.js';
-import { timeBuiltins } from './time.js';
-import { typeBuiltins } from './typecheck.js';
-import type { BuiltinDef } from './types.js';
-import { hostFallback } from './host-fallback.js';
+import { aggregateBuiltins } from './reference/aggregates.js';
+import { arithmeticBuiltins } from './reference/arithmetic.js';
+import { arrayBuiltins } from './reference/arrays.js';
+import { bitBuiltins } from './reference/bits.js';
+import { collectionBuiltins } from './reference/collections.js';
+import { cryptoBuiltins } from './reference/crypto.js';
+import { unitBuiltins } from './reference/units.js';
+import { comparisonBuiltins } from './reference/comparison.js';
+import { encodingBuiltins } from './reference/encoding.js';
+import { globBuiltins } from './reference/glob.js';
+import { memberBuiltins } from './reference/member.js';
+import { netBuiltins } from './reference/net.js';
+import { objectBuiltins } from './reference/objects.js';
+import { regexBuiltins } from './reference/regex.js';
+import { setBuiltins } from './reference/sets.js';
+import { stringBuiltins } from './reference/strings.js';
+import { timeBuiltins } from './reference/time.js';
+import { typeBuiltins } from './reference/typecheck.js';
+import type { BuiltinDef } from './reference/types.js';
+import { hostFallback } from './host-bridge.js';
 
-export type { BuiltinDef, BuiltinContext, BuiltinImpl } from './types.js';
+export type { BuiltinDef, BuiltinContext, BuiltinImpl } from './reference/types.js';
 
 const table = new Map<string, BuiltinDef>();
 for (const family of [

@@ -7,12 +7,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { compileModules } from '../../../src/rego/compile.js';
-import { Interpreter } from '../../../src/rego/ir/interp/eval.js';
-import { fromJS, toJS } from '../../../src/rego/ir/interp/value.js';
+import { Interpreter } from '../../../src/rego/interp/eval.js';
+import { fromJS, toJS } from '../../../src/rego/value/value.js';
 import { DATA_LOCAL, type Block, type Policy } from '../../../src/rego/ir/types.js';
 import { compileIrToWasm, requiredMemoryPages } from '../../../src/rego/wasm/index.js';
 import { pruneDeadWrites } from '../../../src/rego/wasm/codegen/prune.js';
-import { hostBuiltins } from '../../../src/rego/host/index.js';
+import { hostBuiltins } from '../../../src/rego/builtins/host/index.js';
 
 const POLICY = `package shortcuts
 

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { compileToWasm } from '../../../src/rego/compile.js';
-import { hostBuiltins } from '../../../src/rego/host/index.js';
+import { hostBuiltins } from '../../../src/rego/builtins/host/index.js';
 
 const POLICY = `package t
 

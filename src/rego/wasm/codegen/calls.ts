@@ -2,7 +2,7 @@
 import type { Operand, StmtOf } from '../../ir/types.js';
 import type { FnCompiler } from './env.js';
 import { HOST_DISPATCH_MAX_ARGS } from './runtime.js';
-import { TEXT_ARGUMENT_BUILTINS, TEXT_RESULT_BUILTINS } from '../../host/text-args.js';
+import { TEXT_ARGUMENT_BUILTINS, TEXT_RESULT_BUILTINS } from '../../builtins/host/text-args.js';
 
 /**
  * Names the SDK implements itself and would shadow our host implementations of (its lookup
