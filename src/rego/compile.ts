@@ -1,7 +1,6 @@
 // The driver: the only module that knows the whole chain, parse -> passes -> plan (-> Wasm).
 import type { Body, Module } from './ast/types.js';
-import { BUILTIN_ARITY } from './builtins/arity.js';
-import { lookupBuiltin } from './builtins/index.js';
+import { isBuiltin } from './builtins/registry.js';
 import type { Policy } from './ir/types.js';
 import { ParseError, parseModule, parseQuery } from './parser/index.js';
 import { formatProblem } from './parser/errors.js';
@@ -57,7 +56,6 @@ function toCompileError(e: unknown, sources: ReadonlyMap<string, string> = new M
 /** Compiles already-parsed modules (and optional query) to IR. */
 export function compileParsed(modules: readonly Module[], query: Body | undefined, entrypoints: readonly string[]): Policy {
   const s = runPasses(modules, query);
-  const isBuiltin = (n: string): boolean => n in BUILTIN_ARITY || lookupBuiltin(n) !== undefined;
   return plan({
     modules: s.modules,
     root: s.root,

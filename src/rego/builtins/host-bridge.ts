@@ -1,10 +1,10 @@
 // Builtins we have no value-model implementation for fall back to the host builtins the Wasm
-// target uses (src/rego/host): they see JSON, exactly as under the SDK, so the interpreter and
+// target uses (builtins/host/): they see JSON, exactly as under the SDK, so the interpreter and
 // the Wasm target agree on them by construction.
 import { hostBuiltins, type HostBuiltins } from './host/index.js';
 import { parseJSONValue } from '../value/json.js';
 import { parseRegoText, type Term } from './host/rego-text.js';
-import { TEXT_ARGUMENT_BUILTINS, TEXT_RESULT_BUILTINS } from './host/text-args.js';
+import { builtinOfHostKey, hostImportName, TEXT_ARGUMENT_BUILTINS, TEXT_RESULT_BUILTINS } from './host-abi.js';
 import { fromJS, objectOf, RNumber, RObject, setOf, toJS, type Value } from '../value/value.js';
 import type { BuiltinDef } from './reference/types.js';
 
@@ -42,10 +42,16 @@ function regoText(v: Value): string {
   return items.length === 0 ? 'set()' : `{${items.map(regoText).join(',')}}`;
 }
 
-export function hostFallback(name: string): BuiltinDef | undefined {
+/** The builtins the host implements. */
+export function hostBuiltinNames(): string[] {
   table ??= hostBuiltins();
-  // Names the JS SDK would shadow live under a `changegate.` alias (wasm/codegen/calls.ts).
-  const fn = table[name] ?? table[`changegate.${name}`];
+  return Object.keys(table).map(builtinOfHostKey);
+}
+
+/** The host implementation of a builtin, adapted to the interpreter's values, if there is one. */
+export function viaHost(name: string): BuiltinDef | undefined {
+  table ??= hostBuiltins();
+  const fn = table[hostImportName(name)];
   if (fn === undefined) return undefined;
   const asText = TEXT_ARGUMENT_BUILTINS.has(name);
   const textResult = TEXT_RESULT_BUILTINS.has(name);

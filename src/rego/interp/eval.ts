@@ -9,8 +9,7 @@ import { upsert } from '../value/ops.js';
 import { execValueStmt } from './value-stmts.js';
 
 export { dot, merge, upsert } from '../value/ops.js';
-import { lookupBuiltinOrHost } from '../builtins/index.js';
-import type { BuiltinContext } from '../builtins/reference/types.js';
+import { interpreterBuiltin, type BuiltinContext } from '../builtins/registry.js';
 
 export interface EvalOptions {
   readonly input?: Value;
@@ -226,7 +225,7 @@ export class Interpreter {
   }
 
   private callBuiltin(s: Extract<Stmt, { type: 'CallStmt' }>, args: Value[]): Value | undefined {
-    const b = lookupBuiltinOrHost(s.stmt.func);
+    const b = interpreterBuiltin(s.stmt.func);
     if (b === undefined) {
       throw new EvalError('eval_internal_error', `unsupported builtin ${s.stmt.func}`, this.loc(s));
     }

@@ -1,4 +1,4 @@
-// Host builtins whose results hold sets (text-args.ts TEXT_RESULT_BUILTINS) return Rego value
+// Host builtins whose results hold sets (host-abi.ts TEXT_RESULT_BUILTINS) return Rego value
 // text that the compiled policy parses back with the runtime: the sets are sets again in Rego.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -63,7 +63,7 @@ function signRequest(reqV: unknown, cfgV: unknown, nsV: unknown): Obj {
 }
 
 /**
- * Arguments and result travel as Rego value text (text-args.ts): a request body may hold sets,
+ * Arguments and result travel as Rego value text (../host-abi.ts): a request body may hold sets,
  * which must come back as sets. The body is signed as its JSON (sets as arrays), as OPA does.
  */
 function signRequestText(reqText: unknown, cfgText: unknown, nsText: unknown): string {

@@ -1,6 +1,6 @@
 // Go's fmt.Sprintf as OPA's sprintf uses it: integers stay ints, other numbers float64, strings
 // strings, and every other value is formatted as its Rego text (so %v and %s print it).
-// Arguments arrive as Rego value text (see TEXT_ARGUMENT_BUILTINS in the backend), so big
+// Arguments arrive as Rego value text (see TEXT_ARGUMENT_BUILTINS in ../host-abi.ts), so big
 // integers stay exact and sets print as sets.
 import { parseRegoText, regoString, type Term } from './rego-text.js';
 

@@ -15,7 +15,7 @@ import { timeBuiltins } from './time.js';
 import { netBuiltins } from './net.js';
 import { jwtBuiltins } from './jwt.js';
 import { parseRegoText, templateString, termToValue } from './rego-text.js';
-import { TEXT_ARGUMENT_BUILTINS } from './text-args.js';
+import { TEXT_ARGUMENT_BUILTINS } from '../host-abi.js';
 import { graphqlBuiltins } from './graphql.js';
 import { graphBuiltins } from './graph.js';
 import { semverBuiltins } from './semver.js';
@@ -73,7 +73,7 @@ function perEvaluation(compute: (...args: unknown[]) => unknown): HostBuiltin {
   };
 }
 
-/** Adapts a JSON-argument builtin to receive its arguments as Rego text (see text-args.ts). */
+/** Adapts a JSON-argument builtin to receive its arguments as Rego text (see ../host-abi.ts). */
 function textArguments(fn: HostBuiltin): HostBuiltin {
   return (...args) => fn(...args.map((a) => termToValue(parseRegoText(str(a)))));
 }

@@ -1,5 +1,5 @@
 // json.patch: RFC 6902 operations over a document (add, remove, replace, move, copy, test).
-// Arguments arrive as Rego value text (text-args.ts) so sets stay sets: as in OPA, a set's
+// Arguments arrive as Rego value text (../host-abi.ts) so sets stay sets: as in OPA, a set's
 // members are addressed by their own value (`/foo/b` is the member "b"), and a member added at
 // `/foo/d` must be "d". The result goes back as Rego value text too, so sets survive.
 import type { HostBuiltins } from './index.js';
@@ -142,7 +142,7 @@ function apply(doc: Doc, op: Doc): Doc {
   }
 }
 
-/** Rego value text of a document: sets stay sets (the backend parses it back, text-args.ts). */
+/** Rego value text of a document: sets stay sets (the backend parses it back, ../host-abi.ts). */
 function regoText(d: Doc): string {
   if (d instanceof RegoSet) {
     const items = [...d.items].sort((a, b) => compare(toJson(a), toJson(b)));

@@ -51,7 +51,7 @@ export const stringBuiltins: HostBuiltins = {
   'strings.any_prefix_match': (search, base) => strings(search).some((s) => strings(base).some((b) => s.startsWith(b))),
   'strings.any_suffix_match': (search, base) => strings(search).some((s) => strings(base).some((b) => s.endsWith(b))),
   'strings.count': (s, sub) => countOccurrences(str(s), str(sub)),
-  // Arguments as Rego text (text-args.ts): JSON would turn a non-string key into a string.
+  // Arguments as Rego text (../host-abi.ts): JSON would turn a non-string key into a string.
   'strings.replace_n': (patternsText, sText) => {
     const patterns = parseRegoText(str(patternsText));
     const s = parseRegoText(str(sText));

@@ -1,6 +1,6 @@
 // time.now_ns, constant within one evaluation. The calendar and parsing builtins (time.date,
 // time.clock, time.add_date, time.parse_*...) come from the host builtins through the fallback
-// (host-fallback.ts), so the interpreter and the Wasm target share one implementation.
+// (../host-bridge.ts), so the interpreter and the Wasm target share one implementation.
 import { RNumber } from '../../value/number.js';
 import type { BuiltinDef } from './types.js';
 
