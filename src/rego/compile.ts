@@ -1,6 +1,7 @@
-// The driver: the only module that knows the whole chain, parse -> passes -> plan (-> Wasm).
+// The driver: the only module that knows the whole chain, parse -> passes -> plan (-> IR passes -> Wasm).
 import type { Body, Module } from './ast/types.js';
 import { isBuiltin } from './builtins/registry.js';
+import { runIrPasses } from './ir/passes/index.js';
 import type { Policy } from './ir/types.js';
 import { ParseError, parseModule, parseQuery } from './parser/index.js';
 import { formatProblem } from './parser/errors.js';
@@ -8,7 +9,7 @@ import { arityOf } from './passes/check-calls.js';
 import { CompileError, ProblemCollector, type CompileProblem } from './passes/errors.js';
 import { runPasses } from './passes/index.js';
 import { plan } from './planner/planner.js';
-import { compileIrToWasm } from './wasm/index.js';
+import { generateWasm, type CompileOptions as BackendOptions } from './wasm/index.js';
 
 export { CompileError } from './passes/errors.js';
 
@@ -86,6 +87,14 @@ export function parseSources(files: readonly SourceFile[]): Module[] {
   }
   problems.finish();
   return modules;
+}
+
+/**
+ * IR to a Wasm module: the IR passes (ir/passes), then code generation. The entry for our own
+ * plans and for OPA's (`opa build -t plan`, the conformance suite's input).
+ */
+export function compileIrToWasm(policy: Policy, options: BackendOptions = {}): Uint8Array {
+  return generateWasm(runIrPasses(policy), options);
 }
 
 /** Already-parsed modules to a Wasm module, for callers that also read the AST (test discovery). */

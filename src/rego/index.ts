@@ -21,8 +21,8 @@ export type { CompileProblem } from './passes/errors.js';
 // The parsed form callers read (policy test discovery walks rules and refs).
 export type { Module, Rule, RefTerm, Term } from './ast/types.js';
 
-// OPA's IR plans (the conformance suite's input) straight to Wasm.
-export { compileIrToWasm } from './wasm/index.js';
+// OPA's IR plans (the conformance suite's input) to Wasm.
+export { compileIrToWasm } from './compile.js';
 export type { Policy as IrPolicy } from './ir/types.js';
 
 // Running a compiled module: the host builtins it imports, and the SDK loader that supplies them.

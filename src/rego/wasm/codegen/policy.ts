@@ -5,8 +5,6 @@ import { wasmPlacement } from '../../builtins/registry.js';
 import type { DynamicTarget, PolicyEnv } from './env.js';
 import { compileEval, compileFunc, compileJsonConst, compilePlan, compileValueText } from './functions.js';
 import { linkInto, type NewFunction } from './link.js';
-import { pruneDeadWrites } from './prune.js';
-import { fuseComparisons } from './fuse.js';
 import { compileMemoWrapper, memoizable, memoLayout } from './memo.js';
 import { RuntimeInfo } from './runtime.js';
 import { StaticData } from './statics.js';
@@ -19,9 +17,8 @@ function align8(n: number): number {
   return (n + 7) & ~7;
 }
 
-export function compilePolicy(runtime: Module, planned: Policy): Module {
-  // Shortcuts on the plan that change no answer, only how much work an evaluation does.
-  const policy = fuseComparisons(pruneDeadWrites(planned));
+/** Code generation only: the IR passes (ir/passes) have run on `policy` already (compile.ts). */
+export function compilePolicy(runtime: Module, policy: Policy): Module {
   const rt = new RuntimeInfo(runtime);
   const funcs = policy.funcs?.funcs ?? [];
   const plans = policy.plans.plans ?? [];

@@ -3,8 +3,9 @@
 // of a builtin call that boxes a boolean and a second comparison that unboxes it. Only when r is
 // read nowhere else, so dropping its assignment is unobservable. The builtin never returns
 // undefined, so the call's own undefined-check never fired.
-import type { Block, Func, Local, Operand, Plan, Policy, Stmt } from '../../ir/types.js';
-import { readLocals } from './prune.js';
+import type { Block, Local, Operand, Policy, Stmt } from '../types.js';
+import { rewriteBodies } from '../walk.js';
+import { readCounts } from './reads.js';
 
 const FUSABLE: Readonly<Record<string, 'EqualStmt' | 'NotEqualStmt'>> = { equal: 'EqualStmt', neq: 'NotEqualStmt' };
 
@@ -53,25 +54,10 @@ function fuseNested(s: Stmt, reads: ReadonlyMap<Local, number>): Stmt {
 }
 
 function fuseBlocks(blocks: readonly Block[], alwaysRead: readonly Local[]): Block[] {
-  const reads = new Map<Local, number>();
-  const counter = { add: (l: Local) => reads.set(l, (reads.get(l) ?? 0) + 1) };
-  for (const l of alwaysRead) counter.add(l);
-  readLocals(blocks, counter);
+  const reads = readCounts(blocks, alwaysRead);
   return blocks.map((b) => fuseBlock(b, reads));
 }
 
-function fuseFunc(fn: Func): Func {
-  return { ...fn, blocks: fuseBlocks(fn.blocks, [...fn.params, fn.return]) };
-}
-
-function fusePlan(plan: Plan): Plan {
-  return { ...plan, blocks: fuseBlocks(plan.blocks, []) };
-}
-
 export function fuseComparisons(policy: Policy): Policy {
-  return {
-    ...policy,
-    plans: { plans: policy.plans.plans?.map(fusePlan) ?? null },
-    funcs: policy.funcs ? { funcs: policy.funcs.funcs?.map(fuseFunc) ?? null } : policy.funcs,
-  };
+  return rewriteBodies(policy, fuseBlocks);
 }

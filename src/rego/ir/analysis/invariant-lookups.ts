@@ -4,20 +4,11 @@
 // its source is a parameter the function never writes (input, data, or an argument), or the target
 // of another cached DotStmt, its key is a constant, and its own target is written by it alone.
 // Values are immutable once built, so the same (source, key) always yields the same result.
-import type { Block, Func, Local, Stmt, StmtOf } from '../../ir/types.js';
+import type { Func, Local, Stmt, StmtOf } from '../types.js';
+import { forEachStmt } from '../walk.js';
 
 /** DotStmt -> the path it reads, as a cache key shared by every DotStmt of the same path. */
 export type DotPaths = ReadonlyMap<StmtOf<'DotStmt'>, string>;
-
-function forEachStmt(blocks: readonly Block[], visit: (s: Stmt) => void): void {
-  for (const block of blocks) {
-    for (const s of block.stmts ?? []) {
-      visit(s);
-      if (s.type === 'BlockStmt') forEachStmt(s.stmt.blocks ?? [], visit);
-      else if (s.type === 'ScanStmt' || s.type === 'NotStmt' || s.type === 'WithStmt') forEachStmt([s.stmt.block], visit);
-    }
-  }
-}
 
 /** Locals a statement assigns or mutates in place. */
 function writes(s: Stmt): Local[] {

@@ -9,7 +9,9 @@
 // `not` and the `with` result depend on the block running to its end), so their tails are kept.
 // Statements that never fail and only write a dead local are dropped anywhere. Calls are always
 // kept: they may abort (conflicts, builtin errors).
-import type { Block, Func, Local, Operand, Plan, Policy, Stmt } from '../../ir/types.js';
+import type { Block, Local, Policy, Stmt } from '../types.js';
+import { nestedBlocks, rewriteBodies } from '../walk.js';
+import { readCounts, readsOf } from './reads.js';
 
 /** Statements that write `target` and have no other effect; they never fail. */
 const PURE_WRITES = new Set<Stmt['type']>([
@@ -27,69 +29,6 @@ const PURE_WRITES = new Set<Stmt['type']>([
 
 /** Statements that write `target` and otherwise only fail (break) when undefined. */
 const FAILING_WRITES = new Set<Stmt['type']>(['DotStmt']);
-
-/** Fields that name a written local; every other local-valued field counts as a read (calls are never dropped, so their results need no liveness). */
-const WRITE_FIELDS = new Set(['target', 'result']);
-
-function isOperand(v: unknown): v is Operand {
-  return typeof v === 'object' && v !== null && 'type' in v && 'value' in v;
-}
-
-function nestedBlocks(s: Stmt): readonly Block[] {
-  switch (s.type) {
-    case 'BlockStmt':
-      return s.stmt.blocks ?? [];
-    case 'ScanStmt':
-    case 'NotStmt':
-    case 'WithStmt':
-      return [s.stmt.block];
-    default:
-      return [];
-  }
-}
-
-const readsCache = new WeakMap<Stmt, readonly Local[]>();
-
-/** The locals a statement reads itself (not in nested blocks): any local field but a target or call result. */
-function readsOf(s: Stmt): readonly Local[] {
-  const known = readsCache.get(s);
-  if (known !== undefined) return known;
-  const reads: Local[] = [];
-  for (const [field, v] of Object.entries(s.stmt)) {
-    if (field === 'block' || field === 'blocks' || WRITE_FIELDS.has(field)) continue;
-    if (s.type === 'ScanStmt' && (field === 'key' || field === 'value')) continue; // written by the scan
-    if (typeof v === 'number' && isLocalField(s.type, field)) reads.push(v);
-    else if (isOperand(v) && v.type === 'local') reads.push(v.value);
-    else if (Array.isArray(v)) for (const a of v) if (isOperand(a) && a.type === 'local') reads.push(a.value);
-  }
-  if (s.type === 'CallDynamicStmt') reads.push(...s.stmt.args);
-  readsCache.set(s, reads);
-  return reads;
-}
-
-/** Every local read anywhere in the blocks, once per read. */
-export function readLocals(blocks: readonly Block[], into: { add(l: Local): unknown }): void {
-  for (const block of blocks) {
-    for (const s of block.stmts ?? []) {
-      for (const l of readsOf(s)) into.add(l);
-      readLocals(nestedBlocks(s), into);
-    }
-  }
-}
-
-/** Plain-number fields holding a local (rather than a count, index or string index). */
-function isLocalField(type: Stmt['type'], field: string): boolean {
-  switch (type) {
-    case 'AssignIntStmt':
-    case 'MakeNumberIntStmt':
-    case 'MakeArrayStmt':
-    case 'MakeNumberRefStmt':
-    case 'BreakStmt':
-      return false;
-    default:
-      return field !== 'file' && field !== 'row' && field !== 'col';
-  }
-}
 
 function targetOf(s: Stmt): Local | undefined {
   return 'target' in s.stmt ? (s.stmt as { target: Local }).target : undefined;
@@ -163,10 +102,7 @@ function pruneNested(p: Pruner, s: Stmt): Stmt {
 
 /** Prunes to a fixpoint (loops can need a second pass); read counts are kept up to date as it goes. */
 function pruneBlocks(blocks: readonly Block[], alwaysLive: readonly Local[]): Block[] {
-  const reads = new Map<Local, number>();
-  const count = { add: (l: Local) => reads.set(l, (reads.get(l) ?? 0) + 1) };
-  for (const l of alwaysLive) count.add(l);
-  readLocals(blocks, count);
+  const reads = readCounts(blocks, alwaysLive);
   let current = [...blocks];
   for (;;) {
     const p: Pruner = { reads, changed: false };
@@ -177,18 +113,6 @@ function pruneBlocks(blocks: readonly Block[], alwaysLive: readonly Local[]): Bl
   }
 }
 
-function pruneFunc(fn: Func): Func {
-  return { ...fn, blocks: pruneBlocks(fn.blocks, [...fn.params, fn.return]) };
-}
-
-function prunePlan(plan: Plan): Plan {
-  return { ...plan, blocks: pruneBlocks(plan.blocks, []) };
-}
-
 export function pruneDeadWrites(policy: Policy): Policy {
-  return {
-    ...policy,
-    plans: { plans: policy.plans.plans?.map(prunePlan) ?? null },
-    funcs: policy.funcs ? { funcs: policy.funcs.funcs?.map(pruneFunc) ?? null } : policy.funcs,
-  };
+  return rewriteBodies(policy, pruneBlocks);
 }
