@@ -110,7 +110,7 @@ export function hostBuiltins(options: HostOptions = {}): HostBuiltins {
     ...x509Builtins,
     ...regoAstBuiltins,
     ...awsBuiltins,
-    // The backend passes this builtin's argument as Rego value text (see wasm/codegen/calls.ts).
+    // The backend passes this builtin's argument as Rego value text (see ../host-abi.ts).
     'internal.template_string': (text) => templateString(str(text)),
     'rand.intn': perEvaluation((_seed, n) => {
       if (typeof n !== 'number' || !Number.isInteger(n)) throw new TypeError('rand.intn: n must be an integer');

@@ -35,7 +35,7 @@ export class FnCompiler {
   readonly body: FuncBody;
   private readonly locals = new Map<Local, number>();
 
-  /** Wasm locals caching a DotStmt path's result for the call (see dot-cache.ts). */
+  /** Wasm locals caching a DotStmt path's result for the call (see ir/analysis/invariant-lookups.ts). */
   private readonly dotCaches = new Map<string, number>();
 
   constructor(
