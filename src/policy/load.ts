@@ -2,16 +2,13 @@
 // ready snapshot for the engine: compile, instantiate in the opa-wasm SDK, load data.
 
 import { readFileSync } from 'node:fs';
-import { loadPolicy as loadWasmPolicy } from '@open-policy-agent/opa-wasm';
 import { ChangegateError } from '../errors.js';
-import { hostBuiltins } from '../rego/host/index.js';
-import { compileParsedToWasm, parseSources } from '../rego/compile.js';
-import { requiredMemoryPages } from '../rego/wasm/index.js';
+import { compileParsedToWasm, loadWasmPolicy, parseSources, type Module } from '../rego/index.js';
 import { readBundle } from './bundle.js';
 import type { PolicySnapshot } from './engine.js';
+import type { PolicyModule } from './module.js';
 import { readPolicySources, type PolicySources } from './sources.js';
 import { discoverTests, runTests, type TestResult } from './test-runner.js';
-import type { Module } from '../rego/ast/types.js';
 import { createHash } from 'node:crypto';
 
 export interface PolicyLocation {
@@ -77,18 +74,10 @@ function asPolicyError<T>(work: () => T): T {
   }
 }
 
-/** An instantiated policy module: any of its entrypoints can be evaluated. */
-export interface PolicyModule {
-  readonly entrypoints: readonly string[];
-  /** Evaluates `entrypoint` on a JSON-serialised input ('' for no input); the SDK's result set. */
-  evaluate(inputJson: string, entrypoint: string): unknown;
-}
-
 export async function instantiateModule(wasm: Uint8Array, data: unknown): Promise<PolicyModule> {
   let policy: Awaited<ReturnType<typeof loadWasmPolicy>>;
   try {
-    // Bundles from `opa build` carry their own memory needs; ours may need more than the SDK's 5 pages.
-    policy = await loadWasmPolicy(wasm, { initial: Math.max(5, requiredMemoryPages(wasm)) }, hostBuiltins());
+    policy = await loadWasmPolicy(wasm);
   } catch (e) {
     throw new ChangegateError('policy_compile', `the policy module does not load: ${String(e)}`, { cause: e });
   }

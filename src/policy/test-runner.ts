@@ -2,8 +2,8 @@
 // entrypoint that must evaluate to true. Used by `changegate policy test` and before every
 // hot reload, so a policy whose tests fail never replaces a working one.
 
-import type { Module, RefTerm } from '../rego/ast/types.js';
-import type { PolicyModule } from './load.js';
+import type { Module, RefTerm } from '../rego/index.js';
+import type { PolicyModule } from './module.js';
 
 export interface TestResult {
   /** Entrypoint form: `package/path/test_name`. */

@@ -1,7 +1,7 @@
-// The driver: the only module that knows the whole chain, parse -> passes -> plan (-> Wasm).
+// The driver: the only module that knows the whole chain, parse -> passes -> plan (-> IR passes -> Wasm).
 import type { Body, Module } from './ast/types.js';
-import { BUILTIN_ARITY } from './builtins/arity.js';
-import { lookupBuiltin } from './builtins/index.js';
+import { isBuiltin } from './builtins/registry.js';
+import { runIrPasses } from './ir/passes/index.js';
 import type { Policy } from './ir/types.js';
 import { ParseError, parseModule, parseQuery } from './parser/index.js';
 import { formatProblem } from './parser/errors.js';
@@ -9,7 +9,7 @@ import { arityOf } from './passes/check-calls.js';
 import { CompileError, ProblemCollector, type CompileProblem } from './passes/errors.js';
 import { runPasses } from './passes/index.js';
 import { plan } from './planner/planner.js';
-import { compileIrToWasm } from './wasm/index.js';
+import { generateWasm, type CompileOptions as BackendOptions } from './wasm/index.js';
 
 export { CompileError } from './passes/errors.js';
 
@@ -57,7 +57,6 @@ function toCompileError(e: unknown, sources: ReadonlyMap<string, string> = new M
 /** Compiles already-parsed modules (and optional query) to IR. */
 export function compileParsed(modules: readonly Module[], query: Body | undefined, entrypoints: readonly string[]): Policy {
   const s = runPasses(modules, query);
-  const isBuiltin = (n: string): boolean => n in BUILTIN_ARITY || lookupBuiltin(n) !== undefined;
   return plan({
     modules: s.modules,
     root: s.root,
@@ -90,6 +89,14 @@ export function parseSources(files: readonly SourceFile[]): Module[] {
   return modules;
 }
 
+/**
+ * IR to a Wasm module: the IR passes (ir/passes), then code generation. The entry for our own
+ * plans and for OPA's (`opa build -t plan`, the conformance suite's input).
+ */
+export function compileIrToWasm(policy: Policy, options: BackendOptions = {}): Uint8Array {
+  return generateWasm(runIrPasses(policy), options);
+}
+
 /** Already-parsed modules to a Wasm module, for callers that also read the AST (test discovery). */
 export function compileParsedToWasm(modules: readonly Module[], entrypoints: readonly string[]): Uint8Array {
   try {
@@ -120,10 +127,7 @@ export function compileToWasm(files: readonly SourceFile[], options: CompileOpti
   return { ...res, wasm };
 }
 
-/**
- * A query over modules to Wasm, its only plan named "eval" (the conformance runner's entry:
- * src/rego/conformance/pipeline.ts probes for this export).
- */
+/** A query over modules to Wasm, its only plan named "eval" (the conformance runner's entry: tools/conformance/pipeline.ts). */
 export function compileQueryToWasm(modules: readonly { name: string; text: string }[], query: string): Uint8Array {
   return compileToWasm(
     modules.map((m) => ({ file: m.name, text: m.text })),

@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileModules, CompileError } from '../../src/rego/compile.js';
-import { Interpreter } from '../../src/rego/ir/interp/eval.js';
-import { fromJS, toJS } from '../../src/rego/ir/interp/value.js';
+import { Interpreter } from '../../src/rego/interp/eval.js';
+import { fromJS, toJS } from '../../src/rego/value/value.js';
 
 const POLICY = `package changegate
 

@@ -1,8 +1,7 @@
 // Builtin and function call checks (OPA's type checker, reduced to what matters for safety):
 // unknown functions and wrong operand counts are rego_type_error.
 import type { Module, RefTerm } from '../ast/types.js';
-import { BUILTIN_ARITY } from '../builtins/arity.js';
-import { lookupBuiltin } from '../builtins/index.js';
+import { builtinArity } from '../builtins/registry.js';
 import { fail, ProblemCollector } from './errors.js';
 import { nodeAt, type RuleNode } from './ruletree.js';
 import { operatorName, visitBody, visitRule, type Visitor } from './walk.js';
@@ -19,7 +18,7 @@ export function arityOf(root: RuleNode, op: RefTerm): number | undefined {
     const set = nodeAt(root, name.split('.').slice(1), false)?.ruleSet;
     return set?.kind === 'function' ? set.arity : undefined;
   }
-  return SPECIAL[name] ?? BUILTIN_ARITY[name] ?? lookupBuiltin(name)?.arity;
+  return SPECIAL[name] ?? builtinArity(name);
 }
 
 export function checkCalls(root: RuleNode, modules: readonly Module[], query: Body | undefined): void {

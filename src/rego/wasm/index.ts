@@ -1,4 +1,5 @@
-// Facade: IR policy -> Wasm module in OPA's ABI 1.2, linked into the prebuilt runtime.
+// Facade: IR policy -> Wasm module in OPA's ABI 1.2, linked into the prebuilt runtime. Code
+// generation only: the driver (../compile.ts) runs the IR passes first.
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,7 +52,7 @@ function defaultBytes(): Uint8Array {
   return defaultRuntime;
 }
 
-export function compileIrToWasm(policy: Policy, options: CompileOptions = {}): Uint8Array {
+export function generateWasm(policy: Policy, options: CompileOptions = {}): Uint8Array {
   return writeModule(compilePolicy(runtimeModule(options.runtime), policy));
 }
 

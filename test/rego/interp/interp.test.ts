@@ -3,11 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Block, Policy, Stmt } from '../../../src/rego/ir/types.js';
-import { Interpreter } from '../../../src/rego/ir/interp/eval.js';
-import { EvalError } from '../../../src/rego/ir/interp/errors.js';
-import { RNumber, compare, fromJS, toJSONText, typeName, RSet } from '../../../src/rego/ir/interp/value.js';
-import { numAdd, numDiv } from '../../../src/rego/ir/interp/number.js';
-import { parseJSONValue } from '../../../src/rego/ir/interp/json.js';
+import { Interpreter } from '../../../src/rego/interp/eval.js';
+import { EvalError } from '../../../src/rego/value/errors.js';
+import { RNumber, compare, fromJS, toJSONText, typeName, RSet } from '../../../src/rego/value/value.js';
+import { numAdd, numDiv } from '../../../src/rego/value/number.js';
+import { parseJSONValue } from '../../../src/rego/value/json.js';
 
 const at = { file: 0, row: 1, col: 1 };
 const S = (type: string, stmt: Record<string, unknown>): Stmt => ({ type, stmt: { ...stmt, ...at } }) as unknown as Stmt;

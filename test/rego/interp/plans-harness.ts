@@ -4,10 +4,10 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Policy } from '../../../src/rego/ir/types.js';
-import { Interpreter } from '../../../src/rego/ir/interp/eval.js';
-import { EvalError } from '../../../src/rego/ir/interp/errors.js';
-import { parseJSONValue } from '../../../src/rego/ir/interp/json.js';
-import { compare, keyOf, RObject, toJSONText, type Value } from '../../../src/rego/ir/interp/value.js';
+import { Interpreter } from '../../../src/rego/interp/eval.js';
+import { EvalError } from '../../../src/rego/value/errors.js';
+import { parseJSONValue } from '../../../src/rego/value/json.js';
+import { compare, keyOf, RObject, toJSONText, type Value } from '../../../src/rego/value/value.js';
 
 export function repoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));

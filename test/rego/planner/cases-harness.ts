@@ -4,10 +4,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { compileModules, CompileError } from '../../../src/rego/compile.js';
-import { Interpreter } from '../../../src/rego/ir/interp/eval.js';
-import { EvalError } from '../../../src/rego/ir/interp/errors.js';
-import { parseJSONValue } from '../../../src/rego/ir/interp/json.js';
-import { fromJS, RObject, toJS, toJSONText, type Value } from '../../../src/rego/ir/interp/value.js';
+import { Interpreter } from '../../../src/rego/interp/eval.js';
+import { EvalError } from '../../../src/rego/value/errors.js';
+import { parseJSONValue } from '../../../src/rego/value/json.js';
+import { fromJS, RObject, toJS, toJSONText, type Value } from '../../../src/rego/value/value.js';
 import { conformanceDir, sameResults, wasmSkipped, type CaseOutcome } from '../interp/plans-harness.js';
 
 interface YamlCase {

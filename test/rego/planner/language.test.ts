@@ -4,8 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileModules, CompileError } from '../../../src/rego/compile.js';
-import { Interpreter } from '../../../src/rego/ir/interp/eval.js';
-import { fromJS, toJS } from '../../../src/rego/ir/interp/value.js';
+import { Interpreter } from '../../../src/rego/interp/eval.js';
+import { fromJS, toJS } from '../../../src/rego/value/value.js';
 
 function query(modules: readonly string[], q: string, input?: unknown): unknown[] {
   const { ir } = compileModules(modules.map((text, i) => ({ file: `m${i}.rego`, text })), { query: q });

@@ -1,11 +1,11 @@
 // Every OPA plan case through the backend: a case that passes today must keep passing.
-// known-failures-all.json lists today's failures (regenerate with src/rego/conformance/known-failures.ts).
+// known-failures-all.json lists today's failures (regenerate with tools/conformance/known-failures.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runBackendCase } from '../../../src/rego/conformance/backend.js';
-import { conformanceDir, loadPlanCases } from '../../../src/rego/conformance/cases.js';
+import { runBackendCase } from '../../../tools/conformance/backend.js';
+import { conformanceDir, loadPlanCases } from '../../../tools/conformance/cases.js';
 import { repoRoot } from '../../../src/rego/wasm/index.js';
 
 const root = repoRoot();

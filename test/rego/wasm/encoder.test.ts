@@ -109,7 +109,7 @@ test('FuncBody refuses unbalanced blocks', () => {
 });
 
 test('a compiled policy asks for no more memory than the SDK gives by default', async () => {
-  const { compileIrToWasm, requiredMemoryPages } = await import('../../../src/rego/wasm/index.js');
+  const { generateWasm, requiredMemoryPages } = await import('../../../src/rego/wasm/index.js');
   const policy = {
     static: { strings: [{ value: 'result' }], files: [{ value: 'p.rego' }] },
     plans: {
@@ -125,7 +125,7 @@ test('a compiled policy asks for no more memory than the SDK gives by default', 
       }],
     },
   };
-  const wasm = compileIrToWasm(policy);
+  const wasm = generateWasm(policy);
   assert.equal(wasmApi.validate(wasm), true);
   assert.ok(requiredMemoryPages(wasm) <= 5);
   const { loadPolicy } = await import('@open-policy-agent/opa-wasm');

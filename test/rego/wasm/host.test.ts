@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hostBuiltins } from '../../../src/rego/host/index.js';
-import { goSprintfText } from '../../../src/rego/host/gofmt.js';
-import { templateString } from '../../../src/rego/host/rego-text.js';
+import { hostBuiltins } from '../../../src/rego/builtins/host/index.js';
+import { goSprintfText } from '../../../src/rego/builtins/host/gofmt.js';
+import { templateString } from '../../../src/rego/builtins/host/rego-text.js';
 
 function call(name: string, ...args: unknown[]): unknown {
   const fn = hostBuiltins()[name];

@@ -1,4 +1,4 @@
-// The backend's performance shortcuts (codegen/prune.ts, fuse.ts, dot-cache.ts and the inline
+// The performance shortcuts (the IR passes in ir/passes, the backend's invariant-lookup cache and the inline
 // boolean comparisons in stmts.ts) must not change any answer: each policy below is evaluated by
 // the Wasm module in the opa-wasm SDK and by the reference interpreter on the same plan, over
 // inputs chosen to hit the edges of each shortcut (undefined paths, non-boolean values compared
@@ -6,13 +6,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
-import { compileModules } from '../../../src/rego/compile.js';
-import { Interpreter } from '../../../src/rego/ir/interp/eval.js';
-import { fromJS, toJS } from '../../../src/rego/ir/interp/value.js';
+import { compileIrToWasm, compileModules } from '../../../src/rego/compile.js';
+import { Interpreter } from '../../../src/rego/interp/eval.js';
+import { fromJS, toJS } from '../../../src/rego/value/value.js';
 import { DATA_LOCAL, type Block, type Policy } from '../../../src/rego/ir/types.js';
-import { compileIrToWasm, requiredMemoryPages } from '../../../src/rego/wasm/index.js';
-import { pruneDeadWrites } from '../../../src/rego/wasm/codegen/prune.js';
-import { hostBuiltins } from '../../../src/rego/host/index.js';
+import { requiredMemoryPages } from '../../../src/rego/wasm/index.js';
+import { pruneDeadWrites } from '../../../src/rego/ir/passes/prune-dead-writes.js';
+import { hostBuiltins } from '../../../src/rego/builtins/host/index.js';
 
 const POLICY = `package shortcuts
 

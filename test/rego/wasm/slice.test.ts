@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SLICE_FOLDERS } from '../../../src/rego/conformance/known-failures.js';
+import { SLICE_FOLDERS } from '../../../tools/conformance/known-failures.js';
 import { repoRoot } from '../../../src/rego/wasm/index.js';
 
 test('no first-slice conformance case is a known failure', () => {

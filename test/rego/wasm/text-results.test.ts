@@ -1,10 +1,10 @@
-// Host builtins whose results hold sets (text-args.ts TEXT_RESULT_BUILTINS) return Rego value
+// Host builtins whose results hold sets (host-abi.ts TEXT_RESULT_BUILTINS) return Rego value
 // text that the compiled policy parses back with the runtime: the sets are sets again in Rego.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { compileToWasm } from '../../../src/rego/compile.js';
-import { hostBuiltins } from '../../../src/rego/host/index.js';
+import { hostBuiltins } from '../../../src/rego/builtins/host/index.js';
 
 const POLICY = `package t
 

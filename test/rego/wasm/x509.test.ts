@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hostBuiltins } from '../../../src/rego/host/index.js';
+import { hostBuiltins } from '../../../src/rego/builtins/host/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cg-x509-'));
 const openssl = (...args: string[]): void => void execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });

@@ -2,25 +2,14 @@
 import type { Operand, StmtOf } from '../../ir/types.js';
 import type { FnCompiler } from './env.js';
 import { HOST_DISPATCH_MAX_ARGS } from './runtime.js';
-import { TEXT_ARGUMENT_BUILTINS, TEXT_RESULT_BUILTINS } from '../../host/text-args.js';
+import { wasmPlacement } from '../../builtins/registry.js';
 
-/**
- * Names the SDK implements itself and would shadow our host implementations of (its lookup
- * prefers its own): we alias them, so Go-compatible, never-throwing versions run instead.
- */
-const SDK_SHADOWED = new Set(['sprintf', 'regex.split', 'yaml.is_valid', 'yaml.marshal', 'yaml.unmarshal', 'json.is_valid']);
-
-export function hostBuiltinAlias(name: string): string {
-  return SDK_SHADOWED.has(name) ? `changegate.${name}` : name;
-}
-
-
-function hostBuiltinId(fc: FnCompiler, name: string): number {
-  const alias = hostBuiltinAlias(name);
-  let id = fc.env.hostBuiltins.get(alias);
+/** The id under which the module's `builtins()` export names a host builtin to the SDK. */
+function hostBuiltinId(fc: FnCompiler, importName: string): number {
+  let id = fc.env.hostBuiltins.get(importName);
   if (id === undefined) {
     id = fc.env.hostBuiltins.size;
-    fc.env.hostBuiltins.set(alias, id);
+    fc.env.hostBuiltins.set(importName, id);
   }
   return id;
 }
@@ -29,22 +18,21 @@ export function compileCall(fc: FnCompiler, s: StmtOf<'CallStmt'>): void {
   const args: readonly Operand[] = s.args ?? [];
   const b = fc.body;
   const policyFunc = fc.env.funcIndex.get(s.func);
-  const native = policyFunc === undefined ? fc.env.rt.nativeBuiltin(s.func) : undefined;
-  if (policyFunc !== undefined || native !== undefined) {
+  const placement = policyFunc === undefined ? wasmPlacement(s.func) : undefined;
+  if (placement === undefined || placement.kind === 'native') {
     for (const a of args) fc.read(a);
-    b.call((policyFunc ?? native) as number);
+    b.call(placement === undefined ? (policyFunc as number) : fc.env.rt.nativeBuiltin(placement.export));
   } else {
     if (args.length > HOST_DISPATCH_MAX_ARGS) {
       throw new Error(`host builtin ${s.func} takes ${args.length} arguments, more than the ABI's 4`);
     }
-    b.i32(hostBuiltinId(fc, s.func)).i32(0);
-    const asText = TEXT_ARGUMENT_BUILTINS.has(s.func);
+    b.i32(hostBuiltinId(fc, placement.importName)).i32(0);
     for (const a of args) {
       fc.read(a);
-      if (asText) b.call(fc.env.valueTextFunc);
+      if (placement.args === 'rego-text') b.call(fc.env.valueTextFunc);
     }
     b.call(fc.env.rt.envImport(`opa_builtin${args.length}`));
-    if (TEXT_RESULT_BUILTINS.has(s.func)) b.call(fc.rt('opa_value_parse_string'));
+    if (placement.result === 'rego-text') b.call(fc.rt('opa_value_parse_string'));
   }
   b.tee(fc.local(s.result)).eqz().brIf(0);
 }

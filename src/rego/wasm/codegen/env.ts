@@ -1,7 +1,7 @@
 // Shared state while compiling one policy, and the per-function compiler state.
 import type { Block, Local, Operand, Stmt } from '../../ir/types.js';
 import { FuncBody } from '../binary/code.js';
-import type { DotPaths } from './dot-cache.js';
+import type { DotPaths } from '../../ir/analysis/invariant-lookups.js';
 import type { MemoLayout } from './memo.js';
 import type { RuntimeInfo } from './runtime.js';
 import type { StaticData } from './statics.js';
@@ -35,7 +35,7 @@ export class FnCompiler {
   readonly body: FuncBody;
   private readonly locals = new Map<Local, number>();
 
-  /** Wasm locals caching a DotStmt path's result for the call (see dot-cache.ts). */
+  /** Wasm locals caching a DotStmt path's result for the call (see ir/analysis/invariant-lookups.ts). */
   private readonly dotCaches = new Map<string, number>();
 
   constructor(

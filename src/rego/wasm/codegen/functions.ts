@@ -3,7 +3,7 @@
 import type { Func, Plan } from '../../ir/types.js';
 import { DATA_LOCAL, INPUT_LOCAL } from '../../ir/types.js';
 import { FuncBody } from '../binary/code.js';
-import { cachedDotPaths } from './dot-cache.js';
+import { cachedDotPaths } from '../../ir/analysis/invariant-lookups.js';
 import { FnCompiler, type PolicyEnv } from './env.js';
 import { emitNewEvaluation } from './memo.js';
 import { compileStmt } from './stmts.js';

@@ -1,12 +1,10 @@
 // Compiles an IR policy into functions and links them into a copy of the runtime module.
 import type { Policy } from '../../ir/types.js';
 import { I32, importedGlobalCount, type FuncType, type Module } from '../binary/module.js';
-import { hostBuiltinAlias } from './calls.js';
+import { wasmPlacement } from '../../builtins/registry.js';
 import type { DynamicTarget, PolicyEnv } from './env.js';
 import { compileEval, compileFunc, compileJsonConst, compilePlan, compileValueText } from './functions.js';
 import { linkInto, type NewFunction } from './link.js';
-import { pruneDeadWrites } from './prune.js';
-import { fuseComparisons } from './fuse.js';
 import { compileMemoWrapper, memoizable, memoLayout } from './memo.js';
 import { RuntimeInfo } from './runtime.js';
 import { StaticData } from './statics.js';
@@ -19,9 +17,8 @@ function align8(n: number): number {
   return (n + 7) & ~7;
 }
 
-export function compilePolicy(runtime: Module, planned: Policy): Module {
-  // Shortcuts on the plan that change no answer, only how much work an evaluation does.
-  const policy = fuseComparisons(pruneDeadWrites(planned));
+/** Code generation only: the IR passes (ir/passes) have run on `policy` already (compile.ts). */
+export function compilePolicy(runtime: Module, policy: Policy): Module {
   const rt = new RuntimeInfo(runtime);
   const funcs = policy.funcs?.funcs ?? [];
   const plans = policy.plans.plans ?? [];
@@ -69,9 +66,9 @@ export function compilePolicy(runtime: Module, planned: Policy): Module {
   // Declared builtins that are neither native nor policy functions go to the host, even when no
   // statement calls them, so `builtins()` tells the host everything the policy may ask for.
   for (const decl of policy.static.builtin_funcs ?? []) {
-    const alias = hostBuiltinAlias(decl.name);
-    if (!rt.nativeBuiltin(decl.name) && !funcIndex.has(decl.name) && !env.hostBuiltins.has(alias)) {
-      env.hostBuiltins.set(alias, env.hostBuiltins.size);
+    const placement = wasmPlacement(decl.name);
+    if (placement.kind === 'host' && !funcIndex.has(decl.name) && !env.hostBuiltins.has(placement.importName)) {
+      env.hostBuiltins.set(placement.importName, env.hostBuiltins.size);
     }
   }
   const builtins = Object.fromEntries(env.hostBuiltins);

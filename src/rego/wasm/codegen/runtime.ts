@@ -35,9 +35,11 @@ export class RuntimeInfo {
     return this.funcExports.has(name);
   }
 
-  /** The runtime export implementing a builtin natively, if any. */
-  nativeBuiltin(name: string): number | undefined {
-    return this.funcExports.get(`builtin_${name.replaceAll('.', '_')}`);
+  /** The runtime export implementing a builtin the registry calls native. */
+  nativeBuiltin(exportName: string): number {
+    const idx = this.funcExports.get(exportName);
+    if (idx === undefined) throw new Error(`runtime does not export native builtin ${exportName} (see builtins/registry.ts)`);
+    return idx;
   }
 
   envImport(name: string): number {

@@ -20,10 +20,9 @@ export {
   builtin_trim_suffix,
 } from "./trim";
 export { builtin_lower, builtin_upper } from "./case";
-export {
-  builtin_object_get, builtin_object_keys, builtin_array_concat, builtin_array_slice,
-  builtin_internal_member_2, builtin_internal_member_3,
-} from "./objects";
+export { builtin_object_get, builtin_object_keys } from "./objects";
+export { builtin_array_concat, builtin_array_slice } from "./arrays";
+export { builtin_internal_member_2, builtin_internal_member_3 } from "./member";
 export {
   builtin_is_null, builtin_is_boolean, builtin_is_number, builtin_is_string, builtin_is_array,
   builtin_is_object, builtin_is_set, builtin_type_name, builtin_to_number,
@@ -37,8 +36,8 @@ export {
   builtin_base64_encode, builtin_base64_decode, builtin_base64_is_valid, builtin_base64url_encode,
   builtin_base64url_encode_no_pad, builtin_base64url_decode, builtin_hex_encode, builtin_hex_decode,
 } from "./encoding";
-export {
-  builtin_object_union, builtin_object_remove, builtin_object_filter, builtin_array_reverse,
-  builtin_numbers_range, builtin_strings_count,
-} from "./objects2";
+export { builtin_object_union, builtin_object_remove, builtin_object_filter } from "./objects";
+export { builtin_array_reverse } from "./arrays";
+export { builtin_numbers_range } from "./range";
+export { builtin_strings_count } from "./strings";
 export { builtin_walk } from "./walk";

@@ -1,10 +1,7 @@
-// Object, array and membership builtins.
-import {
-  T_ARRAY, T_OBJECT, T_SET, TRUE_V, FALSE_V, boolV, count, elemAt, keyAt, valAt, buf, newContainer, tag,
-} from "../value";
-import { arrayAppend, valueGet } from "../collections";
+// Object builtins: object.get, object.keys, object.union, object.remove, object.filter.
+import { T_ARRAY, T_OBJECT, T_SET, count, elemAt, keyAt, valAt, newContainer, tag } from "../value";
+import { arrayAppend, objectInsert, objectGet, valueGet } from "../collections";
 import { equal } from "../compare";
-import { numToI64, i64Out, isNumber } from "../numbers";
 
 /** object.get(obj, key, default): an array key is a path (an empty path yields obj itself). */
 export function builtin_object_get(o: usize, k: usize, dflt: usize): usize {
@@ -31,53 +28,49 @@ export function builtin_object_keys(o: usize): usize {
   return s;
 }
 
-export function builtin_array_concat(a: usize, b: usize): usize {
-  if (a == 0 || b == 0 || tag(a) != T_ARRAY || tag(b) != T_ARRAY) return 0;
-  const na = count(a), nb = count(b);
-  const r = newContainer(T_ARRAY, na + nb);
-  if (na > 0) memory.copy(buf(r), buf(a), na << 2);
-  if (nb > 0) memory.copy(buf(r) + (na << 2), buf(b), nb << 2);
-  store<u32>(r, (na + nb) as u32, 4);
+function isObj(v: usize): bool { return v != 0 && tag(v) == T_OBJECT; }
+
+/** Recursive union where b wins on conflicts (OPA's object.union). */
+function union(a: usize, b: usize): usize {
+  const r = newContainer(T_OBJECT, count(a) + count(b));
+  const na = count(a);
+  for (let i: usize = 0; i < na; i++) objectInsert(r, keyAt(a, i), valAt(a, i));
+  const nb = count(b);
+  for (let i: usize = 0; i < nb; i++) {
+    const k = keyAt(b, i), bv = valAt(b, i);
+    const av = objectGet(a, k);
+    objectInsert(r, k, av != 0 && isObj(av) && isObj(bv) ? union(av, bv) : bv);
+  }
   return r;
 }
 
-/** array.slice(arr, start, stop): indices clamped to [0, len]; start >= stop gives []. */
-export function builtin_array_slice(a: usize, start: usize, stop: usize): usize {
-  if (a == 0 || tag(a) != T_ARRAY || !isNumber(start) || !isNumber(stop)) return 0;
-  if (!numToI64(start)) return 0;
-  let s = i64Out;
-  if (!numToI64(stop)) return 0;
-  let e = i64Out;
-  const n = count(a) as i64;
-  if (s < 0) s = 0;
-  if (e > n) e = n;
-  const r = newContainer(T_ARRAY, 0);
-  for (let i = s; i < e; i++) arrayAppend(r, elemAt(a, i as usize));
+export function builtin_object_union(a: usize, b: usize): usize {
+  return isObj(a) && isObj(b) ? union(a, b) : 0;
+}
+
+/** Whether k is among `keys` (an array, set, or an object's keys). */
+function listed(keys: usize, k: usize): bool {
+  const t = tag(keys);
+  if (t == T_SET) return valueGet(keys, k) != 0;
+  if (t == T_OBJECT) return objectGet(keys, k) != 0;
+  const n = count(keys);
+  for (let i: usize = 0; i < n; i++) if (equal(elemAt(keys, i), k)) return true;
+  return false;
+}
+
+function keep(o: usize, keys: usize, wanted: bool): usize {
+  if (!isObj(o) || keys == 0) return 0;
+  const t = tag(keys);
+  if (t != T_ARRAY && t != T_SET && t != T_OBJECT) return 0;
+  const r = newContainer(T_OBJECT, 0);
+  const n = count(o);
+  for (let i: usize = 0; i < n; i++) {
+    const k = keyAt(o, i);
+    // Keys come out of o in order, so each insert is an append.
+    if (listed(keys, k) == wanted) objectInsert(r, k, valAt(o, i));
+  }
   return r;
 }
 
-/** `x in coll`: array elements, object values, set elements. */
-export function builtin_internal_member_2(x: usize, c: usize): usize {
-  if (x == 0 || c == 0) return 0;
-  const t = tag(c);
-  if (t == T_SET) return boolV(valueGet(c, x) != 0);
-  if (t == T_ARRAY) {
-    const n = count(c);
-    for (let i: usize = 0; i < n; i++) if (equal(elemAt(c, i), x)) return TRUE_V;
-    return FALSE_V;
-  }
-  if (t == T_OBJECT) {
-    const n = count(c);
-    for (let i: usize = 0; i < n; i++) if (equal(valAt(c, i), x)) return TRUE_V;
-    return FALSE_V;
-  }
-  return FALSE_V;
-}
-
-/** `k, v in coll`: coll[k] == v. */
-export function builtin_internal_member_3(k: usize, v: usize, c: usize): usize {
-  if (k == 0 || v == 0 || c == 0) return 0;
-  const t = tag(c);
-  if (t != T_ARRAY && t != T_OBJECT && t != T_SET) return FALSE_V;
-  return boolV(equal(valueGet(c, k), v));
-}
+export function builtin_object_remove(o: usize, keys: usize): usize { return keep(o, keys, false); }
+export function builtin_object_filter(o: usize, keys: usize): usize { return keep(o, keys, true); }

@@ -137,3 +137,14 @@ export function builtin_strings_reverse(s: usize): usize {
   }
   return newString(out, n);
 }
+
+/** strings.count(s, sub): non-overlapping occurrences; an empty sub counts code points + 1 (Go). */
+export function builtin_strings_count(s: usize, sub: usize): usize {
+  if (!isStr(s) || !isStr(sub)) return 0;
+  const p = strPtr(s), n = strLen(s), q = strPtr(sub), m = strLen(sub);
+  if (m == 0) return newInt((runeCount(p, n) + 1) as i64);
+  let c: i64 = 0;
+  let i = find(p, n, q, m, 0);
+  while (i >= 0) { c++; i = find(p, n, q, m, (i as usize) + m); }
+  return newInt(c);
+}
