@@ -23,4 +23,4 @@ function clean(dir) {
   }
 }
 
-for (const part of ['src', 'test', 'bench']) clean(join(dist, part));
+for (const part of ['src', 'test', 'bench', 'tools']) clean(join(dist, part));
