@@ -120,7 +120,7 @@ async function decideAndRecord(deps: Pick<PipelineDeps, 'decider' | 'audit'>, ex
 function forward(exchange: Exchange, identity: Identity, classification: Classification, deps: PipelineDeps): Promise<ForwardOutcome> {
   const { upstream, upgrade } = exchange;
   if (upgrade === undefined) return deps.forwarder.web(exchange.req, exchange.res, upstream, classification);
-  if (upstream.tunnel !== undefined) return upstream.tunnel(exchange, identity, frameGate(exchange, identity, deps));
+  if (upstream.tunnel !== undefined) return upstream.tunnel(exchange, frameGate(exchange, identity, deps));
   return deps.forwarder.ws(exchange.req, exchange.res, upgrade, upstream);
 }
 

@@ -192,7 +192,7 @@ export interface Upstream {
    * Carries an allowed WebSocket upgrade whose frames must be judged (Dagster's graphql-ws),
    * in place of the raw tunnel; each frame goes through `frames`. Resolves when the socket closes.
    */
-  tunnel?(exchange: Exchange, identity: Identity, frames: FrameGate): Promise<ForwardOutcome>;
+  tunnel?(exchange: Exchange, frames: FrameGate): Promise<ForwardOutcome>;
   readonly effects: readonly AfterForwardEffect[];
   /** Mounted on the admin listener when the proxy starts (an instance added later serves none). */
   readonly adminRoutes?: readonly AdminRoute[];

@@ -5,7 +5,6 @@
 // `dagster.ws.refused`.
 
 import type { Classification, ForwardOutcome, FrameGate, Exchange } from '../../../pipeline/types.js';
-import type { Identity } from '../../../identity/types.js';
 import type { StartJudgeOptions } from './judge.js';
 import { relayGraphqlWs } from './relay.js';
 
@@ -13,10 +12,10 @@ export interface GraphqlWsTunnelOptions extends StartJudgeOptions {
   readonly maxFrameBytes: number;
 }
 
-export type GraphqlWsTunnel = (exchange: Exchange, identity: Identity, frames: FrameGate) => Promise<ForwardOutcome>;
+export type GraphqlWsTunnel = (exchange: Exchange, frames: FrameGate) => Promise<ForwardOutcome>;
 
 export function graphqlWsTunnel(options: GraphqlWsTunnelOptions): GraphqlWsTunnel {
-  return async (exchange, _identity, frames) => {
+  return async (exchange, frames) => {
     const upgrade = exchange.upgrade;
     if (upgrade === undefined) throw new TypeError('graphqlWsTunnel handles WebSocket upgrades only');
     const started = performance.now();
