@@ -26,7 +26,7 @@ import { createGerritClassifierFromConfig } from '../gerrit/classifier.js';
 import { mountGerritWebhooks, revokeOnProxiedClose, type ChangeClosedDeps } from '../gerrit/events/wiring.js';
 import { assertionJwks, loadAssertionKey } from '../identity/assertion-key.js';
 import { createAdminServer } from '../observability/admin.js';
-import { createLogger, type Logger } from '../observability/logger.js';
+import { createLogger, logRequest, type Logger } from '../observability/logger.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { UpstreamProber } from '../observability/prober.js';
 import { Readiness, type ReadinessReport } from '../observability/readiness.js';
@@ -143,7 +143,18 @@ export async function startChangegate(config: Config, options: StartOptions = {}
     forwarder,
     observe: (exchange, s) => {
       metrics.observeRequest({ upstream: exchange.route.upstream, action: s.action, decision: s.decision, status: s.status, durationSeconds: s.durationMs / 1000 });
-      logger.info({ requestId: exchange.requestId, method: exchange.req.method, path: exchange.target.path, upstream: exchange.route.upstream, action: s.action, decision: s.decision, status: s.status, reasons: s.reasons, subject: s.identity.kind === 'authenticated' ? s.identity.id : null, durationMs: Math.round(s.durationMs * 100) / 100 }, 'request');
+      logRequest(logger, {
+        requestId: exchange.requestId,
+        method: exchange.req.method ?? '',
+        path: exchange.target.path,
+        upstream: exchange.route.upstream,
+        action: s.action,
+        decision: s.decision,
+        status: s.status,
+        reasons: s.reasons,
+        ...(s.identity.kind === 'authenticated' ? { subject: s.identity.id } : {}),
+        durationMs: s.durationMs,
+      });
     },
   };
   const ingress = createIngress({
