@@ -46,6 +46,8 @@ export interface Metrics {
   gerritWebhook(type: string, outcome: 'accepted' | 'ignored' | 'refused' | 'failed'): void;
   /** A policy load at start or after an edit: swapped in, or refused (the working policy stays). */
   policyReload(result: PolicyReloadResult): void;
+  /** A client connection refused at accept time, over the total or the per-address cap. */
+  connectionRefused(reason: 'total' | 'address'): void;
   setReady(ready: boolean): void;
   /** Prometheus text exposition. */
   render(): Promise<{ contentType: string; body: string }>;
@@ -113,6 +115,10 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     name: 'changegate_policy_reloads_total',
     help: 'Policy loads at start and after edits, by result: loaded, or rejected (it did not compile or its tests failed; the working policy keeps deciding).',
     labelNames: ['result'],
+  const connectionsRefused = new Counter({
+    name: 'changegate_connections_refused_total',
+    help: 'Client connections refused with 503 when accepted, by cap (total, address).',
+    labelNames: ['reason'],
     registers,
   });
   // Across cluster workers the cluster is ready only when every worker is.
@@ -137,6 +143,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     patsRevoked: (source, count) => patRevocations.inc({ source }, count),
     gerritWebhook: (type, outcome) => gerritWebhooks.inc({ type: WEBHOOK_TYPES.has(type) ? type : 'other', outcome }),
     policyReload: (result) => policyReloads.inc({ result }),
+    connectionRefused: (reason) => connectionsRefused.inc({ reason }),
     setReady: (r) => ready.set(r ? 1 : 0),
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };
