@@ -4,14 +4,12 @@
 // total and per peer address (503 + Retry-After). The deadlines are configured short (hundreds
 // of milliseconds) so the tests are fast; every wait below is a bounded poll or a hang guard.
 
-import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildRequest, rawRequest, type RawResponse } from '../fakes/raw-http.js';
 import { A, pkt, flush, ZERO } from '../gerrit/pkt.js';
-import { ADMIN_CLIENT, startHarness, type Harness } from './harness.js';
+import { ADMIN_CLIENT, auditRecords, startHarness, until, type Harness } from './harness.js';
 
 /** Generous: a hang guard, never a timing assertion. */
 const GUARD_MS = 10_000;
@@ -24,26 +22,12 @@ function json(r: RawResponse): Record<string, unknown> {
   return JSON.parse(r.body) as Record<string, unknown>;
 }
 
-function auditLines(h: Harness): Array<Record<string, unknown>> {
-  return readFileSync(join(h.dir, 'audit.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
 
 function decisionFor(h: Harness, requestId: string | undefined): { allow?: boolean; reasons?: string[] } | undefined {
-  const record = auditLines(h).find((r) => r['kind'] === 'decision' && r['requestId'] === requestId);
+  const record = auditRecords(h).find((r) => r['kind'] === 'decision' && r['requestId'] === requestId);
   return record?.['decision'] as { allow?: boolean; reasons?: string[] } | undefined;
 }
 
-async function until(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + GUARD_MS;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('slow bodies', () => {
   let h: Harness;

@@ -4,14 +4,12 @@
 // subscription keeps streaming data stays open however long it runs. Dagster's upstream here is
 // a graphql-ws endpoint that streams or sends keep-alives on request. Waits are bounded polls.
 
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket, { WebSocketServer } from 'ws';
-import { ADMIN_CLIENT, OPERATOR_CLIENT, startHarness, type Harness } from './harness.js';
+import { ADMIN_CLIENT, OPERATOR_CLIENT, auditRecords, startHarness, until, type Harness } from './harness.js';
 import { TEST_MACHINE_CLIENT } from '../fakes/idp.js';
 
 /** Generous: a hang guard, never a timing assertion. */
@@ -40,21 +38,7 @@ function connect(h: Harness, path: string, token: string): Promise<WebSocket | R
   });
 }
 
-function audit(h: Harness): Array<Record<string, unknown>> {
-  return readFileSync(join(h.dir, 'audit.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
 
-async function until(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + GUARD_MS;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 function closeAll(sockets: WebSocket[]): void {
   for (const ws of sockets.splice(0)) ws.terminate();
@@ -88,7 +72,7 @@ describe('WebSocket caps', () => {
     assert.equal(third.retryAfter, '30');
     assert.equal(third.body['error'], 'too_many_requests');
     assert.match(String(third.body['reason']), /already have 2 WebSockets open/);
-    const refusal = audit(h).find((r) => r['requestId'] === third.requestId && (r['decision'] as { allow?: boolean } | undefined)?.allow === false);
+    const refusal = auditRecords(h).find((r) => r['requestId'] === third.requestId && (r['decision'] as { allow?: boolean } | undefined)?.allow === false);
     assert.deepEqual((refusal?.['decision'] as { reasons?: string[] } | undefined)?.reasons, ['too_many_requests']);
     // Another identity is not held back by the first one's share.
     await opened(await h.token(ADMIN_CLIENT.clientId));
@@ -154,12 +138,12 @@ describe('idle WebSockets', () => {
   const guard = <T>(p: Promise<T>): Promise<T> => Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('no close within the guard')), GUARD_MS))]);
 
   test('a relay with nothing to say is closed with 4408 and a reason, and the close is audited', async () => {
-    const before = audit(h).length;
+    const before = auditRecords(h).length;
     const s = await session();
     const { code, reason } = await guard(s.closed);
     assert.equal(code, 4408);
     assert.match(reason, /idle for 500 ms/);
-    await until('the completion record', () => audit(h).slice(before).some((r) => r['kind'] === 'completion' && r['status'] === 101 && r['error'] === 'request_timeout'));
+    await until('the completion record', () => auditRecords(h).slice(before).some((r) => r['kind'] === 'completion' && r['status'] === 101 && r['error'] === 'request_timeout'));
   });
 
   test("Dagster's keep-alives do not make a relay busy", async () => {
