@@ -115,6 +115,8 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     name: 'changegate_policy_reloads_total',
     help: 'Policy loads at start and after edits, by result: loaded, or rejected (it did not compile or its tests failed; the working policy keeps deciding).',
     labelNames: ['result'],
+    registers,
+  });
   const connectionsRefused = new Counter({
     name: 'changegate_connections_refused_total',
     help: 'Client connections refused with 503 when accepted, by cap (total, address).',

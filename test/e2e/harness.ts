@@ -2,10 +2,9 @@
 // upstreams for Gerrit and Dagster, and the proxy built from a real config with the repository's
 // default policies. Every port is chosen by the OS; every file lives in a temp dir.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import assert from 'node:assert/strict';
 import { configSchema, type Config } from '../../src/config/schema.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { startChangegate, type ChangegateHandle } from '../../src/proxy/server.js';
@@ -96,21 +95,4 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** The audit log's records so far: a decision is on disk before its response is sent. */
-export function auditRecords(h: Pick<Harness, 'dir'>): Array<Record<string, unknown>> {
-  return readFileSync(join(h.dir, 'audit.jsonl'), 'utf8')
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
-
-/** Polls `check` until it holds; fails after `guardMs`, a hang guard and never a timing assertion. */
-export async function until(what: string, check: () => boolean | Promise<boolean>, guardMs = 10_000): Promise<void> {
-  const deadline = Date.now() + guardMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }

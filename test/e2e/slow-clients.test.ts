@@ -9,7 +9,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildRequest, rawRequest, type RawResponse } from '../fakes/raw-http.js';
 import { A, pkt, flush, ZERO } from '../gerrit/pkt.js';
-import { ADMIN_CLIENT, auditRecords, startHarness, until, type Harness } from './harness.js';
+import { ADMIN_CLIENT, startHarness, type Harness } from './harness.js';
+import { auditRecords } from '../fakes/audit-records.js';
+import { eventually } from '../fakes/poll.js';
 
 /** Generous: a hang guard, never a timing assertion. */
 const GUARD_MS = 10_000;
@@ -24,7 +26,7 @@ function json(r: RawResponse): Record<string, unknown> {
 
 
 function decisionFor(h: Harness, requestId: string | undefined): { allow?: boolean; reasons?: string[] } | undefined {
-  const record = auditRecords(h).find((r) => r['kind'] === 'decision' && r['requestId'] === requestId);
+  const record = auditRecords(h.config.audit.path).find((r) => r['kind'] === 'decision' && r['requestId'] === requestId);
   return record?.['decision'] as { allow?: boolean; reasons?: string[] } | undefined;
 }
 
@@ -115,7 +117,7 @@ describe('slow bodies', () => {
       socket.write(piece);
     }
     try {
-      await until('the push answer', () => /\r\n\r\n\{.*\}$/s.test(raw));
+      await eventually('the push answer', () => /\r\n\r\n\{.*\}$/s.test(raw));
     } finally {
       socket.destroy();
     }
@@ -176,6 +178,6 @@ describe('connection caps', () => {
 
   test('a closed connection frees its place', async () => {
     for (const s of open.splice(0)) s.destroy();
-    await until('a new connection to be accepted', async () => (await refused('127.0.0.1')).status !== 503);
+    await eventually('a new connection to be accepted', async () => (await refused('127.0.0.1')).status !== 503);
   });
 });

@@ -9,7 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket, { WebSocketServer } from 'ws';
-import { ADMIN_CLIENT, OPERATOR_CLIENT, auditRecords, startHarness, until, type Harness } from './harness.js';
+import { ADMIN_CLIENT, OPERATOR_CLIENT, startHarness, type Harness } from './harness.js';
+import { auditRecords } from '../fakes/audit-records.js';
+import { eventually } from '../fakes/poll.js';
 import { TEST_MACHINE_CLIENT } from '../fakes/idp.js';
 
 /** Generous: a hang guard, never a timing assertion. */
@@ -72,7 +74,7 @@ describe('WebSocket caps', () => {
     assert.equal(third.retryAfter, '30');
     assert.equal(third.body['error'], 'too_many_requests');
     assert.match(String(third.body['reason']), /already have 2 WebSockets open/);
-    const refusal = auditRecords(h).find((r) => r['requestId'] === third.requestId && (r['decision'] as { allow?: boolean } | undefined)?.allow === false);
+    const refusal = auditRecords(h.config.audit.path).find((r) => r['requestId'] === third.requestId && (r['decision'] as { allow?: boolean } | undefined)?.allow === false);
     assert.deepEqual((refusal?.['decision'] as { reasons?: string[] } | undefined)?.reasons, ['too_many_requests']);
     // Another identity is not held back by the first one's share.
     await opened(await h.token(ADMIN_CLIENT.clientId));
@@ -89,7 +91,7 @@ describe('WebSocket caps', () => {
   test('a closed WebSocket gives its place back', async () => {
     closeAll(sockets);
     const token = await h.token(TEST_MACHINE_CLIENT.clientId);
-    await until('a place to free up', async () => {
+    await eventually('a place to free up', async () => {
       const ws = await connect(h, '/dagster/graphql', token);
       if (!(ws instanceof WebSocket)) return false;
       sockets.push(ws);
@@ -138,12 +140,12 @@ describe('idle WebSockets', () => {
   const guard = <T>(p: Promise<T>): Promise<T> => Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('no close within the guard')), GUARD_MS))]);
 
   test('a relay with nothing to say is closed with 4408 and a reason, and the close is audited', async () => {
-    const before = auditRecords(h).length;
+    const before = auditRecords(h.config.audit.path).length;
     const s = await session();
     const { code, reason } = await guard(s.closed);
     assert.equal(code, 4408);
     assert.match(reason, /idle for 500 ms/);
-    await until('the completion record', () => auditRecords(h).slice(before).some((r) => r['kind'] === 'completion' && r['status'] === 101 && r['error'] === 'request_timeout'));
+    await eventually('the completion record', () => auditRecords(h.config.audit.path).slice(before).some((r) => r['kind'] === 'completion' && r['status'] === 101 && r['error'] === 'request_timeout'));
   });
 
   test("Dagster's keep-alives do not make a relay busy", async () => {
