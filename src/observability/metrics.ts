@@ -46,6 +46,8 @@ export interface Metrics {
   gerritWebhook(type: string, outcome: 'accepted' | 'ignored' | 'refused' | 'failed'): void;
   /** A policy load at start or after an edit: swapped in, or refused (the working policy stays). */
   policyReload(result: PolicyReloadResult): void;
+  /** A client connection refused at accept time, over the total or the per-address cap. */
+  connectionRefused(reason: 'total' | 'address'): void;
   setReady(ready: boolean): void;
   /** Prometheus text exposition. */
   render(): Promise<{ contentType: string; body: string }>;
@@ -115,6 +117,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     labelNames: ['result'],
     registers,
   });
+  const connectionsRefused = new Counter({
+    name: 'changegate_connections_refused_total',
+    help: 'Client connections refused with 503 when accepted, by cap (total, address).',
+    labelNames: ['reason'],
+    registers,
+  });
   // Across cluster workers the cluster is ready only when every worker is.
   const ready = new Gauge({ name: 'changegate_ready', help: '1 when config, policy and audit sink are loaded, else 0.', registers, aggregator: 'min' });
   ready.set(0);
@@ -137,6 +145,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     patsRevoked: (source, count) => patRevocations.inc({ source }, count),
     gerritWebhook: (type, outcome) => gerritWebhooks.inc({ type: WEBHOOK_TYPES.has(type) ? type : 'other', outcome }),
     policyReload: (result) => policyReloads.inc({ result }),
+    connectionRefused: (reason) => connectionsRefused.inc({ reason }),
     setReady: (r) => ready.set(r ? 1 : 0),
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };

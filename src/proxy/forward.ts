@@ -37,9 +37,19 @@ export interface Upgrade {
 /** What classification decided about the bodies: the request's, and what to do with the response's. */
 export type ForwardPlan = Pick<Classification, 'body' | 'responseTap' | 'responseRewrite'>;
 
+export interface ForwarderOptions {
+  /** A raw WebSocket tunnel with no byte either way for this long is closed. */
+  readonly webSocketIdleMs: number;
+}
+
 export class Forwarder {
   readonly #pools = new Map<string, Pool>();
+  readonly #webSocketIdleMs: number;
   #tunnels: ProxyServer | undefined;
+
+  constructor(options: ForwarderOptions) {
+    this.#webSocketIdleMs = options.webSocketIdleMs;
+  }
 
   #pool(route: Route): Pool {
     const origin = route.target.origin;
@@ -102,14 +112,22 @@ export class Forwarder {
     const tunnels = this.#tunnels;
     return new Promise<ForwardOutcome>((resolve) => {
       let failed: ChangegateError | undefined;
-      upgrade.socket.once('close', () =>
-        resolve({ status: failed?.status ?? 101, bytesOut: upgrade.socket.bytesWritten, durationMs: performance.now() - started, ...(failed ? { error: failed } : {}) }),
-      );
+      let idle: ChangegateError | undefined;
+      upgrade.socket.once('close', () => {
+        const error = failed ?? idle;
+        resolve({ status: failed?.status ?? 101, bytesOut: upgrade.socket.bytesWritten, durationMs: performance.now() - started, ...(error ? { error } : {}) });
+      });
       // From here the socket is a tunnel, not an HTTP response.
       res.detachSocket(upgrade.socket);
       tunnels.ws(req, upgrade.socket, upgrade.head, { target: route.target.origin, toProxy: true }, (err) => {
         failed = new ChangegateError('upstream_unavailable', `${route.upstream} is unreachable: ${describe(err)}`);
         endSocketWithError(upgrade.socket, failed, String(req.headers['x-request-id'] ?? ''));
+      });
+      // After http-proxy's own setup, which clears the socket's timeout. The tunnel's frames are
+      // opaque here, so an idle one is cut without a close frame (the Dagster relay sends one).
+      upgrade.socket.setTimeout(this.#webSocketIdleMs, () => {
+        idle = new ChangegateError('request_timeout', `the WebSocket was closed after ${this.#webSocketIdleMs} ms with no traffic`);
+        upgrade.socket.destroy();
       });
     });
   }

@@ -5,6 +5,7 @@
 import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { ChangegateError } from '../errors.js';
+import { setBodyDeadlines, type BodyDeadlines } from './body-deadline.js';
 import { admitRequest } from './hygiene.js';
 import { hasEncodedSlash, type TargetLimits } from './normalize.js';
 import { runPipeline, type Exchange, type PipelineDeps } from './pipeline.js';
@@ -17,6 +18,8 @@ export const OWN_PREFIX = '/.changegate';
 export interface IngressDeps {
   readonly trusted: TrustedProxies;
   readonly limits: TargetLimits;
+  /** How long a body the classifiers read may take (body-deadline.ts). */
+  readonly bodyDeadlines: BodyDeadlines;
   readonly routes: readonly Route[];
   readonly pipeline: PipelineDeps;
   /** Serves /.changegate/... (sign-in, tokens, JWKS). */
@@ -61,6 +64,7 @@ export function createIngress(deps: IngressDeps): Ingress {
     }
     const unavailable = deps.notReady();
     if (unavailable !== undefined) return refuse(unavailable);
+    setBodyDeadlines(req, deps.bodyDeadlines);
     const exchange: Exchange = { req, res, requestId: id, client, target, route, ...(upgrade ? { upgrade } : {}) };
     runPipeline(exchange, deps.pipeline).catch((e: unknown) => deps.onInternalError(e, id));
   };

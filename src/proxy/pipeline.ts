@@ -15,10 +15,12 @@ import { ANONYMOUS, isAuthenticated, type Identity } from '../identity/types.js'
 import type { Decider, Decision, PolicyInput, UpstreamName } from '../policy/types.js';
 import { decisionRecord, completionRecord, policyInput } from './records.js';
 import type { ForwardOutcome, Forwarder, Upgrade } from './forward.js';
+import { declaresBody } from './read-body.js';
 import { sendError } from './respond.js';
 import type { Route } from './routes.js';
 import type { ForwardedClientInfo } from './forwarded.js';
 import type { Classification, Classifier, NormalizedTarget } from './types.js';
+import { webSocketOwner, type WebSocketSlots } from './websocket-slots.js';
 
 /** One request on its way through the pipeline. */
 export interface Exchange {
@@ -47,6 +49,8 @@ export interface PipelineDeps {
    * (Dagster's graphql-ws): called for an allowed upgrade in place of forwarder.ws.
    */
   readonly tunnels?: Partial<Record<UpstreamName, (exchange: Exchange, identity: Identity) => Promise<ForwardOutcome>>>;
+  /** Caps open WebSockets; an allowed upgrade past a cap is refused before it is tunnelled. */
+  readonly websockets?: WebSocketSlots;
   /** Observes every finished exchange (metrics, access log). */
   observe(exchange: Exchange, summary: ExchangeSummary): void;
 }
@@ -78,6 +82,14 @@ export async function runPipeline(exchange: Exchange, deps: PipelineDeps): Promi
       identity = auth.identity;
       // A refreshed or re-issued session cookie rides on whatever response this request gets.
       if (auth.setCookies !== undefined && auth.setCookies.length > 0) exchange.res.appendHeader('set-cookie', [...auth.setCookies]);
+    } else if (declaresBody(exchange.req)) {
+      // Classifying reads the body, and an anonymous caller must not get to make the proxy
+      // hold one: it is refused unread (the connection closes, respond.ts). Policy may still
+      // allow anonymous requests without a body; with one, none is ever allowed.
+      const error = new ChangegateError('unauthenticated', 'sign in, or send a bearer token or access token, before sending a body');
+      await recordRefusal(deps.audit, exchange, identity, 'authenticate', error);
+      deps.challenge(exchange);
+      return finish('deny', error.status, [error.code]);
     }
 
     const classification = await deps.classifiers[exchange.route.upstream].classify({
@@ -119,12 +131,18 @@ export async function runPipeline(exchange: Exchange, deps: PipelineDeps): Promi
   }
 }
 
-function forward(exchange: Exchange, identity: Identity, classification: Classification, deps: PipelineDeps): Promise<ForwardOutcome> {
+async function forward(exchange: Exchange, identity: Identity, classification: Classification, deps: PipelineDeps): Promise<ForwardOutcome> {
   if (exchange.upgrade === undefined) {
     return deps.forwarder.web(exchange.req, exchange.res, exchange.route, classification);
   }
-  const tunnel = deps.tunnels?.[exchange.route.upstream];
-  return tunnel !== undefined ? tunnel(exchange, identity) : deps.forwarder.ws(exchange.req, exchange.res, exchange.upgrade, exchange.route);
+  // Throws (429/503) past a cap, before the upgrade: the refusal is audited like any other.
+  const release = deps.websockets?.take(webSocketOwner(identity, exchange.client.ip));
+  try {
+    const tunnel = deps.tunnels?.[exchange.route.upstream];
+    return await (tunnel !== undefined ? tunnel(exchange, identity) : deps.forwarder.ws(exchange.req, exchange.res, exchange.upgrade, exchange.route));
+  } finally {
+    release?.();
+  }
 }
 
 function respondDenied(exchange: Exchange, deps: PipelineDeps, identity: Identity, input: PolicyInput, decision: Decision): void {

@@ -27,6 +27,7 @@ import { mountGerritWebhooks, revokeOnProxiedClose, type ChangeClosedDeps } from
 import { assertionJwks, loadAssertionKey } from '../identity/assertion-key.js';
 import { createAdminServer } from '../observability/admin.js';
 import { createLogger, logRequest, type Logger } from '../observability/logger.js';
+import { throttled } from '../observability/throttle.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { UpstreamProber } from '../observability/prober.js';
 import { Readiness, type ReadinessReport } from '../observability/readiness.js';
@@ -43,6 +44,8 @@ import { createStamper } from './stamp.js';
 import { TrustedProxies } from './trusted-proxies.js';
 import { listenOn } from './listen.js';
 import { lenientParserReason } from './request-line.js';
+import { limitConnections } from './connection-limits.js';
+import { WebSocketSlots } from './websocket-slots.js';
 
 export interface StartOptions {
   readonly logger?: Logger;
@@ -120,7 +123,7 @@ export async function startChangegate(config: Config, options: StartOptions = {}
   // One lookup (and its caches) for HTTP and WebSocket classification alike.
   const dagsterRuns = dagsterLookup(config);
   const dagsterShared = { ...(dagsterSchema === undefined ? {} : { schema: dagsterSchema }), ...(dagsterRuns === undefined ? {} : { lookup: dagsterRuns }) };
-  const forwarder = new Forwarder();
+  const forwarder = new Forwarder({ webSocketIdleMs: config.limits.webSocketIdleMs });
   const trusted = TrustedProxies.parse(config.trustedProxies);
   const pipeline: PipelineDeps = {
     authenticate: (request) => chain.authenticate(request),
@@ -129,8 +132,9 @@ export async function startChangegate(config: Config, options: StartOptions = {}
       dagster: createDagsterClassifierFromConfig(config, { ...dagsterShared, decider: engine }),
     },
     tunnels: {
-      dagster: createDagsterWsHook({ decider: engine, audit, maxFrameBytes: config.limits.maxClassifiedBodyBytes, deployment: dagsterDeployment(config), ...dagsterShared }),
+      dagster: createDagsterWsHook({ decider: engine, audit, maxFrameBytes: config.limits.maxClassifiedBodyBytes, idleMs: config.limits.webSocketIdleMs, deployment: dagsterDeployment(config), ...dagsterShared }),
     },
+    websockets: new WebSocketSlots({ max: config.limits.maxWebSockets, maxPerIdentity: config.limits.maxWebSocketsPerIdentity }),
     decider: engine,
     audit,
     stamp: createStamper({
@@ -157,9 +161,14 @@ export async function startChangegate(config: Config, options: StartOptions = {}
       });
     },
   };
+  // One line per cap per 10 s at most: a flood of refused connections must not flood the log.
+  const refusalLog = throttled(10_000, (reason: string, address: string, suppressed: number) =>
+    logger.warn({ component: 'connections', reason, address, suppressed }, 'connection refused: over the connection cap'),
+  );
   const ingress = createIngress({
     trusted,
     limits: { maxUrlBytes: config.limits.maxUrlBytes },
+    bodyDeadlines: { idleMs: config.limits.bodyIdleMs, totalMs: config.limits.bodyTotalMs },
     routes,
     pipeline,
     own: (req, res) => own(req, res),
@@ -178,11 +187,22 @@ export async function startChangegate(config: Config, options: StartOptions = {}
 
   const server = http.createServer({
     maxHeaderSize: config.limits.maxHeaderBytes,
-    requestTimeout: 0,
-    headersTimeout: 30_000,
-    keepAliveTimeout: 65_000,
+    // Whole requests, pushes included: generous, since a 1 GiB push streams through it. Bodies
+    // the proxy reads to classify have their own, much shorter deadlines (body-deadline.ts).
+    requestTimeout: config.limits.requestTimeoutMs,
+    headersTimeout: config.limits.headersTimeoutMs,
+    keepAliveTimeout: config.limits.keepAliveTimeoutMs,
+    // Node checks both timeouts on this period; a tenth of the head's deadline keeps it close.
+    connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(config.limits.headersTimeoutMs / 10))),
     requireHostHeader: true,
     joinDuplicateHeaders: false,
+  });
+  limitConnections(server, { max: config.limits.maxConnections, maxPerAddress: config.limits.maxConnectionsPerAddress }, {
+    trusted,
+    onRefused: (reason, address) => {
+      metrics.connectionRefused(reason);
+      refusalLog(reason, address);
+    },
   });
   server.on('request', ingress.request);
   server.on('upgrade', ingress.upgrade);
@@ -247,3 +267,4 @@ function runNotifier(config: Config, logger: Logger, metrics: Metrics): GerritRu
     },
   });
 }
+

@@ -4,18 +4,21 @@
 // src/proxy/pipeline.ts is one branch.
 
 import type { AuditSink } from '../../audit/types.js';
+import { ChangegateError } from '../../errors.js';
 import type { Identity } from '../../identity/types.js';
 import type { Decider } from '../../policy/types.js';
 import type { ForwardOutcome } from '../../proxy/forward.js';
 import type { Exchange } from '../../proxy/pipeline.js';
 import { decisionRecord, policyInput } from '../../proxy/records.js';
 import type { StartJudgeOptions } from './judge.js';
-import { relayGraphqlWs } from './relay.js';
+import { IDLE_CLOSE_CODE, relayGraphqlWs } from './relay.js';
 
 export interface DagsterWsOptions extends StartJudgeOptions {
   readonly decider: Decider;
   readonly audit: AuditSink;
   readonly maxFrameBytes: number;
+  /** Closes a relay with no frame either way for this long (relay.ts). */
+  readonly idleMs: number;
 }
 
 export type DagsterWsHook = (exchange: Exchange, identity: Identity) => Promise<ForwardOutcome>;
@@ -52,6 +55,8 @@ export function createDagsterWsHook(options: DagsterWsOptions): DagsterWsHook {
         return decision;
       },
     });
-    return { status: outcome.status, bytesOut: upgrade.socket.bytesWritten, durationMs: performance.now() - started };
+    // The completion record says why the relay ended when the proxy ended it.
+    const idle = outcome.idle ? { error: new ChangegateError('request_timeout', `the WebSocket was closed (${IDLE_CLOSE_CODE}) after ${options.idleMs} ms idle`) } : {};
+    return { status: outcome.status, bytesOut: upgrade.socket.bytesWritten, durationMs: performance.now() - started, ...idle };
   };
 }
