@@ -27,6 +27,7 @@ import { measurePolicy } from './policy-eval.js';
 import { auditOnTmpfs } from './scenarios/audit.js';
 import { fixedRateLatency } from './scenarios/latency.js';
 import { pushThrough } from './scenarios/push.js';
+import { withoutAccessLog } from './scenarios/access-log.js';
 import { changegateThroughput, directBaselines, nginxBaselines, relayBaseline } from './scenarios/throughput.js';
 import { webSocketsThrough } from './scenarios/websockets.js';
 
@@ -91,6 +92,7 @@ async function measure(settings: Settings, dir: string): Promise<Report> {
     await againstNginx(bench, rows, report);
     if (runs(settings, 'websockets')) report.webSockets = await webSocketsThrough(bench);
     if (runs(settings, 'audit')) report.audit = await auditOnTmpfs(bench, rows);
+    if (runs(settings, 'accesslog')) await withoutAccessLog(bench, rows);
     if (runs(settings, 'policy')) {
       process.stderr.write('  policy evaluation alone\n');
       report.policy = (await measurePolicy()) as unknown as Record<string, unknown>;

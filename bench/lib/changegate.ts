@@ -1,8 +1,8 @@
-// Starts Changegate as operators run it (`changegate serve --config FILE`), pinned to the
-// proxy's cores, and times the start: from spawn until /readyz answers 200, which includes
+// Starts Changegate as operators run it (`changegate serve --config FILE`, its log on stdout
+// into a file), pinned to the proxy's cores, and times the start: from spawn until /readyz answers 200, which includes
 // compiling the default policies.
 
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { spawnPinned, waitFor200, type Child } from './processes.js';
@@ -22,7 +22,10 @@ export async function startChangegate(config: Record<string, unknown> & { listen
   // when it stops, into <dir>/<instance>.
   const profileDir = process.env['BENCH_CPU_PROF'];
   const profile = profileDir === undefined || profileDir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(resolve(profileDir), basename(dir))}`];
-  const child = spawnPinned(cpus, process.execPath, [...profile, ...nodeArgs('src/cli'), 'serve', '--config', file]);
+  // The log goes where an operator's log shipper would read it: a file on the instance's disk.
+  const log = openSync(join(dir, 'stdout.log'), 'a');
+  const child = spawnPinned(cpus, process.execPath, [...profile, ...nodeArgs('src/cli'), 'serve', '--config', file], process.env, log);
+  closeSync(log);
   try {
     await waitFor200(`http://${config.admin.listen}/readyz`);
   } catch (e) {

@@ -24,6 +24,8 @@ export interface ProxyOptions {
   readonly auditDir?: string;
   /** 'main' listens on the main ports, 'side' on the second pair (one side instance at a time). */
   readonly ports: 'main' | 'side';
+  /** `log.level`; default: left unset, as operators leave it (info: one access line per request). */
+  readonly logLevel?: 'warn';
 }
 
 export interface Bench {
@@ -62,7 +64,7 @@ export function createBench(init: BenchInit): Bench {
       const instanceDir = join(dir, name);
       mkdirSync(instanceDir, { recursive: true });
       const ports = options.ports === 'main' ? { proxy: settings.ports.proxy, admin: settings.ports.admin } : { proxy: settings.ports.side, admin: settings.ports.sideAdmin };
-      const config = changegateConfig({ ...init, directUrl, workers: options.workers, stateDir: join(dir, 'state'), auditPath: join(options.auditDir ?? instanceDir, 'audit.jsonl'), ...ports });
+      const config = changegateConfig({ ...init, directUrl, workers: options.workers, stateDir: join(dir, 'state'), auditPath: join(options.auditDir ?? instanceDir, 'audit.jsonl'), logLevel: options.logLevel, ...ports });
       return startChangegate(config, instanceDir, proxyCpus(options.workers));
     },
     load: (shape, base, headers, seconds = settings.seconds) => {
@@ -82,6 +84,7 @@ interface ConfigInputs {
   readonly workers: number;
   readonly stateDir: string;
   readonly auditPath: string;
+  readonly logLevel: 'warn' | undefined;
   readonly proxy: number;
   readonly admin: number;
 }
@@ -89,7 +92,8 @@ interface ConfigInputs {
 /**
  * A production-shaped config: both upstreams (Gerrit with a service account, so votes are
  * decided on the change's owner and approvals; Dagster validated against its schema), bearer
- * tokens and sessions, the default policies, the audit log on.
+ * tokens and sessions, the default policies, the audit log on a real disk, the log level left at
+ * its default.
  */
 function changegateConfig(c: ConfigInputs): Record<string, unknown> & { listen: string; admin: { listen: string } } {
   const root = packageRoot();
@@ -115,6 +119,6 @@ function changegateConfig(c: ConfigInputs): Record<string, unknown> & { listen: 
     },
     policy: { path: join(root, 'policies'), watch: false },
     audit: { path: c.auditPath },
-    log: { level: 'warn' },
+    ...(c.logLevel === undefined ? {} : { log: { level: c.logLevel } }),
   };
 }

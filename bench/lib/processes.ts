@@ -12,9 +12,10 @@ export interface Child {
 }
 
 /** `cpus` is a taskset list: 0, "1", "0-1". */
-export function spawnPinned(cpus: number | string, command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Child {
+/** `stdout`: a file descriptor for the child's standard output (default: discarded). */
+export function spawnPinned(cpus: number | string, command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env, stdout: number | 'ignore' = 'ignore'): Child {
   // taskset execs the command, so the child's pid is the command's.
-  const child = spawn('taskset', ['-c', String(cpus), command, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env });
+  const child = spawn('taskset', ['-c', String(cpus), command, ...args], { stdio: ['ignore', stdout, 'pipe'], env });
   let stderr = '';
   child.stderr?.on('data', (c) => (stderr = (stderr + String(c)).slice(-4000)));
   child.once('exit', (code, signal) => {

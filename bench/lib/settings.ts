@@ -26,7 +26,7 @@ export interface Settings {
   readonly writeResults: boolean;
 }
 
-export const GROUPS = ['throughput', 'latency', 'push', 'websockets', 'audit', 'policy'] as const;
+export const GROUPS = ['throughput', 'latency', 'push', 'websockets', 'audit', 'accesslog', 'policy'] as const;
 
 export function readSettings(): Settings {
   const base = positive('BENCH_PORT_BASE', 18080);

@@ -111,6 +111,22 @@ const session = z.strictObject({
 
 export const roleNames = z.enum(ROLES);
 
+const LIMIT_DEFAULTS = {
+  maxClassifiedBodyBytes: 1048576,
+  maxHeaderBytes: 16384,
+  maxUrlBytes: 8192,
+  bodyIdleMs: 10_000,
+  bodyTotalMs: 60_000,
+  headersTimeoutMs: 30_000,
+  requestTimeoutMs: 60 * 60_000,
+  keepAliveTimeoutMs: 65_000,
+  maxConnections: 4096,
+  maxConnectionsPerAddress: 256,
+  maxWebSockets: 1024,
+  maxWebSocketsPerIdentity: 32,
+  webSocketIdleMs: 5 * 60_000,
+};
+
 export const configSchema = z.strictObject({
   listen: listenAddress.default('127.0.0.1:8080'),
   admin: z.strictObject({ listen: listenAddress.default('127.0.0.1:9901') }).default({ listen: '127.0.0.1:9901' }),
@@ -177,8 +193,31 @@ export const configSchema = z.strictObject({
       maxClassifiedBodyBytes: z.number().int().positive().default(1024 * 1024),
       maxHeaderBytes: z.number().int().positive().default(16 * 1024),
       maxUrlBytes: z.number().int().positive().default(8 * 1024),
+      /**
+       * A body read to classify it (JSON, GraphQL, a push's command list; never a pack, which
+       * streams) must keep arriving: silent this long, or unfinished after bodyTotalMs, is 408.
+       */
+      bodyIdleMs: z.number().int().positive().default(10_000),
+      bodyTotalMs: z.number().int().positive().default(60_000),
+      /** The request head must arrive within this (Node's headersTimeout). */
+      headersTimeoutMs: z.number().int().positive().default(30_000),
+      /**
+       * The whole request, body included, must arrive within this (Node's requestTimeout), so it
+       * must exceed the longest legitimate push; 0 turns it off.
+       */
+      requestTimeoutMs: z.number().int().min(0).default(60 * 60_000),
+      /** An idle keep-alive connection is closed after this. */
+      keepAliveTimeoutMs: z.number().int().positive().default(65_000),
+      /** Open client connections, in total and from one peer address (a trusted proxy counts only in the total). */
+      maxConnections: z.number().int().positive().default(4096),
+      maxConnectionsPerAddress: z.number().int().positive().default(256),
+      /** Open WebSockets, in total and per identity (an anonymous caller is its address). */
+      maxWebSockets: z.number().int().positive().default(1024),
+      maxWebSocketsPerIdentity: z.number().int().positive().default(32),
+      /** A WebSocket with no frame either way (keep-alives aside) for this long is closed (4408). */
+      webSocketIdleMs: z.number().int().positive().default(5 * 60_000),
     })
-    .default({ maxClassifiedBodyBytes: 1048576, maxHeaderBytes: 16384, maxUrlBytes: 8192 }),
+    .default(LIMIT_DEFAULTS),
   log: z
     .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
     .default({ level: 'info' }),

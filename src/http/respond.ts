@@ -1,9 +1,10 @@
 // Every response the proxy writes itself (errors, denials) goes through here, so each has the
 // same JSON shape and carries the request id.
 
-import { STATUS_CODES, type ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ChangegateError } from '../errors.js';
+import { declaresBody } from './read-body.js';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent) {
@@ -11,6 +12,9 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
     return;
   }
   const text = JSON.stringify(body);
+  // Answered before its body was read: Node would otherwise keep the connection and drain the
+  // body at the client's pace, which is what a slow body is counting on.
+  if (bodyUnread(res.req)) res.setHeader('connection', 'close');
   res.writeHead(status, {
     ...headers,
     'content-type': 'application/json; charset=utf-8',
@@ -19,6 +23,11 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
     'x-content-type-options': 'nosniff',
   });
   res.end(text);
+}
+
+/** The request declares a body that has not all arrived. */
+function bodyUnread(req: IncomingMessage | undefined): boolean {
+  return req !== undefined && !req.complete && declaresBody(req);
 }
 
 export function sendError(res: ServerResponse, error: unknown, requestId: string): void {
@@ -37,8 +46,9 @@ export function endSocketWithError(socket: Duplex, error: ChangegateError, reque
     return;
   }
   const text = JSON.stringify(error.toBody(requestId));
+  const extra = Object.entries(error.headers ?? {}).map(([name, value]) => `${name}: ${value}\r\n`).join('');
   socket.end(
-    `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? ''}\r\ncontent-type: application/json; charset=utf-8\r\n` +
+    `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? ''}\r\ncontent-type: application/json; charset=utf-8\r\n${extra}` +
       `content-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`,
     () => socket.destroy(),
   );

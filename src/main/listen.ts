@@ -1,22 +1,49 @@
-// The ingress listener: Node's HTTP server with the limits that keep request smuggling and
-// slow clients out, and a config address resolved to the bound one (so port 0 works in tests).
+// The ingress listener: Node's HTTP server with the limits that keep request smuggling, slow
+// clients and connection floods out, and a config address resolved to the bound one (so port 0
+// works in tests).
 
 import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseListen } from '../config/listen.js';
 import type { Config } from '../config/schema.js';
 import { ChangegateError } from '../errors.js';
+import { limitConnections } from '../http/connection-limits.js';
 import { endSocketWithError } from '../http/respond.js';
+import type { TrustedProxies } from '../http/trusted-proxies.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { throttled } from '../observability/throttle.js';
 import type { Ingress } from '../pipeline/ingress.js';
 
-export function ingressServer(config: Config, ingress: Ingress): Server {
+export interface ListenerDeps {
+  readonly trusted: TrustedProxies;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+}
+
+export function ingressServer(config: Config, ingress: Ingress, { trusted, metrics, logger }: ListenerDeps): Server {
   const server = http.createServer({
     maxHeaderSize: config.limits.maxHeaderBytes,
-    requestTimeout: 0,
-    headersTimeout: 30_000,
-    keepAliveTimeout: 65_000,
+    // Whole requests, pushes included: generous, since a 1 GiB push streams through it. Bodies
+    // the proxy reads to classify have their own, much shorter deadlines (body-deadline.ts).
+    requestTimeout: config.limits.requestTimeoutMs,
+    headersTimeout: config.limits.headersTimeoutMs,
+    keepAliveTimeout: config.limits.keepAliveTimeoutMs,
+    // Node checks both timeouts on this period; a tenth of the head's deadline keeps it close.
+    connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(config.limits.headersTimeoutMs / 10))),
     requireHostHeader: true,
     joinDuplicateHeaders: false,
+  });
+  // One line per cap per 10 s at most: a flood of refused connections must not flood the log.
+  const refusalLog = throttled(10_000, (reason: string, address: string, suppressed: number) =>
+    logger.warn({ component: 'connections', reason, address, suppressed }, 'connection refused: over the connection cap'),
+  );
+  limitConnections(server, { max: config.limits.maxConnections, maxPerAddress: config.limits.maxConnectionsPerAddress }, {
+    trusted,
+    onRefused: (reason, address) => {
+      metrics.connectionRefused(reason);
+      refusalLog(reason, address);
+    },
   });
   server.on('request', ingress.request);
   server.on('upgrade', ingress.upgrade);

@@ -10,7 +10,7 @@ import type { Config } from '../config/schema.js';
 import { ChangegateError } from '../errors.js';
 import { lenientParserReason } from '../http/request-line.js';
 import { TrustedProxies } from '../http/trusted-proxies.js';
-import { createLogger, type Logger } from '../observability/logger.js';
+import { createLogger, logRequest, type Logger } from '../observability/logger.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { Readiness, type ReadinessReport } from '../observability/readiness.js';
 import { Forwarder } from '../pipeline/forward.js';
@@ -18,6 +18,7 @@ import { createIngress, type Ingress } from '../pipeline/ingress.js';
 import type { PipelineDeps } from '../pipeline/pipeline.js';
 import { RouteTable } from '../pipeline/route-table.js';
 import { createStamper } from '../pipeline/stamp.js';
+import { WebSocketSlots } from '../pipeline/websocket-slots.js';
 import type { Upstream } from '../pipeline/types.js';
 import type { PolicyEngine } from '../policy/engine.js';
 import { buildAdmin } from './admin.js';
@@ -61,10 +62,11 @@ export async function startChangegate(config: Config, options: StartOptions = {}
   const routes = new RouteTable(built.upstreams);
   // Our cookies, and every upstream's session cookies, never pass the proxy in either direction.
   const dropCookie = upstreamCookieRule((name) => routes.isSessionCookie(name));
-  const forwarder = new Forwarder({ dropSetCookie: dropCookie });
-  const ingress = buildIngress(config, { auth, audit, engine: policy.engine, routes, forwarder, stamp: createStamper({ dropCookie, assertions: auth.assertions }), metrics, logger });
+  const forwarder = new Forwarder({ dropSetCookie: dropCookie, webSocketIdleMs: config.limits.webSocketIdleMs });
+  const trusted = TrustedProxies.parse(config.trustedProxies);
+  const ingress = buildIngress(config, { auth, audit, engine: policy.engine, routes, forwarder, stamp: createStamper({ dropCookie, assertions: auth.assertions }), trusted, metrics, logger });
 
-  const server = ingressServer(config, ingress);
+  const server = ingressServer(config, ingress, { trusted, metrics, logger });
   const admin = buildAdmin({ metrics, readiness, logger, routes, cluster: options.clusterViews?.(metrics.registry, () => readiness.check()) });
   const ingressAddress = await listenOn(server, config.listen);
   const adminAddress = await admin.listen(config.admin.listen);
@@ -96,12 +98,13 @@ interface IngressParts {
   readonly routes: RouteTable;
   readonly forwarder: Forwarder;
   readonly stamp: PipelineDeps['stamp'];
+  readonly trusted: TrustedProxies;
   readonly metrics: Metrics;
   readonly logger: Logger;
 }
 
 /** The ingress and the pipeline behind it, reporting every request to metrics and the access log. */
-function buildIngress(config: Config, { auth, audit, engine, routes, forwarder, stamp, metrics, logger }: IngressParts): Ingress {
+function buildIngress(config: Config, { auth, audit, engine, routes, forwarder, stamp, trusted, metrics, logger }: IngressParts): Ingress {
   const pipeline: PipelineDeps = {
     authenticate: auth.authenticate,
     decider: engine,
@@ -109,15 +112,28 @@ function buildIngress(config: Config, { auth, audit, engine, routes, forwarder, 
     stamp,
     challenge: auth.challenge,
     forwarder,
+    websockets: new WebSocketSlots({ max: config.limits.maxWebSockets, maxPerIdentity: config.limits.maxWebSocketsPerIdentity }),
     observe: (exchange, s) => {
       metrics.observeRequest({ upstream: exchange.upstream.kind, action: s.action, decision: s.decision, status: s.status, durationSeconds: s.durationMs / 1000 });
-      logger.info({ requestId: exchange.requestId, method: exchange.req.method, path: exchange.target.path, upstream: exchange.upstream.kind, action: s.action, decision: s.decision, status: s.status, reasons: s.reasons, subject: s.identity.kind === 'authenticated' ? s.identity.id : null, durationMs: Math.round(s.durationMs * 100) / 100 }, 'request');
+      logRequest(logger, {
+        requestId: exchange.requestId,
+        method: exchange.req.method ?? '',
+        path: exchange.target.path,
+        upstream: exchange.upstream.kind,
+        action: s.action,
+        decision: s.decision,
+        status: s.status,
+        reasons: s.reasons,
+        ...(s.identity.kind === 'authenticated' ? { subject: s.identity.id } : {}),
+        durationMs: s.durationMs,
+      });
     },
     onEffectError: (effect, err, exchange) => logger.error({ err, effect, requestId: exchange.requestId }, 'an after-forward effect failed'),
   };
   return createIngress({
-    trusted: TrustedProxies.parse(config.trustedProxies),
+    trusted,
     limits: { maxUrlBytes: config.limits.maxUrlBytes },
+    bodyDeadlines: { idleMs: config.limits.bodyIdleMs, totalMs: config.limits.bodyTotalMs },
     routes,
     pipeline,
     own: auth.ownEndpoints,

@@ -31,7 +31,13 @@ type Kinds = { readonly [K in keyof Config['upstreams']]-?: (config: NonNullable
 
 const KINDS: Kinds = {
   gerrit: (config, deps) => gerritUpstream(config, { ...deps, maxClassifiedBodyBytes: deps.limits.maxClassifiedBodyBytes }),
-  dagster: (config, deps) => dagsterUpstream(config, { maxClassifiedBodyBytes: deps.limits.maxClassifiedBodyBytes, decider: deps.decider, ...(deps.onRunLaunched === undefined ? {} : { onRunLaunched: deps.onRunLaunched }) }),
+  dagster: (config, deps) =>
+    dagsterUpstream(config, {
+      maxClassifiedBodyBytes: deps.limits.maxClassifiedBodyBytes,
+      webSocketIdleMs: deps.limits.webSocketIdleMs,
+      decider: deps.decider,
+      ...(deps.onRunLaunched === undefined ? {} : { onRunLaunched: deps.onRunLaunched }),
+    }),
 };
 
 export interface Upstreams {

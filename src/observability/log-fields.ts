@@ -43,6 +43,8 @@ export interface RequestLine {
   readonly upstream?: string;
   readonly action?: string;
   readonly decision?: 'allow' | 'deny' | 'error';
+  /** The policy's reasons (closed strings the policy authors chose). */
+  readonly reasons?: readonly string[];
   readonly subject?: string;
   readonly via?: string;
   readonly clientIp?: string;

@@ -62,13 +62,37 @@ export function forRequest(logger: Logger, requestId: string): Logger {
   return logger.child({ [LogField.RequestId]: requestId });
 }
 
-/** The access-log line, one per request. */
+/**
+ * The access-log line, one per request. It is built by hand from fields that are safe by
+ * construction (our request id, the method, the credential-scrubbed path, status, duration,
+ * upstream, action, decision, reasons, subject id), so it needs no redaction: pino's wildcard
+ * redaction over every secret key at five depths cost 30% of a proxied request's CPU. The line
+ * has the logger's own shape (level, time, bindings, msg) and goes to the logger's destination.
+ */
 export function logRequest(logger: Logger, line: RequestLine): void {
   // 4xx are the proxy doing its job (denials, sign-in redirects); only 5xx is an error.
   const level = line.status >= 500 ? 'error' : 'info';
-  const { requestId, ...rest } = line;
-  // A forRequest() child already carries the id; don't print it twice.
-  const bound = logger.bindings()[LogField.RequestId] === requestId;
-  const fields = { ...(bound ? {} : { [LogField.RequestId]: requestId }), ...rest, path: scrubString(line.path) };
-  logger[level]({ ...fields, [LogField.Event]: 'request' }, 'request');
+  if (!logger.isLevelEnabled(level)) return;
+  const internals = logger as unknown as LoggerInternals;
+  // A forRequest() child already carries the id in its bindings; don't print it twice.
+  const bound = logger.bindings()[LogField.RequestId] === line.requestId;
+  let text = `{"level":${logger.levels.values[level]}${internals[pino.symbols.timeSym]()}${internals[pino.symbols.chindingsSym]}`;
+  if (!bound) text += `,"${LogField.RequestId}":${JSON.stringify(line.requestId)}`;
+  text += `,"${LogField.Method}":${JSON.stringify(line.method)},"${LogField.Path}":${JSON.stringify(scrubString(line.path))}`;
+  text += `,"${LogField.Status}":${line.status},"${LogField.DurationMs}":${Math.round(line.durationMs * 100) / 100}`;
+  if (line.upstream !== undefined) text += `,"${LogField.Upstream}":${JSON.stringify(line.upstream)}`;
+  if (line.action !== undefined) text += `,"${LogField.Action}":${JSON.stringify(line.action)}`;
+  if (line.decision !== undefined) text += `,"${LogField.Decision}":"${line.decision}"`;
+  if (line.reasons !== undefined && line.reasons.length > 0) text += `,"${LogField.Reasons}":${JSON.stringify(line.reasons)}`;
+  if (line.subject !== undefined) text += `,"${LogField.Subject}":${JSON.stringify(line.subject)}`;
+  if (line.via !== undefined) text += `,"${LogField.Via}":${JSON.stringify(line.via)}`;
+  if (line.clientIp !== undefined) text += `,"${LogField.ClientIp}":${JSON.stringify(line.clientIp)}`;
+  internals[pino.symbols.streamSym].write(`${text},"${LogField.Event}":"request","msg":"request"}\n`);
+}
+
+/** The pino internals the access line reuses so its shape follows the logger's configuration. */
+interface LoggerInternals {
+  readonly [pino.symbols.timeSym]: () => string;
+  readonly [pino.symbols.chindingsSym]: string;
+  readonly [pino.symbols.streamSym]: DestinationStream;
 }

@@ -39,6 +39,8 @@ export interface Metrics {
   auditFailure(): void;
   /** A policy load at start or after an edit: swapped in, or refused (the working policy stays). */
   policyReload(result: PolicyReloadResult): void;
+  /** A client connection refused at accept time, over the total or the per-address cap. */
+  connectionRefused(reason: 'total' | 'address'): void;
   setReady(ready: boolean): void;
   /** Prometheus text exposition. */
   render(): Promise<{ contentType: string; body: string }>;
@@ -91,6 +93,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     labelNames: ['result'],
     registers,
   });
+  const connectionsRefused = new Counter({
+    name: 'changegate_connections_refused_total',
+    help: 'Client connections refused with 503 when accepted, by cap (total, address).',
+    labelNames: ['reason'],
+    registers,
+  });
   // Across cluster workers the cluster is ready only when every worker is.
   const ready = new Gauge({ name: 'changegate_ready', help: '1 when config, policy and audit sink are loaded, else 0.', registers, aggregator: 'min' });
   ready.set(0);
@@ -110,6 +118,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     observeAuditWrite: (seconds) => auditWrite.observe(seconds),
     auditFailure: () => auditFailures.inc(),
     policyReload: (result) => policyReloads.inc({ result }),
+    connectionRefused: (reason) => connectionsRefused.inc({ reason }),
     setReady: (r) => ready.set(r ? 1 : 0),
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };

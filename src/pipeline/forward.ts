@@ -21,15 +21,19 @@ export type ForwardPlan = Pick<Classification, 'body' | 'responseTap' | 'respons
 export interface ForwarderOptions {
   /** Set-Cookie names an upstream may not plant in the browser (ours, and any upstream's session). */
   readonly dropSetCookie: CookieRule;
+  /** A raw WebSocket tunnel with no byte either way for this long is closed. */
+  readonly webSocketIdleMs: number;
 }
 
 export class Forwarder {
   readonly #pools = new Map<string, Pool>();
   readonly #dropSetCookie: CookieRule;
+  readonly #webSocketIdleMs: number;
   #tunnels: ProxyServer | undefined;
 
   constructor(options: ForwarderOptions) {
     this.#dropSetCookie = options.dropSetCookie;
+    this.#webSocketIdleMs = options.webSocketIdleMs;
   }
 
   #pool(upstream: Upstream): Pool {
@@ -94,14 +98,22 @@ export class Forwarder {
     const tunnels = this.#tunnels;
     return new Promise<ForwardOutcome>((resolve) => {
       let failed: ChangegateError | undefined;
-      upgrade.socket.once('close', () =>
-        resolve({ status: failed?.status ?? 101, bytesOut: upgrade.socket.bytesWritten, durationMs: performance.now() - started, ...(failed ? { error: failed } : {}) }),
-      );
+      let idle: ChangegateError | undefined;
+      upgrade.socket.once('close', () => {
+        const error = failed ?? idle;
+        resolve({ status: failed?.status ?? 101, bytesOut: upgrade.socket.bytesWritten, durationMs: performance.now() - started, ...(error ? { error } : {}) });
+      });
       // From here the socket is a tunnel, not an HTTP response.
       res.detachSocket(upgrade.socket);
       tunnels.ws(req, upgrade.socket, upgrade.head, { target: upstream.route.target.origin, toProxy: true }, (err) => {
         failed = new ChangegateError('upstream_unavailable', `${upstream.name} is unreachable: ${describe(err)}`);
         endSocketWithError(upgrade.socket, failed, String(req.headers['x-request-id'] ?? ''));
+      });
+      // After http-proxy's own setup, which clears the socket's timeout. The tunnel's frames are
+      // opaque here, so an idle one is cut without a close frame (the Dagster relay sends one).
+      upgrade.socket.setTimeout(this.#webSocketIdleMs, () => {
+        idle = new ChangegateError('request_timeout', `the WebSocket was closed after ${this.#webSocketIdleMs} ms with no traffic`);
+        upgrade.socket.destroy();
       });
     });
   }

@@ -6,6 +6,7 @@
 import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { ChangegateError } from '../errors.js';
+import { setBodyDeadlines, type BodyDeadlines } from '../http/body-deadline.js';
 import { admitRequest } from '../http/hygiene.js';
 import type { TargetLimits } from '../http/normalize.js';
 import { sendError } from '../http/respond.js';
@@ -19,6 +20,8 @@ export const OWN_PREFIX = '/.changegate';
 export interface IngressDeps {
   readonly trusted: TrustedProxies;
   readonly limits: TargetLimits;
+  /** How long a body the classifiers read may take (src/http/body-deadline.ts). */
+  readonly bodyDeadlines: BodyDeadlines;
   readonly routes: RouteTable;
   readonly pipeline: PipelineDeps;
   /** Serves /.changegate/... (sign-in, tokens, JWKS). */
@@ -61,6 +64,7 @@ export function createIngress(deps: IngressDeps): Ingress {
     if (inadmissible !== undefined) return refuse(inadmissible);
     const unavailable = deps.notReady();
     if (unavailable !== undefined) return refuse(unavailable);
+    setBodyDeadlines(req, deps.bodyDeadlines);
     const exchange: Exchange = { req, res, requestId: id, client, target, upstream, ...(upgrade ? { upgrade } : {}) };
     const release = deps.routes.enter(upstream);
     runPipeline(exchange, deps.pipeline)

@@ -16,12 +16,14 @@
 import type { AuthRequest, AuthResult } from '../auth/types.js';
 import type { AuditRecord, AuditSink } from '../audit/types.js';
 import { ChangegateError } from '../errors.js';
+import { declaresBody } from '../http/read-body.js';
 import { sendError } from '../http/respond.js';
 import { ANONYMOUS, isAuthenticated, type Identity } from '../identity/types.js';
 import type { Decider, Decision } from '../policy/types.js';
 import type { Forwarder } from './forward.js';
 import { completionRecord, decisionRecord, policyInput } from './records.js';
 import type { Classification, Exchange, ForwardOutcome, FrameGate } from './types.js';
+import { webSocketOwner, type WebSocketSlots } from './websocket-slots.js';
 
 export interface PipelineDeps {
   authenticate(request: AuthRequest): Promise<AuthResult>;
@@ -32,6 +34,8 @@ export interface PipelineDeps {
   /** Answers an anonymous request that policy did not allow: a login redirect or a 401. */
   challenge(exchange: Exchange): void;
   readonly forwarder: Pick<Forwarder, 'web' | 'ws'>;
+  /** Caps open WebSockets; an allowed upgrade past a cap is refused before it is tunnelled. */
+  readonly websockets?: WebSocketSlots;
   /** Observes every finished exchange (metrics, access log). */
   observe(exchange: Exchange, summary: ExchangeSummary): void;
   /** An after-forward effect threw (a bug in it): the response is already sent, so it is only reported. */
@@ -65,6 +69,14 @@ export async function runPipeline(exchange: Exchange, deps: PipelineDeps): Promi
       identity = auth.identity;
       // A refreshed or re-issued session cookie rides on whatever response this request gets.
       if (auth.setCookies !== undefined && auth.setCookies.length > 0) exchange.res.appendHeader('set-cookie', [...auth.setCookies]);
+    } else if (declaresBody(exchange.req)) {
+      // Classifying reads the body, and an anonymous caller must not get to make the proxy
+      // hold one: it is refused unread (the connection closes, respond.ts). Policy may still
+      // allow anonymous requests without a body; with one, none is ever allowed.
+      const error = new ChangegateError('unauthenticated', 'sign in, or send a bearer token or access token, before sending a body');
+      await recordRefusal(deps.audit, exchange, identity, unclassified(exchange, 'authenticate'), error.code);
+      deps.challenge(exchange);
+      return finish('deny', error.status, [error.code]);
     }
 
     const classification = await classify(exchange, identity);
@@ -117,11 +129,17 @@ async function decideAndRecord(deps: Pick<PipelineDeps, 'decider' | 'audit'>, ex
 }
 
 /** The forward stage: HTTP through the forwarder; an upgrade through the upstream's tunnel, or a raw one. */
-function forward(exchange: Exchange, identity: Identity, classification: Classification, deps: PipelineDeps): Promise<ForwardOutcome> {
+async function forward(exchange: Exchange, identity: Identity, classification: Classification, deps: PipelineDeps): Promise<ForwardOutcome> {
   const { upstream, upgrade } = exchange;
   if (upgrade === undefined) return deps.forwarder.web(exchange.req, exchange.res, upstream, classification);
-  if (upstream.tunnel !== undefined) return upstream.tunnel(exchange, frameGate(exchange, identity, deps));
-  return deps.forwarder.ws(exchange.req, exchange.res, upgrade, upstream);
+  // Throws (429/503) past a cap, before the upgrade: the refusal is audited like any other.
+  const release = deps.websockets?.take(webSocketOwner(identity, exchange.client.ip));
+  try {
+    if (upstream.tunnel !== undefined) return await upstream.tunnel(exchange, frameGate(exchange, identity, deps));
+    return await deps.forwarder.ws(exchange.req, exchange.res, upgrade, upstream);
+  } finally {
+    release?.();
+  }
 }
 
 /** Decide + audit for each judged frame of one WebSocket, numbered from 1. */

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configSchema, type Config } from '../../src/config/schema.js';
-import { createLogger } from '../../src/observability/logger.js';
+import { createLogger, type Logger } from '../../src/observability/logger.js';
 import { startChangegate, type ChangegateHandle } from '../../src/main/server.js';
 import { packageRoot } from '../../src/util/package-root.js';
 import { startEchoUpstream, type EchoUpstream } from '../fakes/echo-upstream.js';
@@ -39,6 +39,8 @@ export interface HarnessOptions {
   /** Merged over the default config input (before schema defaults apply). */
   readonly config?: (base: Record<string, unknown>) => Record<string, unknown>;
   readonly policyPath?: string;
+  /** The proxy's logger (default: silent). */
+  readonly logger?: Logger;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -70,7 +72,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     log: { level: 'silent' },
   };
   const config = configSchema.parse(options.config ? options.config(input) : input);
-  const proxy = await startChangegate(config, { logger: createLogger({ level: 'silent' }) });
+  const proxy = await startChangegate(config, { logger: options.logger ?? createLogger({ level: 'silent' }) });
   const tokens = new Map<string, string>();
   return {
     idp,

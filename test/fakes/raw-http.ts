@@ -22,12 +22,16 @@ export interface RawResponse {
 export interface RawRequestOptions {
   readonly host?: string;
   readonly timeoutMs?: number;
+  /** Keep reading after the first response until the server closes (or the timeout). */
+  readonly untilClose?: boolean;
+  /** Bind the client end to this local address (any 127.x.y.z on loopback). */
+  readonly localAddress?: string;
 }
 
 export function rawRequest(port: number, bytes: string | Buffer, options: RawRequestOptions = {}): Promise<RawResponse> {
   const timeoutMs = options.timeoutMs ?? 3000;
   return new Promise((resolve) => {
-    const socket = net.connect(port, options.host ?? '127.0.0.1');
+    const socket = net.connect({ port, host: options.host ?? '127.0.0.1', ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }) });
     let data = '';
     let closedByServer = false;
     let done = false;
@@ -41,7 +45,7 @@ export function rawRequest(port: number, bytes: string | Buffer, options: RawReq
     const timer = setTimeout(() => finish(true), timeoutMs);
     socket.on('data', (chunk: Buffer) => {
       data += chunk.toString('latin1');
-      if (responseComplete(data)) finish(false);
+      if (options.untilClose !== true && responseComplete(data)) finish(false);
     });
     socket.on('end', () => {
       closedByServer = true;

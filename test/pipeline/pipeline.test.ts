@@ -90,7 +90,7 @@ async function stand(t: TestContext, options: StandOptions = {}): Promise<Stand>
 
   const decider: Decider = { ready: true, decide: (): Decision => ({ allow: options.allow ?? true, reasons: options.allow === false ? ['not_yours'] : [], revision: 'test' }) };
   const stamp = createStamper({ dropCookie: () => false, assertions: undefined });
-  const forwarder = new Forwarder({ dropSetCookie: () => false });
+  const forwarder = new Forwarder({ dropSetCookie: () => false, webSocketIdleMs: 60_000 });
   t.after(() => forwarder.close());
   const identity = options.identity ?? ALICE;
   const pipeline: PipelineDeps = {
@@ -108,6 +108,7 @@ async function stand(t: TestContext, options: StandOptions = {}): Promise<Stand>
   const ingress = createIngress({
     trusted: TrustedProxies.parse([]),
     limits: { maxUrlBytes: 8192 },
+    bodyDeadlines: { idleMs: 10_000, totalMs: 30_000 },
     routes: s.routes,
     pipeline,
     own: (_req, res) => void res.writeHead(404).end(),

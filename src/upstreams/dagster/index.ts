@@ -28,6 +28,8 @@ export interface DagsterUpstreamDeps {
   readonly name?: string;
   /** Largest GraphQL body, REST body or WebSocket frame read (limits.maxClassifiedBodyBytes). */
   readonly maxClassifiedBodyBytes: number;
+  /** A graphql-ws relay with no frame either way for this long is closed (limits.webSocketIdleMs). */
+  readonly webSocketIdleMs: number;
   /** Rewrites the UI's permission answers per user (the same decider as every request's). */
   readonly decider?: Decider;
   /** Told of every run launched for a Gerrit change (posted on the change by Gerrit's notifier). */
@@ -58,7 +60,7 @@ export function dagsterUpstream(config: DagsterConfig, deps: DagsterUpstreamDeps
       ...(deps.decider === undefined ? {} : { decider: deps.decider }),
     }),
     stamping: {},
-    tunnel: graphqlWsTunnel({ ...shared, maxFrameBytes: deps.maxClassifiedBodyBytes }),
+    tunnel: graphqlWsTunnel({ ...shared, maxFrameBytes: deps.maxClassifiedBodyBytes, idleMs: deps.webSocketIdleMs }),
     effects: deps.onRunLaunched === undefined ? [] : [announceRun(deps.onRunLaunched)],
   };
 }

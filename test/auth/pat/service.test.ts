@@ -1,6 +1,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { IncomingMessage } from 'node:http';
@@ -172,6 +173,25 @@ test('two stores on one file (two workers) writing at once never lose each other
   for (const { summary } of minted) if ((await fresh.get(summary.id)) === undefined) missing.push(summary.name);
   assert.deepEqual(missing, [], 'every minted token is in the file');
   for (const s of [...stores, fresh]) await s.close();
+});
+
+test('a lock left by a writer that died is broken; one held by a live process is waited for', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'changegate-pat-'));
+  dirs.push(dir);
+  const store = await FileTokenStore.open(dir, clock);
+  const lock = `${store.file}.lock`;
+  const dead = spawnSync(process.execPath, ['-e', '']).pid;
+  await writeFile(lock, String(dead));
+  const { summary } = await service(store).mint(bob, { name: 'after a crash' });
+  assert.ok(await store.get(summary.id));
+  await writeFile(lock, String(process.pid));
+  let done = false;
+  const waiting = service(store).mint(bob, { name: 'waits' }).then(() => (done = true));
+  await new Promise((r) => setTimeout(r, 50)); // a negative check: 50 ms is ten retries of the lock
+  assert.equal(done, false, 'a live holder is waited for');
+  await rm(lock);
+  await waiting;
+  await store.close();
 });
 
 test('presentedPat parses schemes case-insensitively and leaves other schemes alone', () => {

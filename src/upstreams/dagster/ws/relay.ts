@@ -33,6 +33,11 @@ export interface RelayOptions extends StartJudgeOptions {
   readonly onRefused?: (reason: string) => Promise<void>;
   /** Largest client frame read; larger closes the socket (1009). */
   readonly maxFrameBytes: number;
+  /**
+   * Closes both sockets (4408) after this long with no frame either way. Dagster's keep-alives
+   * don't count: a subscription that streams nothing is idle, one that streams data is not.
+   */
+  readonly idleMs?: number;
 }
 
 export interface RelayOutcome {
@@ -40,19 +45,27 @@ export interface RelayOutcome {
   readonly status: number;
   readonly framesIn: number;
   readonly refused: number;
+  /** True when the relay was closed for being idle. */
+  readonly idle: boolean;
 }
+
+/** The close code for an idle relay: 4000 + HTTP's 408, in the range private to applications. */
+export const IDLE_CLOSE_CODE = 4408;
+const DEFAULT_IDLE_MS = 5 * 60_000;
+/** Dagster must answer the relay's own upgrade within this, or the client gets a 502. */
+const UPSTREAM_HANDSHAKE_MS = 30_000;
 
 const HOP = new Set(['connection', 'upgrade', 'host', 'content-length', 'transfer-encoding', 'sec-websocket-key', 'sec-websocket-version', 'sec-websocket-extensions', 'sec-websocket-protocol', 'sec-websocket-accept']);
 
 export function relayGraphqlWs(options: RelayOptions): Promise<RelayOutcome> {
   return new Promise((resolve) => {
     const headers = Object.fromEntries(Object.entries(options.upstreamHeaders).filter(([k, v]) => !HOP.has(k.toLowerCase()) && v !== undefined)) as Record<string, string | string[]>;
-    const upstream = new WebSocket(options.upstreamUrl, SUBPROTOCOL, { headers, perMessageDeflate: false, maxPayload: 64 * 1024 * 1024 });
+    const upstream = new WebSocket(options.upstreamUrl, SUBPROTOCOL, { headers, perMessageDeflate: false, maxPayload: 64 * 1024 * 1024, handshakeTimeout: UPSTREAM_HANDSHAKE_MS });
     let framesIn = 0;
     let refused = 0;
     upstream.once('error', () => {
       endSocketWithError(options.socket, new ChangegateError('upstream_unavailable', 'dagster is unreachable'), String(options.req.headers['x-request-id'] ?? ''));
-      resolve({ status: 502, framesIn, refused });
+      resolve({ status: 502, framesIn, refused, idle: false });
     });
     upstream.once('open', () => {
       upstream.removeAllListeners('error');
@@ -63,7 +76,14 @@ export function relayGraphqlWs(options: RelayOptions): Promise<RelayOutcome> {
           if (client.readyState === WebSocket.OPEN) client.close(sendable(code), reason);
           if (upstream.readyState === WebSocket.OPEN) upstream.close(sendable(code), reason);
         };
+        const idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
+        let idle = false;
+        const idleTimer = setTimeout(() => {
+          idle = true;
+          closeBoth(IDLE_CLOSE_CODE, `idle for ${idleMs} ms: nothing was sent either way`);
+        }, idleMs);
         client.on('message', (data: RawData, isBinary: boolean) => {
+          idleTimer.refresh();
           framesIn++;
           // Judge frames one at a time, so a later frame never overtakes an earlier one.
           chain = chain.then(() => onClientFrame(data, isBinary)).catch(() => closeBoth(1011, 'internal error'));
@@ -91,6 +111,7 @@ export function relayGraphqlWs(options: RelayOptions): Promise<RelayOutcome> {
           if (upstream.readyState === WebSocket.OPEN) upstream.send(text);
         };
         upstream.on('message', (data: RawData, isBinary: boolean) => {
+          if (!isKeepAlive(data, isBinary)) idleTimer.refresh();
           if (client.readyState === WebSocket.OPEN) client.send(isBinary ? data : rawText(data), { binary: isBinary });
         });
         client.on('close', (code) => closeBoth(code, ''));
@@ -99,7 +120,10 @@ export function relayGraphqlWs(options: RelayOptions): Promise<RelayOutcome> {
         upstream.on('error', () => closeBoth(1011, ''));
         let closed = 0;
         const done = (): void => {
-          if (++closed === 2) resolve({ status: 101, framesIn, refused });
+          if (++closed === 2) {
+            clearTimeout(idleTimer);
+            resolve({ status: 101, framesIn, refused, idle });
+          }
         };
         client.once('close', done);
         upstream.once('close', done);
@@ -111,6 +135,16 @@ export function relayGraphqlWs(options: RelayOptions): Promise<RelayOutcome> {
 /** Close codes a peer may send (1005, 1006 and 1015 only describe a close, never travel). */
 function sendable(code: number): number {
   return (code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) || (code >= 3000 && code <= 4999) ? code : 1000;
+}
+
+/** The server's `ka` frame, however its JSON is spaced; only short frames are parsed to tell. */
+function isKeepAlive(data: RawData, isBinary: boolean): boolean {
+  if (isBinary || !Buffer.isBuffer(data) || data.length > 32) return false;
+  try {
+    return (JSON.parse(data.toString('utf8')) as { type?: unknown } | null)?.type === 'ka';
+  } catch {
+    return false;
+  }
 }
 
 function rawText(data: RawData): string {

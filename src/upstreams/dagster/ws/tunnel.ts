@@ -4,12 +4,15 @@
 // id `<handshake id>/ws<n>`; a `start` refused before any decision is recorded as
 // `dagster.ws.refused`.
 
+import { ChangegateError } from '../../../errors.js';
 import type { Classification, ForwardOutcome, FrameGate, Exchange } from '../../../pipeline/types.js';
 import type { StartJudgeOptions } from './judge.js';
-import { relayGraphqlWs } from './relay.js';
+import { IDLE_CLOSE_CODE, relayGraphqlWs } from './relay.js';
 
 export interface GraphqlWsTunnelOptions extends StartJudgeOptions {
   readonly maxFrameBytes: number;
+  /** Closes a relay with no frame either way for this long (relay.ts). */
+  readonly idleMs: number;
 }
 
 export type GraphqlWsTunnel = (exchange: Exchange, frames: FrameGate) => Promise<ForwardOutcome>;
@@ -31,7 +34,9 @@ export function graphqlWsTunnel(options: GraphqlWsTunnelOptions): GraphqlWsTunne
       onRefused: (reason) => frames.refuse(refusedStart(reason), 'bad_request'),
       authorize: (classification) => frames.decide(classification),
     });
-    return { status: outcome.status, bytesOut: upgrade.socket.bytesWritten, durationMs: performance.now() - started };
+    // The completion record says why the relay ended when the proxy ended it.
+    const idle = outcome.idle ? { error: new ChangegateError('request_timeout', `the WebSocket was closed (${IDLE_CLOSE_CODE}) after ${options.idleMs} ms idle`) } : {};
+    return { status: outcome.status, bytesOut: upgrade.socket.bytesWritten, durationMs: performance.now() - started, ...idle };
   };
 }
 

@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { ChangegateError } from '../../../errors.js';
+import { timedChunks } from '../../../http/body-deadline.js';
 import { malformed } from './pkt-line.js';
 import { parsePushHead, type PushHead } from './push-head.js';
 
@@ -20,7 +21,7 @@ type Decoding = 'identity' | 'gzip';
 
 export async function readPushHead(req: IncomingMessage, maxHeadBytes: number): Promise<ReadPush> {
   const decoding = contentDecoding(req.headers['content-encoding']);
-  const source = (req as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const source = timedChunks(req); // the head must arrive within the body deadlines; the pack need not
   const consumed: Buffer[] = [];
   let rawSize = 0;
   let ended = false;
@@ -29,7 +30,7 @@ export async function readPushHead(req: IncomingMessage, maxHeadBytes: number): 
     const decoded = decoding === 'gzip' ? gunzipPrefix(raw, ended, maxHeadBytes) : { bytes: raw, complete: ended };
     const head = parsePushHead(decoded.bytes, decoded.complete);
     if (head !== undefined && head.length > maxHeadBytes) throw tooLarge(maxHeadBytes);
-    if (head !== undefined) return { head, stream: Readable.from(replay(consumed, source), { objectMode: false }) };
+    if (head !== undefined) return { head, stream: Readable.from(replay(consumed, source.untimed()), { objectMode: false }) };
     if (decoded.bytes.length > maxHeadBytes || rawSize > maxHeadBytes * 2 || ended) throw tooLarge(maxHeadBytes);
     const next = await source.next();
     if (next.done === true) ended = true;
