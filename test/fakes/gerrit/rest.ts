@@ -187,13 +187,18 @@ function review(change: Change, user: Account, body: unknown, model: GerritModel
     model.vote(change, voter._account_id, name, value);
     return { type: name, description: name, value: String(value), ...(old === undefined ? {} : { oldValue: String(old) }) };
   });
-  if (input['ready'] === true) change.wip = false;
-  if (input['work_in_progress'] === true) change.wip = true;
+  if (gsonBoolean(input['ready'])) change.wip = false;
+  if (gsonBoolean(input['work_in_progress'])) change.wip = true;
   const votes = Object.entries(applied).map(([k, v]) => `${k}${v > 0 ? '+' : ''}${v}`).join(' ');
   const message = typeof input['message'] === 'string' ? input['message'] : '';
   change.messages.push({ author: voter._account_id, date: new Date(), message: `Patch Set ${model.current(change).number}:${votes === '' ? '' : ` ${votes}`}${message === '' ? '' : `\n\n${message}`}` });
   model.notify('comment-added', change, { author: accountEventAttr(model, voter._account_id), approvals, comment: change.messages[change.messages.length - 1]?.message ?? '' });
   return { body: { labels: applied, ...(change.wip ? {} : { ready: true }) } };
+}
+
+/** Gson's boolean adapter (TypeAdapters.BOOLEAN): JSON true, or a string Boolean.parseBoolean reads as true. */
+function gsonBoolean(value: unknown): boolean {
+  return value === true || (typeof value === 'string' && value.toLowerCase() === 'true');
 }
 
 async function submit(change: Change, user: Account, deps: RestDeps, ctx: RenderContext): Promise<Result> {
