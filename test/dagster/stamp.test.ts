@@ -43,6 +43,18 @@ describe('Dagster run stamping', () => {
   });
   after(() => server.close());
 
+  it('stamps tags held in a variable named __proto__, sent or defaulted', async () => {
+    const q = `mutation L($__proto__: [ExecutionTag!] = [{key: "user", value: "mallory@example.com"}]) { launchRun(executionParams: {selector: ${SEL}, executionMetadata: {tags: $__proto__}}) { __typename } }`;
+    const sent = JSON.parse('{"__proto__":[{"key":"user","value":"mallory@example.com"}]}') as Record<string, unknown>;
+    for (const variables of [undefined, sent]) {
+      const got = await classify(server, gql(q, variables));
+      assert.equal(got.status, 200, JSON.stringify(got));
+      const body = JSON.parse(got.forwarded ?? '') as { variables: Record<string, Tags> };
+      assert.ok(Object.hasOwn(body.variables, '__proto__'), got.forwarded);
+      assert.deepEqual(body.variables['__proto__']?.filter((t) => t.key === 'user'), [OURS[0]]);
+    }
+  });
+
   it('adds tags to an inline literal without executionMetadata', async () => {
     const tags = forwardedTags(await classify(server, gql(`mutation { launchRun(executionParams: {selector: ${SEL}}) { __typename } }`)));
     assert.deepEqual(tags, [OURS]);
