@@ -13,6 +13,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { Decider } from '../policy/types.js';
 import type { Classification, Classifier, ClassifyRequest } from '../proxy/types.js';
 import { READ } from './actions.js';
+import type { ChangeClaims } from './change.js';
 import { deploymentInput, MAIN_DEPLOYMENT, type DagsterDeployment } from './deployment.js';
 import { classifyGraphql } from './graphql/classify.js';
 import type { DagsterLookup } from './lookup.js';
@@ -37,6 +38,8 @@ export interface DagsterClassifierOptions {
   readonly decider?: Decider;
   /** Permission-carrying responses larger than this pass unrewritten. Default 16 MiB. */
   readonly maxRewriteBytes?: number;
+  /** How X-Gerrit-Change claims are checked; default: only `ci` may name a change (no Gerrit to ask). */
+  readonly changeClaims?: ChangeClaims;
 }
 
 export function createDagsterClassifier(options: DagsterClassifierOptions): Classifier {

@@ -40,6 +40,8 @@ describe('Dagster gate through the pipeline', () => {
           pathPrefix: '/dagster',
           timeoutMs: 5000,
           graphqlSchema: join(repoRoot(), 'test', 'fakes', 'dagster', 'schema.graphql'),
+          // No Gerrit here to check X-Gerrit-Change with: the operator is trusted to name one.
+          changeHeader: { trustedRoles: ['ci', 'operator'] },
         },
       },
       identity: { bearer: [{ issuer: idp.issuer, audience: 'changegate' }], roles: { viewer: { clients: [VIEWER.clientId, OPERATOR.clientId] }, operator: { clients: [OPERATOR.clientId] } } },

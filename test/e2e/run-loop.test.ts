@@ -95,7 +95,11 @@ test('a run launched for change 1 is audited with its run id and announced on th
   assert.match(message, /ledger_job/);
   assert.match(message, /finance/);
   assert.match(message, new RegExp(`/dagster/runs/${runId}`));
-  const post = gerrit.received.find((r) => r.method === 'POST' && r.url === '/a/changes/1/revisions/current/review');
+  // The change came from a header: Gerrit was asked, as the caller, whether they can see it, and
+  // the notice names the change as Gerrit does (project~number).
+  assert.equal(decision?.['resource']?.['change']?.['source'], 'header-verified');
+  assert.ok(gerrit.received.some((r) => r.method === 'GET' && r.url === '/a/changes/1' && r.user === OPERATOR.clientId && r.authorization === undefined));
+  const post = gerrit.received.find((r) => r.method === 'POST' && r.url === '/a/changes/demo~1/revisions/current/review');
   assert.ok(post !== undefined);
   assert.equal(post.authorization, `Basic ${Buffer.from('changegate-bot:bot-secret').toString('base64')}`, 'posted as the service account');
   const metrics = await (await fetch(`http://127.0.0.1:${proxy.admin.port}/metrics`)).text();
