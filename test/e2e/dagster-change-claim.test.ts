@@ -6,7 +6,7 @@
 // taken at its word without a lookup. The policy input says where the change came from.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -18,6 +18,7 @@ import { repoRoot } from '../dagster/harness.js';
 import { startFakeDagster, type FakeDagster } from '../fakes/dagster/index.js';
 import { startDemoGerrit } from '../fakes/gerrit/demo.js';
 import type { FakeGerrit } from '../fakes/gerrit/index.js';
+import { auditRecords } from '../fakes/audit-records.js';
 import { startTestIdp, type TestIdp } from '../fakes/idp.js';
 
 const machine = (clientId: string) => ({ kind: 'machine', clientId, clientSecret: `${clientId}-secret`, audience: 'changegate' }) as const;
@@ -72,7 +73,7 @@ async function launch(client: { clientId: string }, change: string, body: unknow
 }
 
 function records(): Record<string, any>[] {
-  return readFileSync(join(dir, 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+  return auditRecords<Record<string, any>>(join(dir, 'audit.jsonl'));
 }
 
 const decision = (requestId: string): Record<string, any> | undefined => records().find((r) => r['kind'] === 'decision' && r['requestId'] === requestId);

@@ -4,7 +4,7 @@
 // reaches Dagster. The same characters percent-encoded are plain data and pass.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -13,6 +13,7 @@ import { createLogger } from '../../src/observability/logger.js';
 import { startChangegate, type ChangegateHandle } from '../../src/proxy/server.js';
 import { repoRoot } from '../dagster/harness.js';
 import { startFakeDagster, type FakeDagster } from '../fakes/dagster/index.js';
+import { auditRecords } from '../fakes/audit-records.js';
 import { startTestIdp, type TestIdp } from '../fakes/idp.js';
 
 const VIEWER = { kind: 'machine', clientId: 'dash', clientSecret: 'dash-secret', audience: 'changegate' } as const;
@@ -48,11 +49,7 @@ async function get(query: string): Promise<{ status: number; json: Record<string
 }
 
 function decision(requestId: string): Record<string, any> | undefined {
-  return readFileSync(join(dir, 'audit.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Record<string, any>)
-    .find((r) => r['kind'] === 'decision' && r['requestId'] === requestId);
+  return auditRecords<Record<string, any>>(join(dir, 'audit.jsonl')).find((r) => r['kind'] === 'decision' && r['requestId'] === requestId);
 }
 
 const forwarded = (requestId: string): boolean => dagster.recorder.requests.some((r) => r.requestId === requestId);

@@ -4,7 +4,7 @@
 // field, audited with the reason, and never reaches Gerrit; the plain Verified vote still does.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -14,6 +14,7 @@ import { startChangegate, type ChangegateHandle } from '../../src/proxy/server.j
 import { packageRoot } from '../../src/util/package-root.js';
 import { startDemoGerrit } from '../fakes/gerrit/demo.js';
 import type { FakeGerrit } from '../fakes/gerrit/index.js';
+import { auditRecords } from '../fakes/audit-records.js';
 import { startTestIdp, type TestIdp } from '../fakes/idp.js';
 
 const CI = { kind: 'machine', clientId: 'ci-runner', clientSecret: 'ci-secret', audience: 'changegate' } as const;
@@ -57,11 +58,7 @@ async function post(body: string): Promise<{ status: number; json: Record<string
 }
 
 function decision(requestId: string): Record<string, any> | undefined {
-  return readFileSync(join(dir, 'audit.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Record<string, any>)
-    .find((r) => r['kind'] === 'decision' && r['requestId'] === requestId);
+  return auditRecords<Record<string, any>>(join(dir, 'audit.jsonl')).find((r) => r['kind'] === 'decision' && r['requestId'] === requestId);
 }
 
 const forwarded = (requestId: string): boolean => gerrit.received.some((r) => r.requestId === requestId);
