@@ -23,9 +23,18 @@ export class NotifyingAuditSink extends WatchingAuditSink<Launch> {
   }
 }
 
+/**
+ * Where a change must have come from for the service account to speak about it: the branch
+ * deployment, a claim Gerrit confirmed the caller can see, or a trusted role (src/dagster/change.ts).
+ * Never a client header alone.
+ */
+const ANNOUNCEABLE_SOURCES: ReadonlySet<unknown> = new Set(['deployment', 'header-verified', 'header-trusted']);
+
 function launchOf(d: DecisionRecord): Launch | undefined {
   const change = d.change?.number;
   if (!d.decision.allow || change === undefined || !LAUNCH_ACTIONS.has(d.action) || d.subject === null) return undefined;
+  const source = (d.resource['change'] as { source?: unknown } | undefined)?.source;
+  if (!ANNOUNCEABLE_SOURCES.has(source)) return undefined;
   const text = (v: unknown, fallback: string): string => (typeof v === 'string' && v !== '' ? v : fallback);
   return {
     change,

@@ -6,6 +6,8 @@ import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../config/schema.js';
 import type { Decider } from '../policy/types.js';
 import type { Classifier } from '../proxy/types.js';
+import { gerritChangeVisibility } from '../gerrit/change-visibility.js';
+import { DEFAULT_CHANGE_CLAIMS, type ChangeClaims } from './change.js';
 import { createDagsterClassifier } from './classifier.js';
 import { deploymentFromConfig, type DagsterDeployment } from './deployment.js';
 import { GraphqlLookup } from './lookup.js';
@@ -17,6 +19,8 @@ export interface DagsterFromConfigOptions {
   readonly decider?: Decider;
   /** Share one lookup (and its caches) with the WebSocket hook; built from config when absent. */
   readonly lookup?: GraphqlLookup;
+  /** Gerrit's auth.httpHeader: X-Gerrit-Change claims are checked with Gerrit under this header. */
+  readonly gerritUsernameHeader?: string;
 }
 
 /** The deployment `upstreams.dagster.deployment` describes (main when absent). */
@@ -42,5 +46,14 @@ export function createDagsterClassifierFromConfig(config: Config, options: Dagst
     ...(options.schema === undefined ? {} : { schema: options.schema }),
     ...(lookup === undefined ? {} : { lookup }),
     ...(options.decider === undefined ? {} : { decider: options.decider }),
+    changeClaims: changeClaims(config, options.gerritUsernameHeader),
   });
+}
+
+/** Trusted roles from config; everyone else's claim is checked with the configured Gerrit. */
+export function changeClaims(config: Config, gerritUsernameHeader: string | undefined): ChangeClaims {
+  const gerrit = config.upstreams.gerrit;
+  const trustedRoles = config.upstreams.dagster?.changeHeader.trustedRoles ?? DEFAULT_CHANGE_CLAIMS.trustedRoles;
+  if (gerrit === undefined || gerritUsernameHeader === undefined) return { trustedRoles };
+  return { trustedRoles, verify: gerritChangeVisibility({ url: gerrit.url, usernameHeader: gerritUsernameHeader, timeoutMs: Math.min(gerrit.timeoutMs, 5_000) }) };
 }

@@ -163,7 +163,8 @@ async function recordRefusal(audit: AuditSink, exchange: Exchange, identity: Ide
   const record: DecisionRecord = decisionRecord(
     exchange,
     identity,
-    { action, resource: { upstream: exchange.route.upstream }, body: { kind: 'untouched' } },
+    // The reason a person reads in the response goes to the auditor too.
+    { action, resource: { upstream: exchange.route.upstream, reason: error.message }, body: { kind: 'untouched' } },
     { allow: false, reasons: [error.code], revision: 'none' },
   );
   await appendQuietly(audit, record);

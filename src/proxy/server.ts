@@ -129,7 +129,7 @@ export async function startChangegate(config: Config, options: StartOptions = {}
     authenticate: (request) => chain.authenticate(request),
     classifiers: {
       gerrit: createGerritClassifierFromConfig(config, GERRIT_USERNAME_HEADER),
-      dagster: createDagsterClassifierFromConfig(config, { ...dagsterShared, decider: engine }),
+      dagster: createDagsterClassifierFromConfig(config, { ...dagsterShared, decider: engine, gerritUsernameHeader: GERRIT_USERNAME_HEADER }),
     },
     tunnels: {
       dagster: createDagsterWsHook({ decider: engine, audit, maxFrameBytes: config.limits.maxClassifiedBodyBytes, idleMs: config.limits.webSocketIdleMs, deployment: dagsterDeployment(config), ...dagsterShared }),

@@ -35,7 +35,7 @@ async function reviewEndpoint(t: { after(fn: () => Promise<void>): void }, failu
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, posted, attempts: () => attempts };
 }
 
-const launch = { action: 'dagster.run.launch', change: { number: 1234, project: 'demo/app' }, resource: { upstream: 'dagster' as const, job: 'build', location: 'ci' } };
+const launch = { action: 'dagster.run.launch', change: { number: 1234, project: 'demo/app' }, resource: { upstream: 'dagster' as const, job: 'build', location: 'ci', change: { number: 1234, project: 'demo/app', source: 'header-verified' } } };
 
 test('a launch for a change posts one tagged message with who, job, location, run id and link, after retries', async (t) => {
   const gerrit = await reviewEndpoint(t, 2);
@@ -71,6 +71,12 @@ test('a denied or failed launch posts nothing; a Gerrit that keeps failing gives
   await sink.append(decision('denied', { ...launch, decision: { allow: false, reasons: ['no'], revision: 'r' } }));
   await sink.append(decision('failed', launch));
   await sink.append(completion('failed', { status: 502, learned: { runId: 'x' } }));
+  // A change whose source the classifier did not vouch for is never announced.
+  for (const source of [undefined, 'header', 'client']) {
+    const id = `unsourced-${String(source)}`;
+    await sink.append(decision(id, { ...launch, resource: { ...launch.resource, change: { number: 1234, ...(source === undefined ? {} : { source }) } } }));
+    await sink.append(completion(id, { learned: { runId: `run-${id}` } }));
+  }
   await sink.close();
   assert.deepEqual(notices, []);
 

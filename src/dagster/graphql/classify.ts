@@ -6,7 +6,7 @@ import { ChangegateError } from '../../errors.js';
 import { isAuthenticated, type Identity } from '../../identity/types.js';
 import type { ChangeRef, Classification, ClassifyRequest, ForwardBody, ResponseRewrite } from '../../proxy/types.js';
 import { READ, topAction } from '../actions.js';
-import { changeTags, requestChange } from '../change.js';
+import { changeInput, changeTags, DEFAULT_CHANGE_CLAIMS, requestChange } from '../change.js';
 import type { DagsterClassifierOptions } from '../classifier.js';
 import type { DagsterDeployment, DeploymentInput } from '../deployment.js';
 import { planPermissions } from '../permissions/plan.js';
@@ -43,12 +43,13 @@ export async function classifyGraphql(request: ClassifyRequest, options: Dagster
   // No lookups for anonymous callers: policy refuses them anyway, and they must not be able to
   // make the proxy query Dagster on their behalf.
   const fields = await judgeMutationFields(op.fields, isAuthenticated(request.identity) ? options.lookup : undefined);
-  const change = requestChange(request.req.headers['x-gerrit-change'], deployment.kind === 'branch' ? deployment.change : undefined);
+  const sourced = await requestChange(request.req.headers['x-gerrit-change'], deployment.kind === 'branch' ? deployment.change : undefined, request.identity, options.changeClaims ?? DEFAULT_CHANGE_CLAIMS);
+  const change = sourced?.ref;
   const body = op.fields.some((f) => createsRuns(f.name)) ? stamped(op, gql, runTags(request.identity, request.requestId, change)) : untouched;
   const action = topAction(fields.map((f) => f.action));
   return {
     action,
-    resource: { ...resourceOp, fields, ...aggregate(fields) },
+    resource: { ...resourceOp, fields, ...aggregate(fields), ...(sourced === undefined ? {} : { change: changeInput(sourced) }) },
     ...(change === undefined ? {} : { change }),
     body,
     ...(RUN_CREATING.has(action) ? { responseTap: runIdTap() } : {}),

@@ -109,12 +109,19 @@ function pick(operations: readonly OperationDefinitionNode[], operationName: str
 }
 
 function withDefaults(operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...variables };
+  // Null prototype: `$__proto__` is a valid GraphQL variable name, and assigning its default on
+  // a plain object would set the object's prototype instead of a variable.
+  const out: Record<string, unknown> = nullProto(variables);
   for (const def of operation.variableDefinitions ?? []) {
     const name = def.variable.name.value;
     if (!Object.hasOwn(variables, name) && def.defaultValue !== undefined) out[name] = valueFromASTUntyped(def.defaultValue);
   }
   return out;
+}
+
+/** A copy of `values` with no prototype, so every key, `__proto__` included, is plain data. */
+export function nullProto(values: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.assign(Object.create(null) as Record<string, unknown>, values);
 }
 
 /** Root fields in document order; a fragment is expanded once, which also stops cycles. */

@@ -9,7 +9,7 @@
 // such a request fails, it is never stamped wrongly.
 
 import { Kind, print, valueFromASTUntyped, type ObjectFieldNode, type ValueNode } from 'graphql';
-import type { SelectedOperation } from './document.js';
+import { nullProto, type SelectedOperation } from './document.js';
 import { obj, str, type Obj } from './values.js';
 
 export interface Tag {
@@ -47,7 +47,8 @@ export interface StampResult {
 }
 
 export function stampRunTags(op: SelectedOperation, tags: readonly Tag[]): StampResult {
-  const variables: Record<string, unknown> = { ...op.variables };
+  // Null prototype, as in document.ts: a variable named `__proto__` must be written as data.
+  const variables = nullProto(op.variables);
   const changed = new Set<string>();
   let literalChanged = false;
   let stamped = 0;
