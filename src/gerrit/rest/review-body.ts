@@ -3,6 +3,7 @@
 // short, so "+2", 2 and 2.0 are all +2; a value Gson might read differently is refused.
 
 import { ChangegateError } from '../../errors.js';
+import { ownEntry } from '../../util/own.js';
 
 export interface ReviewFacts {
   /** Label -> value; Code-Review and Verified are given their canonical spelling. */
@@ -43,9 +44,11 @@ export function onBehalfOf(body: Record<string, unknown>): string | null {
 function labelsOf(raw: unknown): Record<string, number> {
   if (raw === undefined || raw === null) return {};
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new ChangegateError('bad_body', 'labels must be an object of label name to vote');
-  const out: Record<string, number> = {};
+  // The client names these keys: a label called `constructor` or `__proto__` must be just a
+  // label, so the result has no prototype to collide with.
+  const out: Record<string, number> = Object.create(null) as Record<string, number>;
   for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
-    const key = CANONICAL_LABELS[name.toLowerCase()] ?? name;
+    const key = ownEntry(CANONICAL_LABELS, name.toLowerCase()) ?? name;
     const vote = voteValue(name, value);
     const prior = out[key];
     // Two spellings of one label: judge the one that asks for more.
@@ -66,9 +69,12 @@ function voteValue(name: string, value: unknown): number {
 
 function reviewersOf(raw: unknown): string[] {
   if (!Array.isArray(raw)) return [];
-  return raw.map((r) => {
-    if (r !== null && typeof r === 'object' && 'reviewer' in r) return String((r as { reviewer: unknown }).reviewer);
-    return String(r);
+  return raw.map((r: unknown) => {
+    // Only the entry's own `reviewer` key counts; an object is never turned into text (its
+    // `toString` is the client's, and may not even be a function).
+    const id: unknown = r !== null && typeof r === 'object' && Object.hasOwn(r, 'reviewer') ? (r as { reviewer: unknown }).reviewer : r;
+    if (id !== null && typeof id === 'object') throw new ChangegateError('bad_body', 'each reviewer must be an account identifier or {"reviewer": ...}');
+    return String(id);
   });
 }
 

@@ -1,7 +1,21 @@
 // Smaller host builtins: encodings and JSON helpers.
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { parseDocument, stringify as stringifyYaml } from 'yaml';
+import { duplicateKeyOffset, yamlShapeProblem } from '../../util/yaml-limits.js';
 import { isIP } from 'node:net';
 import type { HostBuiltins } from './index.js';
+
+/**
+ * YAML from a policy's input, which can come from a request: bounded in size and nesting before
+ * the recursive composer runs, duplicate keys refused with a linear check.
+ */
+function parseYaml(text: string): unknown {
+  const shape = yamlShapeProblem(text);
+  if (shape !== undefined) throw new RangeError(shape);
+  const doc = parseDocument(text, { uniqueKeys: false });
+  if (doc.errors.length > 0) throw doc.errors[0]!;
+  if (duplicateKeyOffset(doc) !== undefined) throw new SyntaxError('the YAML repeats a key in one mapping');
+  return doc.toJS() as unknown;
+}
 
 function str(v: unknown): string {
   if (typeof v !== 'string') throw new TypeError('expected a string');
