@@ -65,7 +65,7 @@ export function* logLines(path: string): Generator<LogLine> {
     let n = 0;
     const finish = (end: number): LogLine => {
       n += 1;
-      const record = tooLong ? undefined : parseObject(line.bytes().toString('utf8'));
+      const record = tooLong || line.length === 0 ? undefined : parseObject(line.bytes().toString('utf8'));
       const out = { file: path, line: n, offset: start, end, record };
       line.consume(line.length);
       tooLong = false;

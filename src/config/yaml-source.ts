@@ -3,8 +3,8 @@
 // unknown tags rejected, alias expansion bounded (a "billion laughs" file must fail fast, not eat
 // the heap), and every error located by line and column.
 
-import { LineCounter, parseDocument, type YAMLError } from 'yaml';
-import { duplicateKeyOffset, yamlShapeProblem } from '../util/yaml-limits.js';
+import { LineCounter, type YAMLError } from 'yaml';
+import { duplicateKeyOffset, parseBoundedDocument } from '../util/yaml-limits.js';
 
 /** Aliases are legitimate for sharing a block; a config needs a handful, never thousands. */
 export const MAX_ALIAS_EXPANSIONS = 32;
@@ -24,10 +24,10 @@ function describe(err: YAMLError, counter: LineCounter): string {
 }
 
 export function parseYaml(text: string): YamlResult {
-  const shape = yamlShapeProblem(text);
-  if (shape !== undefined) return { ok: false, lines: [shape] };
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, strict: true, lineCounter });
+  const parsed = parseBoundedDocument(text, { uniqueKeys: false, prettyErrors: false, strict: true }, { lineCounter });
+  if (!parsed.ok) return { ok: false, lines: [parsed.problem] };
+  const { doc } = parsed;
   // Warnings (such as an unresolved tag) would silently change a value's type; treat as errors.
   const problems = [...doc.errors, ...doc.warnings].map((e) => describe(e, lineCounter));
   const duplicate = problems.length > 0 ? undefined : duplicateKeyOffset(doc);

@@ -107,6 +107,8 @@ class Planner {
     }
     // Dagster's validation refuses fragment cycles; without a schema we refuse them too.
     if (this.#expanding.has(name)) throw new ChangegateError('bad_request', `the GraphQL fragment "${name}" spreads itself`);
+    // Fragments spreading fragments nest like fields do (and would recurse as deep).
+    if (this.#expanding.size >= PLAN_LIMITS.depth) throw tooBig(`nests fragments more than ${PLAN_LIMITS.depth} deep`);
     this.#expanding.add(name);
     const fields = this.selectionSet(this.#fragments.get(name)?.selectionSet, depth);
     this.#expanding.delete(name);
