@@ -99,10 +99,10 @@ async function runTarget(name: string): Promise<Outcome> {
     const t = targetNamed(name);
     const seeds = t.seeds();
     const input = growing !== undefined ? t.growth.find((g) => g.name === growing)!.make(t.growth.find((g) => g.name === growing)!.n * 4) : at < seeds.length ? { data: seeds[at]!, chunk: 0 } : generate(seed, name, at, seeds, t.mutators);
-    const why = ended === 'hang' ? `no progress for ${HANG_MS / 1000} s` : `the worker died (heap limit ${HEAP_LIMIT_MB} MB)`;
+    const why = ended === 'hang' ? `no progress for ${(growing === undefined ? HANG_MS : GROWTH_HANG_MS) / 1000} s` : `the worker died (heap limit ${HEAP_LIMIT_MB} MB)`;
     outcome.findings.push({ target: name, kind: ended, message: growing !== undefined ? `${growing}: ${why}` : `input ${at}: ${why}`, chunk: input.chunk, base64: input.data.toString('base64') });
     outcome.inputs += Math.max(0, at - start + 1);
-    outcome.slowestMs = Math.max(outcome.slowestMs, HANG_MS);
+    outcome.slowestMs = Math.max(outcome.slowestMs, growing === undefined ? HANG_MS : GROWTH_HANG_MS);
     outcome.slowestBytes = input.data.length;
     if (growing !== undefined) growthDone = true;
     start = at + 1;

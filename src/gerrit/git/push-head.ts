@@ -53,13 +53,13 @@ export class PushHeadParser {
 
   parse(buf: Buffer, ended: boolean): PushHead | undefined {
     if (this.#section === 'commands') {
-      if (!this.#readCommands(buf)) return needMore(ended, 'the command list is truncated');
+      if (!this.#readToFlush(buf, (line) => this.#commandLine(line))) return needMore(ended, 'the command list is truncated');
       if (this.#cert === 'header' || this.#cert === 'signature') throw malformed('the push certificate is not complete');
       this.#section = this.#commands.length > 0 && this.#capabilities.includes('push-options') ? 'options' : 'pack';
     }
     if (this.#commands.length === 0) return emptyList(buf, this.#offset, ended, this.#shallow);
     if (this.#section === 'options') {
-      if (!this.#readOptions(buf)) return needMore(ended, 'the push options are truncated');
+      if (!this.#readToFlush(buf, (option) => this.#pushOptions.push(option))) return needMore(ended, 'the push options are truncated');
       this.#section = 'pack';
     }
     const tail = packStart(buf, this.#offset, ended);
@@ -75,14 +75,14 @@ export class PushHeadParser {
     };
   }
 
-  /** True once the flush that ends the command list has been read. */
-  #readCommands(buf: Buffer): boolean {
+  /** Reads pkt-lines into `line` up to a flush; true once the flush has been read. */
+  #readToFlush(buf: Buffer, line: (text: string) => void): boolean {
     for (;;) {
       const pkt = readPkt(buf, this.#offset);
       if (pkt === undefined) return false;
       this.#offset = pkt.end;
       if (pkt.kind === 'flush') return true;
-      this.#commandLine(pktText(pkt.payload));
+      line(pktText(pkt.payload));
     }
   }
 
@@ -116,16 +116,6 @@ export class PushHeadParser {
     this.#first = false;
   }
 
-  /** True once the flush that ends the push options has been read. */
-  #readOptions(buf: Buffer): boolean {
-    for (;;) {
-      const pkt = readPkt(buf, this.#offset);
-      if (pkt === undefined) return false;
-      this.#offset = pkt.end;
-      if (pkt.kind === 'flush') return true;
-      this.#pushOptions.push(pktText(pkt.payload));
-    }
-  }
 }
 
 function certLine(state: CertState, line: string, options: string[]): CertState {
