@@ -71,7 +71,14 @@ export function parseDocument(query: string, schema: GraphQLSchema | undefined):
   if (schema === undefined) return document;
   const valid = validatedFor(schema);
   if (valid.get(query) === undefined) {
-    const errors = validate(schema, document, undefined, { maxErrors: 5 });
+    let errors: readonly GraphQLError[];
+    try {
+      errors = validate(schema, document, undefined, { maxErrors: 5 });
+    } catch (e) {
+      // Some rules throw instead of reporting (SingleFieldSubscriptionsRule on a directive with
+      // an undefined variable): still the client's document that is wrong, so still a 400.
+      throw new ChangegateError('bad_request', `the GraphQL document is not valid for Dagster's schema: ${message(e)}`);
+    }
     const first = errors[0];
     if (first !== undefined) throw new ChangegateError('bad_request', `the GraphQL document is not valid for Dagster's schema: ${first.message}`);
     valid.set(query, true);

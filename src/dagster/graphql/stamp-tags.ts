@@ -11,6 +11,7 @@
 import { Kind, print, valueFromASTUntyped, type ObjectFieldNode, type ValueNode } from 'graphql';
 import { nullProto, type SelectedOperation } from './document.js';
 import { obj, str, type Obj } from './values.js';
+import { ownEntry } from '../../util/own.js';
 
 export interface Tag {
   readonly key: string;
@@ -102,7 +103,7 @@ export function stampRunTags(op: SelectedOperation, tags: readonly Tag[]): Stamp
   };
 
   for (const field of op.fields) {
-    for (const [argName, path] of TAG_PATHS[field.name] ?? []) {
+    for (const [argName, path] of ownEntry(TAG_PATHS, field.name) ?? []) {
       const arg = field.node.arguments?.find((a) => a.name.value === argName);
       // An absent or null argument creates no run through this path (the other one may).
       if (arg === undefined || field.args[argName] === undefined || field.args[argName] === null) continue;
