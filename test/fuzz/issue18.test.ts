@@ -151,10 +151,10 @@ test('config: deep nesting is refused with a reason before the recursive compose
 
 test('yaml.unmarshal (policy host builtin, input may come from a request): size and depth are capped', async () => {
   const outcome = await isolated(`
-    const { miscBuiltins } = await import(src + 'rego/host/misc.js');
+    const { encodingBuiltins } = await import(src + 'rego/builtins/host/encoding.js');
     const out = [];
     for (const text of ['a: ' + '['.repeat(20000), 'a: ' + 'x'.repeat(100000), 'a: 1\\na: 2', 'a: [1, {b: 2}]']) {
-      try { out.push(JSON.stringify(miscBuiltins['changegate.yaml.unmarshal'](text))); } catch (e) { out.push(e.name + ': ' + e.message); }
+      try { out.push(JSON.stringify(encodingBuiltins['changegate.yaml.unmarshal'](text))); } catch (e) { out.push(e.name + ': ' + e.message); }
     }
     ok(out);`);
   const [deep, big, dup, fine] = outcome as string[];
