@@ -171,3 +171,15 @@ denies contains "dagster_outside_granted_scope" if {
 	f.action in operator_actions
 	not allowed(f.action, f)
 }
+
+# The change a request is attributed to (stamped on its runs, announced on the change by the
+# service account) must come from a source the classifier vouches for (src/dagster/change.ts):
+# the branch deployment, an X-Gerrit-Change Gerrit confirmed the caller can see, or one from a
+# role configured as trusted. Anything else would be a client's word alone.
+change_sources := {"deployment", "header-verified", "header-trusted"}
+
+denies contains "dagster_change_source_unknown" if {
+	on_dagster
+	input.resource.change
+	not input.resource.change.source in change_sources
+}

@@ -208,3 +208,22 @@ test_viewer_cannot_launch_in_branch_deployment if {
 	d := changegate.decision with input as {"subject": user(["viewer"]), "action": "dagster.run.launch", "resource": mutation([launch_finance], branch), "request": req}
 	not d.allow
 }
+
+with_change(source) := object.union(mutation([launch_finance], prod), {"change": {"number": 7, "source": source}})
+
+test_verified_change_allowed if {
+	d := changegate.decision with input as {"subject": user(["viewer", "operator"]), "action": "dagster.run.launch", "resource": with_change("header-verified"), "request": req}
+	d.allow
+}
+
+test_change_of_unknown_source_denied if {
+	d := changegate.decision with input as {"subject": user(["viewer", "operator"]), "action": "dagster.run.launch", "resource": with_change("header"), "request": req}
+	not d.allow
+	"dagster_change_source_unknown" in d.reasons
+}
+
+test_change_without_source_denied_even_for_admins if {
+	r := object.union(mutation([launch_finance], prod), {"change": {"number": 7}})
+	d := changegate.decision with input as {"subject": user(["admin"]), "action": "dagster.run.launch", "resource": r, "request": req}
+	not d.allow
+}

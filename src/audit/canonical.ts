@@ -7,12 +7,25 @@ import { createHash } from 'node:crypto';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
+/**
+ * Deeper than any record the proxy writes. Canonicalization recurses, and a line an attacker
+ * nested thousands of levels deep must be refused with this error, not overflow the stack.
+ */
+export const MAX_NESTING = 512;
+
+export class NestingTooDeep extends RangeError {
+  constructor() {
+    super(`values nested more than ${MAX_NESTING} levels deep`);
+    this.name = 'NestingTooDeep';
+  }
+}
+
 export function canonicalJson(value: unknown, omitTopLevel: ReadonlySet<string> = new Set()): string {
-  const copy = sortedCopy(value, omitTopLevel);
+  const copy = sortedCopy(value, omitTopLevel, 0);
   // JSON.stringify is native and several times faster than writing by hand, but objects list
   // integer-like keys ("10", "9") first in numeric order whatever the insertion order; only then
   // is the hand-written path needed.
-  return copy === undefined ? write(value, omitTopLevel) : (JSON.stringify(copy) ?? 'null');
+  return copy === undefined ? write(value, omitTopLevel, 0) : (JSON.stringify(copy) ?? 'null');
 }
 
 const INTEGER_LIKE = /^(?:0|[1-9]\d*)$/;
@@ -22,13 +35,14 @@ const INTEGER_LIKE = /^(?:0|[1-9]\d*)$/;
  * A subtree already in canonical order is returned as is: records are mostly built that way, and
  * copying them was a measurable part of every request's cost.
  */
-function sortedCopy(value: unknown, omit: ReadonlySet<string> | undefined): unknown {
+function sortedCopy(value: unknown, omit: ReadonlySet<string> | undefined, depth: number): unknown {
   if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_NESTING) throw new NestingTooDeep();
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const v: unknown = value[i];
-      const c = sortedCopy(v, undefined);
+      const c = sortedCopy(v, undefined, depth + 1);
       if (c === undefined && v !== undefined) return undefined;
       if (c !== v) out ??= value.slice(0, i);
       out?.push(c);
@@ -53,7 +67,7 @@ function sortedCopy(value: unknown, omit: ReadonlySet<string> | undefined): unkn
       changed = true;
       continue;
     }
-    const c = sortedCopy(v, undefined);
+    const c = sortedCopy(v, undefined, depth + 1);
     if (c === undefined) return undefined;
     if (c !== v) changed = true;
     out[key] = c;
@@ -63,13 +77,14 @@ function sortedCopy(value: unknown, omit: ReadonlySet<string> | undefined): unkn
 
 // Plain loops and string concatenation: this runs once per audit line on the request path, and
 // the entries/filter/map version measured several times slower.
-function write(value: unknown, omit: ReadonlySet<string> | undefined): string {
+function write(value: unknown, omit: ReadonlySet<string> | undefined, depth: number): string {
   if (value === null || typeof value !== 'object') return scalar(value);
+  if (depth >= MAX_NESTING) throw new NestingTooDeep();
   if (Array.isArray(value)) {
     let out = '[';
     for (let i = 0; i < value.length; i++) {
       const v: unknown = value[i];
-      out += (i === 0 ? '' : ',') + (v === undefined || typeof v === 'function' ? 'null' : write(v, undefined));
+      out += (i === 0 ? '' : ',') + (v === undefined || typeof v === 'function' ? 'null' : write(v, undefined, depth + 1));
     }
     return `${out}]`;
   }
@@ -80,7 +95,7 @@ function write(value: unknown, omit: ReadonlySet<string> | undefined): string {
   for (const key of keys) {
     const v = record[key];
     if (v === undefined || typeof v === 'function' || (omit !== undefined && omit.has(key))) continue;
-    out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${write(v, undefined)}`;
+    out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${write(v, undefined, depth + 1)}`;
   }
   return `${out}}`;
 }

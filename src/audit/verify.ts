@@ -1,11 +1,16 @@
 // Verifies audit files: every line's hash, every link to the line before, every checkpoint's
 // Ed25519 signature, and that torn lines are sealed. Stops at the first broken line and names
 // the kind of tamper it sees there.
+//
+// The log may have been edited by an attacker, so the verifier reads it as hostile input: it
+// streams each file a block at a time (memory stays bounded whatever the file sizes), and any
+// line it cannot read, however malformed or deeply nested, is reported as tamper, never a crash.
 
-import type { KeyObject } from 'node:crypto';
-import { GENESIS_HASH, lineHash, sha256Hex } from './canonical.js';
+import { createHash, type KeyObject } from 'node:crypto';
+import { closeSync, fstatSync, openSync } from 'node:fs';
+import { GENESIS_HASH, lineHash, NestingTooDeep } from './canonical.js';
 import { checkpointSignatureValid } from './chain.js';
-import type { LogFile, LogLine } from './read.js';
+import { logLines, readLog, readRange, type LogFile, type LogLine } from './read.js';
 import { keyIdOf } from './signing-key.js';
 
 export type TamperKind = 'edit' | 'deletion' | 'reordering' | 'truncation' | 'forged-checkpoint';
@@ -34,8 +39,8 @@ interface State {
   head: string;
   /** The last chained line, for reporting an edit that was rehashed. */
   previous: LogLine | undefined;
-  /** Unparseable lines since the last good one: a torn record must account for them. */
-  garbage: LogLine[];
+  /** Unparseable lines since the last good one (consecutive): a torn record must account for them. */
+  garbage: { readonly first: LogLine; last: LogLine } | undefined;
   records: number;
   checkpoints: number;
   sealedTorn: number;
@@ -52,17 +57,22 @@ class Broken extends Error {
 
 const broken = (kind: TamperKind, at: Pick<LogLine, 'file' | 'line'>, message: string): Broken => new Broken({ kind, file: at.file, line: at.line, message });
 
-export function verifyLog(files: readonly LogFile[], publicKey?: KeyObject): VerifyReport {
-  const state: State = { expected: 1, head: GENESIS_HASH, previous: undefined, garbage: [], records: 0, checkpoints: 0, sealedTorn: 0, unsigned: 0, index: -1 };
+/** Verifies the audit files at `paths`, given in any order. */
+export function verifyLog(paths: readonly string[], publicKey?: KeyObject): VerifyReport {
+  const files = readLog(paths);
+  const state: State = { expected: 1, head: GENESIS_HASH, previous: undefined, garbage: undefined, records: 0, checkpoints: 0, sealedTorn: 0, unsigned: 0, index: -1 };
   const warnings: string[] = [];
   if (publicKey === undefined) warnings.push('no --key given: checkpoint signatures were NOT checked');
-  const later = laterSeqs(files);
+  let lines = 0;
   let tamper: Tamper | undefined;
   try {
     for (const [i, file] of files.entries()) {
-      for (const line of file.lines) checkLine(state, file, line, later, publicKey);
-      if (state.garbage.length > 0) {
-        const first = state.garbage[0]!;
+      for (const line of logLines(file.path)) {
+        lines += 1;
+        checkLine(state, files, i, line, publicKey);
+      }
+      if (state.garbage !== undefined) {
+        const first = state.garbage.first;
         const last = i === files.length - 1;
         throw broken('truncation', first, last ? 'the log ends in a torn line that no restart has sealed (cut mid-line, or the proxy has not restarted since a crash)' : `${file.path} ends mid-line and the chain does not continue from it`);
       }
@@ -74,7 +84,7 @@ export function verifyLog(files: readonly LogFile[], publicKey?: KeyObject): Ver
   if (tamper === undefined && state.unsigned > 0) warnings.push(`${state.unsigned} record(s) after the last checkpoint are not signed (a crash or a cut-off tail look the same there)`);
   return {
     files: files.length,
-    lines: files.reduce((n, f) => n + f.lines.length, 0),
+    lines,
     records: state.records,
     checkpoints: state.checkpoints,
     sealedTorn: state.sealedTorn,
@@ -84,33 +94,31 @@ export function verifyLog(files: readonly LogFile[], publicKey?: KeyObject): Ver
   };
 }
 
-/** For each seq, the index (in chain order) of the first line carrying it. */
-function laterSeqs(files: readonly LogFile[]): Map<number, number> {
-  const at = new Map<number, number>();
-  let index = 0;
-  for (const f of files) {
-    for (const l of f.lines) {
-      const seq = l.record?.['seq'];
-      if (typeof seq === 'number' && !at.has(seq)) at.set(seq, index);
-      index += 1;
-    }
+/**
+ * Whether a line carrying `seq` comes after line `after` of file `from` (in chain order). Read
+ * ahead only once, when the chain has already broken, to tell a reordering from a deletion.
+ */
+function seqComesLater(files: readonly LogFile[], from: number, after: number, seq: number): boolean {
+  for (let i = from; i < files.length; i++) {
+    for (const l of logLines(files[i]!.path)) if ((i > from || l.line > after) && l.record?.['seq'] === seq) return true;
   }
-  return at;
+  return false;
 }
 
-function checkLine(state: State, file: LogFile, line: LogLine, seqIndex: Map<number, number>, key: KeyObject | undefined): void {
+function checkLine(state: State, files: readonly LogFile[], fileIndex: number, line: LogLine, key: KeyObject | undefined): void {
   state.index += 1;
   const r = line.record;
   if (r === undefined) {
-    state.garbage.push(line);
+    if (state.garbage === undefined) state.garbage = { first: line, last: line };
+    else state.garbage.last = line;
     return;
   }
-  if (typeof r['hash'] !== 'string' || typeof r['prev'] !== 'string' || lineHash(r) !== r['hash']) {
+  if (typeof r['hash'] !== 'string' || typeof r['prev'] !== 'string' || hashOf(line, r) !== r['hash']) {
     throw broken('edit', line, 'the line does not match its hash: it was changed after it was written');
   }
-  if (r['kind'] === 'torn') acceptTorn(state, file, line, r);
-  else if (state.garbage.length > 0) throw broken('edit', state.garbage[0]!, 'a line that is not a valid record, and no torn record seals it');
-  checkLink(state, line, r, seqIndex);
+  if (r['kind'] === 'torn') acceptTorn(state, line, r);
+  else if (state.garbage !== undefined) throw broken('edit', state.garbage.first, 'a line that is not a valid record, and no torn record seals it');
+  checkLink(state, line, r, (seq) => seqComesLater(files, fileIndex, line.line, seq));
   if (r['kind'] === 'checkpoint') checkCheckpoint(state, line, r, key);
   else state.unsigned += 1;
   state.records += 1;
@@ -119,7 +127,17 @@ function checkLine(state: State, file: LogFile, line: LogLine, seqIndex: Map<num
   state.previous = line;
 }
 
-function checkLink(state: State, line: LogLine, r: Readonly<Record<string, unknown>>, seqIndex: Map<number, number>): void {
+/** The line's hash; a record nested deeper than any the proxy writes is an edit, not a crash. */
+function hashOf(line: LogLine, r: Readonly<Record<string, unknown>>): string {
+  try {
+    return lineHash(r);
+  } catch (e) {
+    if (e instanceof NestingTooDeep) throw broken('edit', line, `the line nests values deeper than any record the proxy writes (${(e as Error).message})`);
+    throw broken('edit', line, 'the line cannot be hashed as a record');
+  }
+}
+
+function checkLink(state: State, line: LogLine, r: Readonly<Record<string, unknown>>, comesLater: (seq: number) => boolean): void {
   const seq = r['seq'] as number;
   if (state.records === 0 && seq !== 1) {
     throw broken('truncation', line, `the chain starts at seq ${seq}, not 1: the log's beginning (or its first file) is missing`);
@@ -130,8 +148,7 @@ function checkLink(state: State, line: LogLine, r: Readonly<Record<string, unkno
     throw broken('edit', at, `line ${line.file}:${line.line} does not link to this line's hash: this line was changed and rehashed (or replaced)`);
   }
   if (seq < state.expected) throw broken('reordering', line, `seq ${seq} appears after seq ${state.expected - 1}: lines were moved or replayed`);
-  const wanted = seqIndex.get(state.expected);
-  if (wanted !== undefined && wanted > state.index) {
+  if (comesLater(state.expected)) {
     throw broken('reordering', line, `seq ${seq} appears where seq ${state.expected} belongs; seq ${state.expected} comes later`);
   }
   const missing = seq - state.expected;
@@ -141,19 +158,43 @@ function checkLink(state: State, line: LogLine, r: Readonly<Record<string, unkno
   throw broken('deletion', line, `${missing} record(s) (seq ${state.expected}..${seq - 1}) are missing before this line`);
 }
 
-function acceptTorn(state: State, file: LogFile, line: LogLine, r: Readonly<Record<string, unknown>>): void {
+function acceptTorn(state: State, line: LogLine, r: Readonly<Record<string, unknown>>): void {
   const offset = r['offset'];
   const bytes = r['bytes'];
-  if (typeof offset !== 'number' || typeof bytes !== 'number' || offset < 0 || offset + bytes > file.bytes.length) {
-    throw broken('edit', line, 'a torn record whose byte range is not in this file');
+  const fd = openSync(line.file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (typeof offset !== 'number' || typeof bytes !== 'number' || !Number.isSafeInteger(offset) || !Number.isSafeInteger(bytes) || offset < 0 || bytes < 0 || offset + bytes > size) {
+      throw broken('edit', line, 'a torn record whose byte range is not in this file');
+    }
+    const hash = createHash('sha256');
+    readRange(fd, offset, offset + bytes, (block) => void hash.update(block));
+    if (hash.digest('hex') !== r['sha256']) throw broken('edit', line, `the torn bytes at offset ${offset} no longer match what the torn record sealed`);
+    const garbage = state.garbage;
+    if (garbage !== undefined && (garbage.first.offset < offset || garbage.last.end > offset + bytes)) {
+      const outside = garbage.first.offset < offset ? garbage.first : lineEndingAfter(fd, garbage.first, offset + bytes);
+      throw broken('edit', outside, 'a line that is not a valid record, outside what the torn record seals');
+    }
+  } finally {
+    closeSync(fd);
   }
-  if (sha256Hex(file.bytes.subarray(offset, offset + bytes)) !== r['sha256']) {
-    throw broken('edit', line, `the torn bytes at offset ${offset} no longer match what the torn record sealed`);
-  }
-  const outside = state.garbage.find((g) => g.offset < offset || g.end > offset + bytes);
-  if (outside !== undefined) throw broken('edit', outside, 'a line that is not a valid record, outside what the torn record seals');
-  state.garbage = [];
+  state.garbage = undefined;
   state.sealedTorn += 1;
+}
+
+/** Of the consecutive lines from `first` on, the first that ends after byte `limit`. */
+function lineEndingAfter(fd: number, first: LogLine, limit: number): Pick<LogLine, 'file' | 'line'> {
+  let line = first.line;
+  let position = first.offset;
+  readRange(fd, first.offset, limit + 1, (block) => {
+    for (let nl = block.indexOf(0x0a); nl >= 0; nl = block.indexOf(0x0a, nl + 1)) {
+      if (position + nl > limit) return false;
+      line += 1;
+    }
+    position += block.length;
+    return true;
+  });
+  return { file: first.file, line };
 }
 
 function checkCheckpoint(state: State, line: LogLine, r: Readonly<Record<string, unknown>>, key: KeyObject | undefined): void {

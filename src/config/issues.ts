@@ -98,12 +98,19 @@ function reason(issue: Issue, input: unknown): string {
 
 function unknownKeyLines(issue: Issue & { code: 'unrecognized_keys' }, schema: Schema): string[] {
   const known = knownKeysAt(schema, issue.path);
-  return issue.keys.map((key) => {
+  // A person reads the first few; the rest are counted (a 40,000-key file must not cost 40,000
+  // edit-distance searches to say so).
+  const lines = issue.keys.slice(0, MAX_UNKNOWN_KEYS_LISTED).map((key) => {
     const hint = suggestKey(key, known);
     const where = formatKeyPath([...issue.path, key]);
     return hint === undefined ? `${where}: unknown key` : `${where}: unknown key (did you mean "${hint}"?)`;
   });
+  const more = issue.keys.length - lines.length;
+  if (more > 0) lines.push(`${formatKeyPath(issue.path)}: ${more} more unknown key(s)`);
+  return lines;
 }
+
+const MAX_UNKNOWN_KEYS_LISTED = 50;
 
 export function issuesToLines(issues: readonly Issue[], schema: Schema, input: unknown): string[] {
   const lines: string[] = [];

@@ -70,7 +70,17 @@ const dagsterDeployment = z.strictObject({
     .optional(),
 });
 
-const dagsterUpstream = upstream.extend({ deployment: dagsterDeployment.optional() });
+/**
+ * Dagster only: who may name a Gerrit change with `X-Gerrit-Change` (stamped on the runs they
+ * launch, and announced on the change by the service account). These roles are believed as
+ * they are; anyone else's header is checked with Gerrit as the caller (the change must be one
+ * they can see), or refused when no Gerrit upstream is configured.
+ */
+const dagsterChangeHeader = z.strictObject({
+  trustedRoles: z.array(z.enum(ROLES)).default(['ci']),
+});
+
+const dagsterUpstream = upstream.extend({ deployment: dagsterDeployment.optional(), changeHeader: dagsterChangeHeader.default({ trustedRoles: ['ci'] }) });
 
 const roleGrant = z.strictObject({
   groups: z.array(z.string().min(1)).default([]),

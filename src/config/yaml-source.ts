@@ -1,8 +1,10 @@
-// Parse config YAML defensively: one document, no duplicate keys, unknown tags rejected, alias
-// expansion bounded (a "billion laughs" file must fail fast, not eat the heap), and every error
-// located by line and column.
+// Parse config YAML defensively: size and nesting bounded before the (recursive) composer runs,
+// one document, no duplicate keys (found with a set: the library's own check is quadratic),
+// unknown tags rejected, alias expansion bounded (a "billion laughs" file must fail fast, not eat
+// the heap), and every error located by line and column.
 
-import { LineCounter, parseDocument, type YAMLError } from 'yaml';
+import { LineCounter, type YAMLError } from 'yaml';
+import { duplicateKeyOffset, parseBoundedDocument } from '../util/yaml-limits.js';
 
 /** Aliases are legitimate for sharing a block; a config needs a handful, never thousands. */
 export const MAX_ALIAS_EXPANSIONS = 32;
@@ -23,9 +25,16 @@ function describe(err: YAMLError, counter: LineCounter): string {
 
 export function parseYaml(text: string): YamlResult {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true, lineCounter });
+  const parsed = parseBoundedDocument(text, { uniqueKeys: false, prettyErrors: false, strict: true }, { lineCounter });
+  if (!parsed.ok) return { ok: false, lines: [parsed.problem] };
+  const { doc } = parsed;
   // Warnings (such as an unresolved tag) would silently change a value's type; treat as errors.
   const problems = [...doc.errors, ...doc.warnings].map((e) => describe(e, lineCounter));
+  const duplicate = problems.length > 0 ? undefined : duplicateKeyOffset(doc);
+  if (duplicate !== undefined) {
+    const { line, col } = lineCounter.linePos(duplicate);
+    problems.push(`line ${line}, column ${col}: ${FRIENDLY['DUPLICATE_KEY']}`);
+  }
   if (problems.length > 0) return { ok: false, lines: problems };
   try {
     return { ok: true, value: doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS }) };

@@ -1,9 +1,9 @@
 // The upstreams builder: one instance per configured `upstreams.<kind>` entry, built by that
 // kind's folder under src/upstreams. A new kind is a new folder and one line in KINDS.
 //
-// The only thing the kinds share is the run-notice loop: a Dagster run launched for a Gerrit
-// change is announced on that change by Gerrit's notifier. Neither kind knows the other; they
-// meet here.
+// Where the kinds meet, they meet here, and neither knows the other: a Dagster run launched for a
+// Gerrit change is announced on that change by Gerrit's notifier, and a change a Dagster caller
+// names in X-Gerrit-Change is checked with Gerrit (changeClaims).
 
 import type { AuditSink } from '../audit/types.js';
 import type { Config } from '../config/schema.js';
@@ -11,8 +11,11 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Upstream } from '../pipeline/types.js';
 import type { Decider } from '../policy/types.js';
-import { dagsterUpstream, type RunLaunch } from '../upstreams/dagster/index.js';
+import { dagsterUpstream, type ChangeClaims, type RunLaunch } from '../upstreams/dagster/index.js';
+import { DEFAULT_CHANGE_CLAIMS } from '../upstreams/dagster/change.js';
+import { gerritChangeVisibility } from '../upstreams/gerrit/change-visibility.js';
 import { gerritRunNotifier, gerritUpstream } from '../upstreams/gerrit/index.js';
+import { GERRIT_USERNAME_HEADER } from '../upstreams/gerrit/session.js';
 
 /** What every kind may use to build an instance. */
 export interface UpstreamDeps {
@@ -25,6 +28,8 @@ export interface UpstreamDeps {
   revokeForChange(change: number): Promise<number>;
   /** Announces a Dagster run on its Gerrit change, when there is a Gerrit to post on. */
   readonly onRunLaunched: ((launch: RunLaunch) => void) | undefined;
+  /** How a Dagster caller's X-Gerrit-Change is believed. */
+  readonly changeClaims: ChangeClaims;
 }
 
 type Kinds = { readonly [K in keyof Config['upstreams']]-?: (config: NonNullable<Config['upstreams'][K]>, deps: UpstreamDeps) => Upstream };
@@ -36,6 +41,7 @@ const KINDS: Kinds = {
       maxClassifiedBodyBytes: deps.limits.maxClassifiedBodyBytes,
       webSocketIdleMs: deps.limits.webSocketIdleMs,
       decider: deps.decider,
+      changeClaims: deps.changeClaims,
       ...(deps.onRunLaunched === undefined ? {} : { onRunLaunched: deps.onRunLaunched }),
     }),
 };
@@ -45,9 +51,9 @@ export interface Upstreams {
   close(): Promise<void>;
 }
 
-export function buildUpstreams(config: Config, deps: Omit<UpstreamDeps, 'onRunLaunched'>): Upstreams {
+export function buildUpstreams(config: Config, deps: Omit<UpstreamDeps, 'onRunLaunched' | 'changeClaims'>): Upstreams {
   const notifier = runNotifier(config, deps);
-  const all: UpstreamDeps = { ...deps, onRunLaunched: notifier === undefined ? undefined : (launch) => notifier.notify(launch) };
+  const all: UpstreamDeps = { ...deps, onRunLaunched: notifier === undefined ? undefined : (launch) => notifier.notify(launch), changeClaims: changeClaims(config, GERRIT_USERNAME_HEADER) };
   const upstreams: Upstream[] = [];
   for (const kind of Object.keys(KINDS) as (keyof Kinds)[]) {
     const entry = config.upstreams[kind];
@@ -65,4 +71,12 @@ function runNotifier(config: Config, deps: Pick<UpstreamDeps, 'metrics' | 'logge
   if (gerrit === undefined || dagster === undefined) return undefined;
   const dagsterUiUrl = new URL(dagster.pathPrefix, config.publicUrl).href.replace(/\/$/, '');
   return gerritRunNotifier(gerrit, { dagsterUiUrl, metrics: deps.metrics, logger: deps.logger });
+}
+
+/** Trusted roles from config; everyone else's claim is checked with the configured Gerrit. */
+export function changeClaims(config: Config, gerritUsernameHeader: string | undefined): ChangeClaims {
+  const gerrit = config.upstreams.gerrit;
+  const trustedRoles = config.upstreams.dagster?.changeHeader.trustedRoles ?? DEFAULT_CHANGE_CLAIMS.trustedRoles;
+  if (gerrit === undefined || gerritUsernameHeader === undefined) return { trustedRoles };
+  return { trustedRoles, verify: gerritChangeVisibility({ url: gerrit.url, usernameHeader: gerritUsernameHeader, timeoutMs: Math.min(gerrit.timeoutMs, 5_000) }) };
 }

@@ -61,7 +61,7 @@ export async function runPipeline(exchange: Exchange, deps: PipelineDeps): Promi
   try {
     const auth = await deps.authenticate({ req: exchange.req, target: exchange.target, client: exchange.client });
     if (auth.kind === 'rejected') {
-      await recordRefusal(deps.audit, exchange, identity, unclassified(exchange, 'authenticate'), auth.error.code);
+      await recordRefusal(deps.audit, exchange, identity, unclassified(exchange, 'authenticate', auth.error), auth.error.code);
       sendError(exchange.res, auth.error, exchange.requestId);
       return finish('deny', auth.error.status, [auth.error.code]);
     }
@@ -74,7 +74,7 @@ export async function runPipeline(exchange: Exchange, deps: PipelineDeps): Promi
       // hold one: it is refused unread (the connection closes, respond.ts). Policy may still
       // allow anonymous requests without a body; with one, none is ever allowed.
       const error = new ChangegateError('unauthenticated', 'sign in, or send a bearer token or access token, before sending a body');
-      await recordRefusal(deps.audit, exchange, identity, unclassified(exchange, 'authenticate'), error.code);
+      await recordRefusal(deps.audit, exchange, identity, unclassified(exchange, 'authenticate', error), error.code);
       deps.challenge(exchange);
       return finish('deny', error.status, [error.code]);
     }
@@ -96,7 +96,7 @@ export async function runPipeline(exchange: Exchange, deps: PipelineDeps): Promi
     return finish(outcome.error ? 'error' : 'allow', outcome.status, decision.reasons);
   } catch (e) {
     const error = e instanceof ChangegateError ? e : new ChangegateError('internal', 'internal error; see the proxy log for this request id', { cause: e });
-    if (error.code !== 'audit_unavailable') await recordRefusal(deps.audit, exchange, identity, unclassified(exchange, action), error.code);
+    if (error.code !== 'audit_unavailable') await recordRefusal(deps.audit, exchange, identity, unclassified(exchange, action, error), error.code);
     sendError(exchange.res, error, exchange.requestId);
     finish('error', error.status, [error.code]);
     if (error.code === 'internal') throw e;
@@ -185,8 +185,9 @@ function respondDenied(exchange: Exchange, deps: PipelineDeps, identity: Identit
 }
 
 /** What the audit record says a request was when it was refused before classification finished. */
-function unclassified(exchange: Exchange, action: string): Classification {
-  return { action, resource: { upstream: exchange.upstream.kind }, body: { kind: 'untouched' } };
+function unclassified(exchange: Exchange, action: string, error: ChangegateError): Classification {
+  // The reason a person reads in the response goes to the auditor too.
+  return { action, resource: { upstream: exchange.upstream.kind, reason: error.message }, body: { kind: 'untouched' } };
 }
 
 /** Refusals before a decision (bad credentials, unparseable requests and frames) are audited as denials. */

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import { GENESIS_HASH, lineHash } from '../../src/audit/canonical.js';
-import { readLog } from '../../src/audit/read.js';
 import { logFiles } from '../../src/audit/segments.js';
 import { AUDIT_KEY_FILE, AUDIT_PUBLIC_KEY_FILE, keyIdOf } from '../../src/audit/signing-key.js';
 import { verifyLog } from '../../src/audit/verify.js';
@@ -46,7 +45,7 @@ test('a checkpoint signs the head every N records with the generated key, whose 
   const { createPublicKey } = await import('node:crypto');
   const { readFileSync } = await import('node:fs');
   const pub = createPublicKey(readFileSync(join(state, AUDIT_PUBLIC_KEY_FILE), 'utf8'));
-  const report = verifyLog(readLog([path]), pub);
+  const report = verifyLog([path], pub);
   assert.equal(report.tamper, undefined);
   assert.equal(report.checkpoints, 3);
   assert.equal(report.unsignedTail, 0);
@@ -62,7 +61,7 @@ test('a configured Ed25519 key signs instead of a generated one', async (t) => {
   await sink.append(decision('a'));
   await sink.close();
   assert.equal(parsed(path).at(-1)?.['keyId'], keyIdOf(publicKey));
-  assert.equal(verifyLog(readLog([path]), publicKey).tamper, undefined);
+  assert.equal(verifyLog([path], publicKey).tamper, undefined);
   assert.ok(!existsSync(join(dir, AUDIT_KEY_FILE)), 'no key was generated');
 });
 
@@ -86,7 +85,7 @@ test('reopening after a crash seals a torn last line with a torn record and resu
   assert.equal(torn['seq'], 3);
   assert.equal(torn['prev'], (JSON.parse(text[1]!) as Record<string, unknown>)['hash']);
   assert.equal((JSON.parse(text[4]!) as Record<string, unknown>)['requestId'], 'c');
-  const report = verifyLog(readLog([path]));
+  const report = verifyLog([path]);
   assert.equal(report.tamper, undefined);
   assert.equal(report.sealedTorn, 1);
 });
@@ -105,7 +104,7 @@ test('a complete last line that only lacks its newline is kept as a record, not 
   const records = parsed(path);
   assert.deepEqual(records.slice(0, 3).map((r) => r['requestId']), ['a', 'b', 'c']);
   assert.ok(!records.some((r) => r['kind'] === 'torn'));
-  assert.equal(verifyLog(readLog([path])).tamper, undefined);
+  assert.equal(verifyLog([path]).tamper, undefined);
 });
 
 test('rotation by size continues the chain across sortable files, verifiable in any order', async (t) => {
@@ -121,14 +120,14 @@ test('rotation by size continues the chain across sortable files, verifiable in 
   for (const f of files.slice(0, -1)) assert.equal(parsed(f).at(-1)?.['kind'], 'checkpoint', 'each rotated file ends on a signed head');
   const second = parsed(files[1]!)[0]!;
   assert.equal(second['prev'], parsed(files[0]!).at(-1)?.['hash']);
-  const report = verifyLog(readLog([...files].reverse()));
+  const report = verifyLog([...files].reverse());
   assert.equal(report.tamper, undefined);
   assert.equal(report.records, parsed(path).at(-1)?.['seq']);
   // Reopening resumes the chain from the active file.
   const again = await openSink({ path, rotateBytes: 2000, warn: quiet });
   await again.append(decision('after'));
   await again.close();
-  assert.equal(verifyLog(readLog(logFiles(path))).tamper, undefined);
+  assert.equal(verifyLog(logFiles(path)).tamper, undefined);
 });
 
 test('rotation by UTC day; a fresh active file after rotation resumes from the last rotated file', async (t) => {
@@ -149,7 +148,7 @@ test('rotation by UTC day; a fresh active file after rotation resumes from the l
   const reopened = await openSink({ path, now: () => now, warn: quiet });
   await reopened.append(decision('day2-later'));
   await reopened.close();
-  assert.equal(verifyLog(readLog(logFiles(path))).tamper, undefined);
+  assert.equal(verifyLog(logFiles(path)).tamper, undefined);
 });
 
 test('reopened after a crash on a later day: the torn tail is sealed in the old day\'s segment, the new day gets its own file, and the folder verifies', async (t) => {
@@ -236,7 +235,7 @@ test('group commit: concurrent appends share fsyncs; without it each record gets
   await Promise.all(Array.from({ length: 16 }, (_, i) => single.append(decision(`s${i}`))));
   assert.equal(single.stats.batches, 16);
   await single.close();
-  assert.equal(verifyLog(readLog([join(dir, 'g.jsonl')])).tamper, undefined);
+  assert.equal(verifyLog([join(dir, 'g.jsonl')]).tamper, undefined);
 });
 
 test('an idle log gets its checkpoint after checkpointSeconds, without a further append', async (t) => {

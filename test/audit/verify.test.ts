@@ -6,7 +6,6 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { lineHash } from '../../src/audit/canonical.js';
-import { readLog } from '../../src/audit/read.js';
 import { logFiles } from '../../src/audit/segments.js';
 import { AUDIT_PUBLIC_KEY_FILE, publicKeyFromPem } from '../../src/audit/signing-key.js';
 import { verifyLog, type VerifyReport } from '../../src/audit/verify.js';
@@ -31,7 +30,7 @@ async function writeLog(t: { after(fn: () => void): void }, rotateBytes = 0): Pr
   return { dir, path, keyFile, key: publicKeyFromPem(readFileSync(keyFile, 'utf8'), keyFile) };
 }
 
-const verify = (log: Log, files: readonly string[] = [log.path]): VerifyReport => verifyLog(readLog(files), log.key);
+const verify = (log: Log, files: readonly string[] = [log.path]): VerifyReport => verifyLog(files, log.key);
 
 function edit(path: string, index: number, change: (r: Record<string, unknown>) => void, rehash = false): void {
   const all = lines(path);
@@ -103,7 +102,7 @@ test('truncation: a log cut mid-line, and a log whose first file is gone', async
   const files = logFiles(rotated.path);
   assert.ok(files.length >= 2);
   rmSync(files[0]!);
-  assert.deepEqual(pick(verifyLog(readLog(files.slice(1)), rotated.key)), { kind: 'truncation', line: 1 });
+  assert.deepEqual(pick(verifyLog(files.slice(1), rotated.key)), { kind: 'truncation', line: 1 });
 });
 
 test('truncation: a rotated file missing its last lines is caught at the next file', async (t) => {
@@ -111,7 +110,7 @@ test('truncation: a rotated file missing its last lines is caught at the next fi
   const files = logFiles(log.path);
   const first = lines(files[0]!);
   writeLines(files[0]!, first.slice(0, -1));
-  const report = verifyLog(readLog(files), log.key);
+  const report = verifyLog(files, log.key);
   assert.equal(report.tamper?.kind, 'truncation');
   assert.equal(report.tamper?.file, files[1]);
 });

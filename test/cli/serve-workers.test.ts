@@ -9,7 +9,6 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { readLog } from '../../src/audit/read.js';
 import { verifyLog } from '../../src/audit/verify.js';
 import { collect, repoRoot, startCli, type CliResult } from './spawn-cli.js';
 import { eventually } from '../fakes/poll.js';
@@ -80,7 +79,7 @@ describe('changegate serve with workers: 2', () => {
       assert.deepEqual(files, ['audit.w1.jsonl', 'audit.w2.jsonl'], 'one audit chain per worker');
       let decisions = 0;
       for (const f of files) {
-        const report = verifyLog(readLog([join(dir, f)]), undefined);
+        const report = verifyLog([join(dir, f)], undefined);
         assert.equal(report.tamper, undefined, `${f} verifies on its own`);
         assert.ok(report.records > 0, `${f} holds records: the round robin reached worker ${f}`);
       }

@@ -69,15 +69,24 @@ describe('Dagster gate through the pipeline', () => {
   const params = { selector: { repositoryLocationName: 'finance', repositoryName: '__repository__', jobName: 'ledger_job' }, executionMetadata: { tags: [{ key: 'user', value: 'mallory@example.com' }] } };
 
   it('lets an operator launch, and the stand-in stores the stamped tags', async () => {
-    const { status, json } = await post(OPERATOR.clientId, { query: LAUNCH, variables: { p: params } }, { 'x-gerrit-change': '77' });
+    // No X-Gerrit-Change: with no Gerrit to check it, only ci may name a change (run-loop.test.ts).
+    const { status, json } = await post(OPERATOR.clientId, { query: LAUNCH, variables: { p: params } });
     assert.equal(status, 200, JSON.stringify(json));
     const runId = ((json['data'] as Record<string, Record<string, Record<string, string>>>)['launchRun']?.['run'])?.['runId'];
     const run = dagster.model.runs.get(String(runId));
     assert.ok(run !== undefined, JSON.stringify(json));
     const tags = Object.fromEntries(run.tags.map((t) => [t.key, t.value]));
     assert.equal(tags['user'], 'scheduler');
-    assert.equal(tags['gerrit/change-number'], '77');
+    assert.equal(tags['gerrit/change-number'], undefined);
     assert.match(tags['changegate/request-id'] ?? '', /.+/);
+  });
+
+  it("refuses an operator's X-Gerrit-Change when there is no Gerrit to check it with", async () => {
+    const before = dagster.model.runs.size;
+    const { status, json } = await post(OPERATOR.clientId, { query: LAUNCH, variables: { p: params } }, { 'x-gerrit-change': '77' });
+    assert.equal(status, 400, JSON.stringify(json));
+    assert.match(String(json['reason']), /cannot be checked here/);
+    assert.equal(dagster.model.runs.size, before);
   });
 
   it('refuses a viewer launch with 403 before Dagster sees it', async () => {
@@ -165,5 +174,35 @@ describe('Dagster gate through the pipeline', () => {
     assert.equal((frameRecord?.['decision'] as { allow?: boolean } | undefined)?.allow, true);
     assert.deepEqual((frameRecord?.['resource'] as { runIds?: string[] } | undefined)?.runIds, [run.runId]);
     assert.ok(!dagster.recorder.operations.some((o) => JSON.stringify(o).includes('reloadWorkspace')));
+  });
+
+  // Query strings read two ways (issue 13, part 4): a `;` hides a second `query` from a reader
+  // that splits on `&` only (parse_qsl before Python 3.9.2 splits on `;`, Starlette keeps the
+  // last copy). Refused, audited with the reason, never forwarded; percent-encoded, it is data.
+  const getQuery = async (query: string): Promise<{ status: number; json: Record<string, unknown>; requestId: string }> => {
+    const res = await fetch(`${base}/dagster/graphql?${query}`, { headers: { authorization: `Bearer ${await idp.mintClientToken(VIEWER.clientId)}` } });
+    return { status: res.status, json: (await res.json()) as Record<string, unknown>, requestId: res.headers.get('x-request-id') ?? '' };
+  };
+  const forwarded = (requestId: string): boolean => dagster.recorder.requests.some((r) => r.requestId === requestId);
+
+  it("refuses a viewer's GET whose raw ; hides a mutation: 400, audited with the reason, not forwarded", async () => {
+    const res = await getQuery('query=%7B__typename%7D%23;query=mutation%7BreloadWorkspace%7B__typename%7D%7D');
+    assert.equal(res.status, 400, JSON.stringify(res.json));
+    assert.equal(res.json['error'], 'bad_request');
+    assert.match(String(res.json['reason']), /";"/);
+    const d = auditRecords<Record<string, any>>(join(dir, 'audit.jsonl')).find((r) => r['kind'] === 'decision' && r['requestId'] === res.requestId);
+    assert.equal(d?.['decision']?.['allow'], false);
+    assert.match(String(d?.['resource']?.['reason']), /";"/);
+    assert.equal(forwarded(res.requestId), false);
+    const repeated = await getQuery('query=%7B__typename%7D&query=mutation%7BreloadWorkspace%7B__typename%7D%7D');
+    assert.equal(repeated.status, 400);
+    assert.match(String(repeated.json['reason']), /repeats "query"/);
+    assert.equal(forwarded(repeated.requestId), false);
+  });
+
+  it('passes the same characters percent-encoded: they are data', async () => {
+    const res = await getQuery('query=%7B__typename%7D%23%3Bquery%3Dmutation');
+    assert.equal(res.status, 200, JSON.stringify(res.json));
+    assert.equal(forwarded(res.requestId), true);
   });
 });

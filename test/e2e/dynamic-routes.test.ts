@@ -51,7 +51,7 @@ test('a Dagster webserver added and removed while serving: in-flight requests fi
   assert.equal((await fetch(`${h.base}/dagster/changes/42/runs`, { headers: auth })).status, 200);
   assert.equal(h.dagster.received.length, viaMain + 1, 'before the add, the main Dagster route serves it');
 
-  const config = { url: held.url, pathPrefix: '/dagster/changes/42', timeoutMs: 10_000 };
+  const config = { ...h.config.upstreams.dagster!, url: held.url, pathPrefix: '/dagster/changes/42', timeoutMs: 10_000 };
   h.proxy.routes.add(dagsterUpstream(config, { name: 'dagster-change-42', maxClassifiedBodyBytes: h.config.limits.maxClassifiedBodyBytes, webSocketIdleMs: h.config.limits.webSocketIdleMs, decider: h.proxy.engine }));
   assert.deepEqual(h.proxy.routes.list().map((u) => u.name), ['dagster-change-42', 'dagster', 'gerrit']);
 
@@ -76,7 +76,7 @@ test('a Dagster webserver added and removed while serving: in-flight requests fi
 });
 
 test('the added webserver keeps Dagster\'s admission rule and policy: %2F is refused, an unknown mutation denied', { timeout: 60_000 }, async () => {
-  const config = { url: held.url, pathPrefix: '/dagster/changes/43', timeoutMs: 10_000 };
+  const config = { ...h.config.upstreams.dagster!, url: held.url, pathPrefix: '/dagster/changes/43', timeoutMs: 10_000 };
   h.proxy.routes.add(dagsterUpstream(config, { name: 'dagster-change-43', maxClassifiedBodyBytes: h.config.limits.maxClassifiedBodyBytes, webSocketIdleMs: h.config.limits.webSocketIdleMs, decider: h.proxy.engine }));
   try {
     const auth = { authorization: `Bearer ${await h.token('ci-runner')}` };

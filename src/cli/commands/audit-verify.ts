@@ -3,7 +3,6 @@
 
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { readLog } from '../../audit/read.js';
 import { keyIdOf, publicKeyFromPem } from '../../audit/signing-key.js';
 import { verifyLog } from '../../audit/verify.js';
 import { parseArgs, UsageError } from '../args.js';
@@ -29,7 +28,7 @@ Options:
     if (positionals.length === 0) throw new UsageError('expected at least one audit FILE');
     const keyPath = flags.key === undefined ? undefined : resolve(io.cwd, flags.key);
     const key = keyPath === undefined ? undefined : publicKeyFromPem(readFileSync(keyPath, 'utf8'), keyPath);
-    const report = verifyLog(readLog(positionals.map((p) => resolve(io.cwd, p))), key);
+    const report = verifyLog(positionals.map((p) => resolve(io.cwd, p)), key);
     if (flags.json === true) {
       io.stdout.write(`${JSON.stringify({ ok: report.tamper === undefined, ...report })}\n`);
       return report.tamper === undefined ? 0 : 1;

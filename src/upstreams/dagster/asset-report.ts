@@ -14,6 +14,7 @@
 import type { IncomingMessage } from 'node:http';
 import { ChangegateError } from '../../errors.js';
 import { readBoundedBody } from '../../http/read-body.js';
+import { dagsterQueryParams } from './query-params.js';
 
 export interface AssetReportKey {
   /** The key as policy sees it: parts joined with `/`. */
@@ -47,9 +48,7 @@ function fromBody(value: unknown): string[] {
 
 /** `?asset_key=` as AssetKey.from_db_string parses it; undefined when absent or empty. */
 function queryKey(query: string): string[] | undefined {
-  const values = new URLSearchParams(query).getAll('asset_key');
-  if (values.length > 1) throw bad('the query string repeats "asset_key"');
-  const raw = values[0];
+  const raw = dagsterQueryParams(query, ['asset_key']).asset_key;
   if (raw === undefined || raw === '') return undefined;
   if (raw.startsWith('[')) {
     let parsed: unknown;
@@ -77,7 +76,8 @@ function joined(parts: readonly string[]): string {
 function jsonObject(bytes: Buffer): Record<string, unknown> {
   let value: unknown;
   try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    // Python's json.loads(bytes) skips one UTF-8 byte order mark and refuses a second.
+    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
     value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch {
     throw bad('the asset report body is not valid UTF-8 JSON');

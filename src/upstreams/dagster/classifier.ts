@@ -2,7 +2,8 @@
 // reads), the REST routes, and the UI. Built once; see createDagsterClassifier's options.
 //
 // Decisions made here, before policy:
-// - Malformed GraphQL, batched array bodies, and ambiguous query strings are 400, never forwarded.
+// - Malformed GraphQL, batched array bodies, and ambiguous query strings (a raw `;`, a repeated
+//   parameter we read; query-params.ts) are 400, never forwarded.
 // - A mutation over a transport another site can send without a CORS preflight (GET, or a POST
 //   that is not application/json or application/graphql) is 400 `bad_request`: it is a
 //   cross-site request forgery path, refused for every role, admins included.
@@ -12,6 +13,7 @@ import type { Classification, Classifier, ClassifyRequest } from '../../pipeline
 import { READ } from './actions.js';
 import { deploymentInput, MAIN_DEPLOYMENT, type DagsterDeployment } from './deployment.js';
 import { classifyGraphql, type GraphqlClassifyOptions } from './graphql/classify.js';
+import { refuseAmbiguousQuery } from './query-params.js';
 import { classifyRest } from './rest.js';
 
 export type { DagsterDeployment } from './deployment.js';
@@ -28,6 +30,8 @@ export function createDagsterClassifier(options: DagsterClassifierOptions): Clas
   const base = { upstream: 'dagster' as const, deployment: deploymentInput(deployment) };
   return {
     async classify(request: ClassifyRequest): Promise<Classification> {
+      // Before any route reads it: a raw `;` splits parameters for some Python versions only.
+      refuseAmbiguousQuery(request.target.query);
       const path = request.target.path;
       const rest = prefix === '' ? path : path === prefix ? '/' : path.startsWith(`${prefix}/`) ? path.slice(prefix.length) : undefined;
       if (rest === undefined) return { action: READ, resource: { ...base, route: 'outside' }, body: { kind: 'untouched' } };

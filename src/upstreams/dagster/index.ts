@@ -13,6 +13,7 @@ import type { Decider } from '../../policy/types.js';
 import type { Config } from '../../config/schema.js';
 import { routeFromConfig } from '../../pipeline/route-table.js';
 import type { Upstream } from '../../pipeline/types.js';
+import type { ChangeClaims } from './change.js';
 import { createDagsterClassifier } from './classifier.js';
 import { deploymentFromConfig } from './deployment.js';
 import { GraphqlLookup } from './lookup.js';
@@ -34,8 +35,11 @@ export interface DagsterUpstreamDeps {
   readonly decider?: Decider;
   /** Told of every run launched for a Gerrit change (posted on the change by Gerrit's notifier). */
   readonly onRunLaunched?: (launch: RunLaunch) => void;
+  /** How X-Gerrit-Change claims are checked (trusted roles; Gerrit asked for the rest); default: only `ci`. */
+  readonly changeClaims?: ChangeClaims;
 }
 
+export type { ChangeClaims, ChangeVerifier } from './change.js';
 export type { RunLaunch } from './run-notice.js';
 
 export function dagsterUpstream(config: DagsterConfig, deps: DagsterUpstreamDeps): Upstream {
@@ -58,6 +62,7 @@ export function dagsterUpstream(config: DagsterConfig, deps: DagsterUpstreamDeps
       maxClassifiedBodyBytes: deps.maxClassifiedBodyBytes,
       ...shared,
       ...(deps.decider === undefined ? {} : { decider: deps.decider }),
+      ...(deps.changeClaims === undefined ? {} : { changeClaims: deps.changeClaims }),
     }),
     stamping: {},
     tunnel: graphqlWsTunnel({ ...shared, maxFrameBytes: deps.maxClassifiedBodyBytes, idleMs: deps.webSocketIdleMs }),

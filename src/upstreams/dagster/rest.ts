@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import type { ForwardBody } from '../../pipeline/types.js';
 import { READ, UNKNOWN_WRITE } from './actions.js';
 import { readAssetReportKey } from './asset-report.js';
+import { dagsterQueryParams } from './query-params.js';
 
 export interface RestClassification {
   readonly action: string;
@@ -47,8 +48,9 @@ function classifyRead(method: string, rest: string, query: string): Omit<RestCla
   const debug = /^\/download_debug\/([^/]+)$/.exec(rest);
   if (debug !== null) return { action: READ, resource: { route: 'download_debug', runIds: [decodePath(debug[1] ?? '') ?? ''] } };
   if (rest === '/notebook' || rest === '/dagit/notebook') {
-    const location = new URLSearchParams(query).get('repoLocName');
-    return { action: READ, resource: { route: 'notebook', ...(location === null ? {} : { location }) } };
+    // Dagster reads request.query_params["repoLocName"] (the last copy); a repeat is refused.
+    const location = dagsterQueryParams(query, ['repoLocName']).repoLocName;
+    return { action: READ, resource: { route: 'notebook', ...(location === undefined ? {} : { location }) } };
   }
   return { action: READ, resource: { route: 'ui' } };
 }

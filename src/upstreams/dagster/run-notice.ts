@@ -20,6 +20,13 @@ export interface RunLaunch {
 
 export const ANNOUNCE_RUN = 'announce-run-on-change';
 
+/**
+ * Where a change must have come from for the service account to speak about it: the branch
+ * deployment, a claim Gerrit confirmed the caller can see, or a trusted role (change.ts).
+ * Never a client header alone.
+ */
+const ANNOUNCEABLE_SOURCES: ReadonlySet<unknown> = new Set(['deployment', 'header-verified', 'header-trusted']);
+
 /** `notify` must not throw or wait: it runs after the completion record is durable. */
 export function announceRun(notify: (launch: RunLaunch) => void): AfterForwardEffect {
   return {
@@ -30,6 +37,7 @@ export function announceRun(notify: (launch: RunLaunch) => void): AfterForwardEf
       if (change === undefined || !LAUNCH_ACTIONS.has(classification.action) || !isAuthenticated(identity)) return;
       if (typeof runId !== 'string' || runId === '') return;
       const { resource } = classification;
+      if (!ANNOUNCEABLE_SOURCES.has((resource['change'] as { source?: unknown } | undefined)?.source)) return;
       const text = (v: unknown, fallback: string): string => (typeof v === 'string' && v !== '' ? v : fallback);
       notify({
         change,

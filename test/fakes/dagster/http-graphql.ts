@@ -40,8 +40,10 @@ function fromFields(query: unknown, variables: unknown, operationName: unknown, 
 }
 
 function fromQueryString(url: URL, transport: Transport): Extracted {
+  // Starlette's QueryParams.get returns the last copy of a repeated parameter.
   const p = url.searchParams;
-  return fromFields(p.get('query'), p.get('variables'), p.get('operationName'), transport);
+  const last = (name: string): string | null => p.getAll(name).at(-1) ?? null;
+  return fromFields(last('query'), last('variables'), last('operationName'), transport);
 }
 
 async function extract(req: IncomingMessage, url: URL): Promise<Extracted> {

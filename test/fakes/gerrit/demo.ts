@@ -22,6 +22,8 @@ export interface DemoGerritOptions {
   readonly seedChange?: boolean;
   /** Service-account HTTP tokens (user name -> token), as startFakeGerrit takes them. */
   readonly tokens?: Readonly<Record<string, string>>;
+  /** Projects only some users may read, as startFakeGerrit takes them. */
+  readonly readAccess?: Readonly<Record<string, readonly string[]>>;
 }
 
 export async function startDemoGerrit(options: DemoGerritOptions = {}): Promise<FakeGerrit> {
@@ -32,6 +34,7 @@ export async function startDemoGerrit(options: DemoGerritOptions = {}): Promise<
     ...(options.dir === undefined ? {} : { dir: options.dir }),
     ...(options.webUrl === undefined ? {} : { webUrl: options.webUrl }),
     ...(options.tokens === undefined ? {} : { tokens: options.tokens }),
+    ...(options.readAccess === undefined ? {} : { readAccess: options.readAccess }),
   });
   if (options.seedChange !== false && gerrit.changes.size === 0) await seedChange(gerrit);
   return gerrit;

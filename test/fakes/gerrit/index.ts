@@ -43,6 +43,12 @@ export interface FakeGerritOptions {
    * still wins when present (trustContainerAuth).
    */
   readonly tokens?: Readonly<Record<string, string>>;
+  /**
+   * Projects whose changes only the listed user names may see (Gerrit's Read permission): to
+   * anyone else, anonymous included, every change there is `404 Not found: <id>` and queries
+   * leave it out. Projects not listed are readable by all.
+   */
+  readonly readAccess?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface WebhookDelivery {
@@ -96,6 +102,7 @@ export async function startFakeGerrit(options: FakeGerritOptions = {}): Promise<
       webUrl: () => webUrl ?? own(),
       callbackUrl: () => `${own()}${CALLBACK_PREFIX}${secret}`,
       tokens: options.tokens ?? {},
+      readAccess: options.readAccess ?? {},
     },
     secret,
   );

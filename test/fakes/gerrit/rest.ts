@@ -19,6 +19,8 @@ export interface RestDeps {
   readonly model: GerritModel;
   readonly repos: Repos;
   readonly webUrl: string;
+  /** Projects only some users may read (FakeGerritOptions.readAccess). */
+  readonly readAccess: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface RestCall {
@@ -80,7 +82,8 @@ async function route(call: RestCall, deps: RestDeps): Promise<Result> {
   if (root !== 'changes') return undefined;
   if (a === undefined || a === '') return m === 'GET' ? queryChanges(call, deps) : undefined;
   const change = deps.model.resolve(a);
-  if (change === undefined) throw new RestError(404, `Not found: ${a}`);
+  // A change the caller may not see does not exist for them (ChangesCollection.parse).
+  if (change === undefined || !visible(change, call.user, deps)) throw new RestError(404, `Not found: ${a}`);
   const ctx = renderCtx(call, deps);
   if (b === undefined && m === 'GET') return { body: changeJson(change, ctx) };
   if (b === 'detail' && c === undefined && m === 'GET') {
@@ -141,7 +144,7 @@ function queryChanges(call: RestCall, deps: RestDeps): Result {
   const one = (q: string): unknown[] => {
     const pred = parseQuery(q, deps.model, call.user);
     // Gerrit's default sort: most recently updated first.
-    const all = [...deps.model.changes.values()].filter((ch) => visible(ch, call.user) && pred(ch)).sort((x, y) => y.updated.getTime() - x.updated.getTime() || y.number - x.number);
+    const all = [...deps.model.changes.values()].filter((ch) => visible(ch, call.user, deps) && pred(ch)).sort((x, y) => y.updated.getTime() - x.updated.getTime() || y.number - x.number);
     const page = all.slice(start, start + limit).map((ch) => changeJson(ch, ctx));
     const last = page[page.length - 1];
     if (last !== undefined && all.length > start + limit) (last as Record<string, unknown>)['_more_changes'] = true;
@@ -151,8 +154,13 @@ function queryChanges(call: RestCall, deps: RestDeps): Result {
   return { body: queries.map(one) };
 }
 
-/** Private changes are visible to their owner and reviewers only. */
-function visible(change: Change, user: Account | undefined): boolean {
+/**
+ * Gerrit's change visibility: the project's Read permission (readAccess lists the only users who
+ * have it on a restricted project), then private changes for their owner and reviewers only.
+ */
+function visible(change: Change, user: Account | undefined, deps: RestDeps): boolean {
+  const readers = Object.hasOwn(deps.readAccess, change.project) ? deps.readAccess[change.project] : undefined;
+  if (readers !== undefined && (user === undefined || !readers.includes(user.username))) return false;
   if (!change.isPrivate) return true;
   return user !== undefined && (change.owner === user._account_id || change.reviewers.has(user._account_id));
 }
@@ -187,13 +195,18 @@ function review(change: Change, user: Account, body: unknown, model: GerritModel
     model.vote(change, voter._account_id, name, value);
     return { type: name, description: name, value: String(value), ...(old === undefined ? {} : { oldValue: String(old) }) };
   });
-  if (input['ready'] === true) change.wip = false;
-  if (input['work_in_progress'] === true) change.wip = true;
+  if (gsonBoolean(input['ready'])) change.wip = false;
+  if (gsonBoolean(input['work_in_progress'])) change.wip = true;
   const votes = Object.entries(applied).map(([k, v]) => `${k}${v > 0 ? '+' : ''}${v}`).join(' ');
   const message = typeof input['message'] === 'string' ? input['message'] : '';
   change.messages.push({ author: voter._account_id, date: new Date(), message: `Patch Set ${model.current(change).number}:${votes === '' ? '' : ` ${votes}`}${message === '' ? '' : `\n\n${message}`}` });
   model.notify('comment-added', change, { author: accountEventAttr(model, voter._account_id), approvals, comment: change.messages[change.messages.length - 1]?.message ?? '' });
   return { body: { labels: applied, ...(change.wip ? {} : { ready: true }) } };
+}
+
+/** Gson's boolean adapter (TypeAdapters.BOOLEAN): JSON true, or a string Boolean.parseBoolean reads as true. */
+function gsonBoolean(value: unknown): boolean {
+  return value === true || (typeof value === 'string' && value.toLowerCase() === 'true');
 }
 
 async function submit(change: Change, user: Account, deps: RestDeps, ctx: RenderContext): Promise<Result> {

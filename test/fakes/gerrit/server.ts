@@ -33,6 +33,7 @@ export interface FrontDeps {
   readonly received: ReceivedRequest[];
   readonly pushes: PushRecord[];
   readonly tokens: Readonly<Record<string, string>>;
+  readonly readAccess: Readonly<Record<string, readonly string[]>>;
   webUrl(): string;
   callbackUrl(): string;
 }
@@ -108,7 +109,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: FrontDeps
   if (body instanceof Error) return sendText(res, 400, body.message);
   await handleRest(
     { req, res, method: method === 'HEAD' ? 'GET' : method, segments: decoded, query: url.searchParams, user: authenticated && user !== undefined ? deps.model.account(user) : undefined, body },
-    { model: deps.model, repos: deps.repos, webUrl: deps.webUrl() },
+    { model: deps.model, repos: deps.repos, webUrl: deps.webUrl(), readAccess: deps.readAccess },
   );
 }
 

@@ -47,7 +47,7 @@ describe('Dagster classifier in a branch deployment', () => {
     engine.swap((await loadPolicy({ path: join(repoRoot(), 'policies'), entrypoint: 'changegate/decision' })).snapshot);
     const deployment: DagsterDeployment = { kind: 'branch', name: 'pr-42', gitBranch: 'refs/changes/42/42/1', change: { number: 42, changeId: CHANGE_ID } };
     branch = await startClassifyServer({ pathPrefix: '/dagster', maxClassifiedBodyBytes: 64 * 1024, schema: testSchema(), deployment, decider: engine });
-    main = await startClassifyServer({ pathPrefix: '/dagster', maxClassifiedBodyBytes: 64 * 1024, schema: testSchema(), decider: engine });
+    main = await startClassifyServer({ pathPrefix: '/dagster', maxClassifiedBodyBytes: 64 * 1024, schema: testSchema(), decider: engine, changeClaims: { trustedRoles: ['ci'], verify: (_user, claimed) => Promise.resolve(claimed) } });
   });
   after(async () => {
     await branch.close();

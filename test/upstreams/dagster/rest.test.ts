@@ -44,10 +44,22 @@ const refused: { name: string; send: Send; reason: RegExp }[] = [
   { name: 'a part with a slash', send: { path: '/dagster/report_asset_materialization/', contentType: JSON_TYPE, body: '{"asset_key":"a/b"}' }, reason: /contains "\/"/ },
   { name: 'a JSON array body', send: { path: '/dagster/report_asset_materialization/', contentType: JSON_TYPE, body: '["asset_key"]' }, reason: /JSON object/ },
   { name: 'a body that is not JSON', send: { path: '/dagster/report_asset_materialization/', contentType: JSON_TYPE, body: '{asset_key' }, reason: /not valid/ },
+  { name: 'a raw ; in the query string', send: { path: '/dagster/report_asset_materialization/?asset_key=a;asset_key=b' }, reason: /";"/ },
   { name: 'a query key of nothing but separators', send: { path: '/dagster/report_asset_materialization/?asset_key=..-' }, reason: /empty/ },
 ];
 
 describe('Dagster REST routes', () => {
+  it('refuses a repeated repoLocName on the notebook route (Starlette reads the last copy)', async () => {
+    const got = await classify(server, { method: 'GET', path: '/dagster/notebook?repoLocName=finance&repoLocName=secret&path=x.ipynb' });
+    assert.equal(got.status, 400);
+    assert.match(got.reason ?? '', /repeats "repoLocName"/);
+  });
+
+  it('refuses a raw ; on a UI route too', async () => {
+    const got = await classify(server, { method: 'GET', path: '/dagster/runs?a=1;b=2' });
+    assert.equal(got.status, 400);
+  });
+
   let server: ClassifyServer;
   before(async () => {
     server = await startClassifyServer({ pathPrefix: '/dagster', maxClassifiedBodyBytes: 4096 });

@@ -39,9 +39,22 @@ function forwardedTags(got: Classified): Tags[] {
 describe('Dagster run stamping', () => {
   let server: ClassifyServer;
   before(async () => {
-    server = await startClassifyServer({ pathPrefix: '/dagster', maxClassifiedBodyBytes: 64 * 1024, schema: testSchema() });
+    // Every X-Gerrit-Change is taken as Gerrit confirmed it: who may name a change is tested in change-claims.test.ts.
+    server = await startClassifyServer({ pathPrefix: '/dagster', maxClassifiedBodyBytes: 64 * 1024, schema: testSchema(), changeClaims: { trustedRoles: ['ci'], verify: (_user, claimed) => Promise.resolve(claimed) } });
   });
   after(() => server.close());
+
+  it('stamps tags held in a variable named __proto__, sent or defaulted', async () => {
+    const q = `mutation L($__proto__: [ExecutionTag!] = [{key: "user", value: "mallory@example.com"}]) { launchRun(executionParams: {selector: ${SEL}, executionMetadata: {tags: $__proto__}}) { __typename } }`;
+    const sent = JSON.parse('{"__proto__":[{"key":"user","value":"mallory@example.com"}]}') as Record<string, unknown>;
+    for (const variables of [undefined, sent]) {
+      const got = await classify(server, gql(q, variables));
+      assert.equal(got.status, 200, JSON.stringify(got));
+      const body = JSON.parse(got.forwarded ?? '') as { variables: Record<string, Tags> };
+      assert.ok(Object.hasOwn(body.variables, '__proto__'), got.forwarded);
+      assert.deepEqual(body.variables['__proto__']?.filter((t) => t.key === 'user'), [OURS[0]]);
+    }
+  });
 
   it('adds tags to an inline literal without executionMetadata', async () => {
     const tags = forwardedTags(await classify(server, gql(`mutation { launchRun(executionParams: {selector: ${SEL}}) { __typename } }`)));

@@ -43,6 +43,7 @@ test('labels, on_behalf_of, reviewers, ready and drafts are read from the body',
     ready: true,
     work_in_progress: false,
     drafts: 'PUBLISH_ALL_REVISIONS',
+    tag: null,
     has_message: true,
     has_comments: false,
   });
@@ -52,11 +53,10 @@ test('labels, on_behalf_of, reviewers, ready and drafts are read from the body',
 
 const VOTES: Array<[string, number]> = [
   ['{"labels":{"Code-Review":2}}', 2],
-  ['{"labels":{"code-review":"+2"}}', 2],
+  ['{"labels":{"code-review":2}}', 2],
   ['{"labels":{"CODE-REVIEW":2.0}}', 2],
-  ['{"labels":{"Code-Review":1,"code-review":2}}', 2],
-  ['{"labels":{"Code-Review":"-2"}}', -2],
-  ['{"labels":{"Code-Review":" 2 "}}', 2],
+  ['{"labels":{"Code-Review":-2}}', -2],
+  ['{"labels":{"Code-Review":2e0}}', 2],
 ];
 
 for (const [body, want] of VOTES) {
@@ -69,11 +69,39 @@ for (const [body, want] of VOTES) {
 const REFUSED: Array<[name: string, body: string, headers: Record<string, string>, error: string]> = [
   ['lenient JSON Gson would read', "{labels:{'Code-Review':2}}", JSON_TYPE, 'bad_body'],
   ['a comment in JSON', '{"labels":{"Code-Review":2}/*x*/}', JSON_TYPE, 'bad_body'],
+  ['trailing data Gson would ignore', '{"labels":{"Code-Review":2}} {"x":1}', JSON_TYPE, 'bad_body'],
   ['a fractional vote', '{"labels":{"Code-Review":1.5}}', JSON_TYPE, 'bad_body'],
   ['a word as vote', '{"labels":{"Code-Review":"two"}}', JSON_TYPE, 'bad_body'],
+  ['a vote as a string Gson would read', '{"labels":{"Code-Review":"+2"}}', JSON_TYPE, 'bad_body'],
+  ['a padded vote string', '{"labels":{"Code-Review":" 2 "}}', JSON_TYPE, 'bad_body'],
+  ['a vote Gson wraps to a negative short', '{"labels":{"Code-Review":65535}}', JSON_TYPE, 'bad_body'],
+  ['a null vote', '{"labels":{"Verified":null}}', JSON_TYPE, 'bad_body'],
+  ['a boolean vote', '{"labels":{"Verified":true}}', JSON_TYPE, 'bad_body'],
+  ['one label in two spellings', '{"labels":{"Code-Review":1,"code-review":2}}', JSON_TYPE, 'bad_body'],
+  ['a custom label in two spellings', '{"labels":{"Foo":1,"FOO":-1}}', JSON_TYPE, 'bad_body'],
   ['labels as an array', '{"labels":[2]}', JSON_TYPE, 'bad_body'],
+  ['labels as pairs Gson reads as a map', '{"labels":[["Code-Review",2]]}', JSON_TYPE, 'bad_body'],
+  ['ready as a string', '{"ready":"true"}', JSON_TYPE, 'bad_body'],
+  ['ready as a number', '{"ready":1}', JSON_TYPE, 'bad_body'],
+  ['work_in_progress as a string', '{"work_in_progress":"TRUE"}', JSON_TYPE, 'bad_body'],
+  ['on_behalf_of as a number', '{"on_behalf_of":1000001}', JSON_TYPE, 'bad_body'],
+  ['on_behalf_of as a boolean', '{"on_behalf_of":true}', JSON_TYPE, 'bad_body'],
+  ['tag as a number', '{"tag":7}', JSON_TYPE, 'bad_body'],
+  ['message as a number', '{"message":7}', JSON_TYPE, 'bad_body'],
+  ['drafts in lower case Gson ignores', '{"drafts":"publish_all_revisions"}', JSON_TYPE, 'bad_body'],
+  ['drafts as a number', '{"drafts":1}', JSON_TYPE, 'bad_body'],
+  ['reviewers as an object', '{"reviewers":{"reviewer":"dave"}}', JSON_TYPE, 'bad_body'],
+  ['a reviewer as a bare string', '{"reviewers":["dave"]}', JSON_TYPE, 'bad_body'],
+  ['a reviewer as a number', '{"reviewers":[{"reviewer":1000002}]}', JSON_TYPE, 'bad_body'],
+  ['a reviewer object without a name', '{"reviewers":[{"toString":1}]}', JSON_TYPE, 'bad_body'],
+  ['a reviewer state Gson ignores', '{"reviewers":[{"reviewer":"dave","state":"cc"}]}', JSON_TYPE, 'bad_body'],
+  ['comments as pairs', '{"comments":[["a.txt",[]]]}', JSON_TYPE, 'bad_body'],
   ['a JSON array body', '[1]', JSON_TYPE, 'bad_body'],
+  ['a JSON string body Gerrit reads as the message', '"hello"', JSON_TYPE, 'bad_body'],
+  ['two byte order marks', '\ufeff\ufeff{}', JSON_TYPE, 'bad_body'],
+  ['a UTF-16 charset', '{"labels":{"Code-Review":2}}', { 'content-type': 'application/json; charset=utf-16' }, 'bad_body'],
   ['text/plain', '{"labels":{"Code-Review":2}}', { 'content-type': 'text/plain' }, 'bad_body'],
+  ['text/plain listing application/json', '{"labels":{"Code-Review":2}}', { 'content-type': 'text/plain, application/json' }, 'bad_body'],
   ['form-encoded', 'labels.Code-Review=2', { 'content-type': 'application/x-www-form-urlencoded' }, 'bad_body'],
   ['gzip-encoded', '{"labels":{}}', { ...JSON_TYPE, 'content-encoding': 'gzip' }, 'bad_body'],
   ['too large', JSON.stringify({ message: 'x'.repeat(5000) }), JSON_TYPE, 'payload_too_large'],
@@ -83,6 +111,32 @@ for (const [name, body, headers, error] of REFUSED) {
   test(`review body refused: ${name}`, async () => {
     const c = await review(body, headers);
     assert.equal(c.error, error, JSON.stringify(c));
+  });
+}
+
+test('a refused field is named in the reason and in the body', async () => {
+  const c = await review('{"labels":{"Verified":1},"ready":"true"}');
+  assert.equal(c.error, 'bad_body');
+  assert.match(c.reason ?? '', /"ready"/);
+});
+
+const READ_AS: Array<[name: string, body: string, want: Record<string, unknown>]> = [
+  // Both Gson and JSON.parse keep the last copy of a repeated field.
+  ['a repeated field: the last copy', '{"ready":true,"ready":false}', { ready: false }],
+  ['null leaves a primitive false', '{"ready":null,"work_in_progress":null}', { ready: false, work_in_progress: false }],
+  // Gson's field names are case-sensitive: "Ready" is no field of ReviewInput.
+  ['a field name in another case is ignored, as Gson ignores it', '{"Ready":"true","READY":true}', { ready: false }],
+  ['a label named __proto__ stays a label', '{"labels":{"__proto__":1,"Verified":1}}', { labels: { ['__proto__']: 1, Verified: 1 } }],
+  ['a label named constructor stays a label', '{"labels":{"constructor":1}}', { labels: { constructor: 1 } }],
+  ['reviewers with states', '{"reviewers":[{"reviewer":"dave","state":"CC"},{"reviewer":"erin"}]}', { reviewers: ['dave', 'erin'] }],
+];
+
+for (const [name, body, want] of READ_AS) {
+  test(`review body read as Gerrit reads it: ${name}`, async () => {
+    const c = await review(body);
+    assert.equal(c.error, undefined, JSON.stringify(c));
+    const facts = c.resource?.['review'] as Record<string, unknown>;
+    for (const [k, v] of Object.entries(want)) assert.deepEqual(facts[k], v, k);
   });
 }
 

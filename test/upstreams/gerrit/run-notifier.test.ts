@@ -37,7 +37,7 @@ async function reviewEndpoint(t: { after(fn: () => Promise<void>): void }, failu
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, posted, attempts: () => attempts };
 }
 
-const launch = classification('dagster.run.launch', { upstream: 'dagster', job: 'build', location: 'ci' }, { change: { number: 1234, project: 'demo/app' } });
+const launch = classification('dagster.run.launch', { upstream: 'dagster', job: 'build', location: 'ci', change: { number: 1234, project: 'demo/app', source: 'header-verified' } }, { change: { number: 1234, project: 'demo/app' } });
 
 /** Runs the effect as the pipeline does after a 2xx whose response tap learned `learned`. */
 function forwarded(notify: (l: RunLaunch) => void, c = launch, learned: Record<string, unknown> | null = { runId: 'run-42' }, identity: Identity = ALICE): void {
@@ -73,8 +73,13 @@ test('a launch without a run id, a change or a signed-in launcher posts nothing;
   forwarded(notify, launch, { runId: '' });
   forwarded(notify, classification('dagster.run.launch', { upstream: 'dagster', job: 'build', location: 'ci' }));
   forwarded(notify, launch, { runId: 'r' }, ANONYMOUS);
+  // A change whose source the classifier did not vouch for is never announced.
+  for (const source of [undefined, 'header', 'client']) {
+    const change = { number: 1234, ...(source === undefined ? {} : { source }) };
+    forwarded(notify, classification('dagster.run.launch', { upstream: 'dagster', job: 'build', location: 'ci', change }, { change: { number: 1234 } }), { runId: `run-${String(source)}` });
+  }
   assert.deepEqual(notices, []);
-  forwarded(notify, classification('dagster.run.reexecute', { upstream: 'dagster', jobs: ['j1'], locations: ['l1'] }, { change: { number: 7 } }), { runId: 'r7' });
+  forwarded(notify, classification('dagster.run.reexecute', { upstream: 'dagster', jobs: ['j1'], locations: ['l1'], change: { number: 7, source: 'deployment' } }, { change: { number: 7 } }), { runId: 'r7' });
   assert.deepEqual(notices, [{ change: 7, subject: 'alice@example.com', job: 'j1', location: 'l1', runId: 'r7' }]);
 
   const gerrit = await reviewEndpoint(t, 100);

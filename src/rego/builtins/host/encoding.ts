@@ -1,6 +1,23 @@
 // Encodings: base64, hex, URL query, JSON and YAML text.
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { stringify as stringifyYaml } from 'yaml';
+import { duplicateKeyOffset, parseBoundedDocument } from '../../../util/yaml-limits.js';
 import type { HostBuiltins } from './index.js';
+
+/** The yaml library parses about 0.2-1 MB/s: a document from a request stays small. */
+const MAX_UNMARSHAL_BYTES = 64 * 1024;
+
+/**
+ * YAML from a policy's input, which can come from a request: bounded in size and nesting before
+ * the recursive composer runs, duplicate keys refused with a linear check.
+ */
+function parseYaml(text: string): unknown {
+  const parsed = parseBoundedDocument(text, { uniqueKeys: false }, { maxBytes: MAX_UNMARSHAL_BYTES });
+  if (!parsed.ok) throw new RangeError(parsed.problem);
+  const { doc } = parsed;
+  if (doc.errors.length > 0) throw doc.errors[0]!;
+  if (duplicateKeyOffset(doc) !== undefined) throw new SyntaxError('the YAML repeats a key in one mapping');
+  return doc.toJS() as unknown;
+}
 
 function str(v: unknown): string {
   if (typeof v !== 'string') throw new TypeError('expected a string');

@@ -8,7 +8,7 @@ import type { Decider } from '../../../policy/types.js';
 import { isAuthenticated, type Identity } from '../../../identity/types.js';
 import type { ChangeRef, Classification, ClassifyRequest, ForwardBody, ResponseRewrite } from '../../../pipeline/types.js';
 import { LAUNCH_ACTIONS, READ, topAction } from '../actions.js';
-import { changeTags, requestChange } from '../change.js';
+import { changeInput, changeTags, DEFAULT_CHANGE_CLAIMS, requestChange, type ChangeClaims } from '../change.js';
 import type { DagsterDeployment, DeploymentInput } from '../deployment.js';
 import type { DagsterLookup } from '../lookup.js';
 import { planPermissions } from '../permissions/plan.js';
@@ -35,6 +35,8 @@ export interface GraphqlClassifyOptions {
   readonly decider?: Decider;
   /** Permission-carrying responses larger than this pass unrewritten. Default 16 MiB. */
   readonly maxRewriteBytes?: number;
+  /** How X-Gerrit-Change claims are checked; default: only `ci` may name a change (no Gerrit to ask). */
+  readonly changeClaims?: ChangeClaims;
 }
 
 export async function classifyGraphql(request: ClassifyRequest, options: GraphqlClassifyOptions, base: { upstream: 'dagster'; deployment: DeploymentInput }, deployment: DagsterDeployment): Promise<Classification> {
@@ -60,12 +62,13 @@ export async function classifyGraphql(request: ClassifyRequest, options: Graphql
   // No lookups for anonymous callers: policy refuses them anyway, and they must not be able to
   // make the proxy query Dagster on their behalf.
   const fields = await judgeMutationFields(op.fields, isAuthenticated(request.identity) ? options.lookup : undefined);
-  const change = requestChange(request.req.headers['x-gerrit-change'], deployment.kind === 'branch' ? deployment.change : undefined);
+  const sourced = await requestChange(request.req.headers['x-gerrit-change'], deployment.kind === 'branch' ? deployment.change : undefined, request.identity, options.changeClaims ?? DEFAULT_CHANGE_CLAIMS);
+  const change = sourced?.ref;
   const body = op.fields.some((f) => createsRuns(f.name)) ? stamped(op, gql, runTags(request.identity, request.requestId, change)) : untouched;
   const action = topAction(fields.map((f) => f.action));
   return {
     action,
-    resource: { ...resourceOp, fields, ...aggregate(fields) },
+    resource: { ...resourceOp, fields, ...aggregate(fields), ...(sourced === undefined ? {} : { change: changeInput(sourced) }) },
     ...(change === undefined ? {} : { change }),
     body,
     ...(LAUNCH_ACTIONS.has(action) ? { responseTap: runIdTap() } : {}),

@@ -71,7 +71,14 @@ export function parseDocument(query: string, schema: GraphQLSchema | undefined):
   if (schema === undefined) return document;
   const valid = validatedFor(schema);
   if (valid.get(query) === undefined) {
-    const errors = validate(schema, document, undefined, { maxErrors: 5 });
+    let errors: readonly GraphQLError[];
+    try {
+      errors = validate(schema, document, undefined, { maxErrors: 5 });
+    } catch (e) {
+      // Some rules throw instead of reporting (SingleFieldSubscriptionsRule on a directive with
+      // an undefined variable): still the client's document that is wrong, so still a 400.
+      throw new ChangegateError('bad_request', `the GraphQL document is not valid for Dagster's schema: ${message(e)}`);
+    }
     const first = errors[0];
     if (first !== undefined) throw new ChangegateError('bad_request', `the GraphQL document is not valid for Dagster's schema: ${first.message}`);
     valid.set(query, true);
@@ -109,12 +116,19 @@ function pick(operations: readonly OperationDefinitionNode[], operationName: str
 }
 
 function withDefaults(operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...variables };
+  // Null prototype: `$__proto__` is a valid GraphQL variable name, and assigning its default on
+  // a plain object would set the object's prototype instead of a variable.
+  const out: Record<string, unknown> = nullProto(variables);
   for (const def of operation.variableDefinitions ?? []) {
     const name = def.variable.name.value;
     if (!Object.hasOwn(variables, name) && def.defaultValue !== undefined) out[name] = valueFromASTUntyped(def.defaultValue);
   }
   return out;
+}
+
+/** A copy of `values` with no prototype, so every key, `__proto__` included, is plain data. */
+export function nullProto(values: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.assign(Object.create(null) as Record<string, unknown>, values);
 }
 
 /** Root fields in document order; a fragment is expanded once, which also stops cycles. */

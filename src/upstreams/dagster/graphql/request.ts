@@ -11,6 +11,7 @@
 import type { IncomingMessage } from 'node:http';
 import { ChangegateError } from '../../../errors.js';
 import { readBoundedBody } from '../../../http/read-body.js';
+import { dagsterQueryParams } from '../query-params.js';
 
 export type GraphqlTransport = 'get' | 'json' | 'graphql' | 'query-string';
 
@@ -32,6 +33,7 @@ export interface GraphqlRequest {
 }
 
 const PREFLIGHTED_TYPES = new Set(['application/json', 'application/graphql']);
+const GRAPHQL_PARAMS = ['query', 'variables', 'operationName'] as const;
 
 export async function readGraphqlRequest(method: string, query: string, req: IncomingMessage, maxBodyBytes: number): Promise<GraphqlRequest> {
   const contentType = headerValue(req.headers['content-type']);
@@ -98,6 +100,7 @@ function variablesOf(value: unknown, where: string): Record<string, unknown> {
 function parseJsonBody(bytes: Buffer): Record<string, unknown> {
   let value: unknown;
   try {
+    // Python's json.loads(bytes) skips one UTF-8 byte order mark and refuses a second.
     const text = utf8(bytes, 'body');
     value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
@@ -110,35 +113,14 @@ function parseJsonBody(bytes: Buffer): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-/**
- * The three parameters Dagster reads, decoded as Python's parse_qsl does. A repeated parameter
- * is refused: Starlette takes the last copy, other parsers the first, and we won't guess.
- */
+/** The three parameters Dagster's GraphQL endpoint reads (query-params.ts reads them as Starlette does). */
 function queryParams(query: string): Record<string, unknown> {
-  const out: Record<string, string> = {};
-  if (query === '') return out;
-  for (const pair of query.split('&')) {
-    if (pair === '') continue;
-    const eq = pair.indexOf('=');
-    const name = decodeParam(eq < 0 ? pair : pair.slice(0, eq));
-    if (name !== 'query' && name !== 'variables' && name !== 'operationName') continue;
-    if (name in out) throw bad(`the query string repeats "${name}"`);
-    out[name] = decodeParam(eq < 0 ? '' : pair.slice(eq + 1));
-  }
-  return out;
-}
-
-function decodeParam(raw: string): string {
-  try {
-    return decodeURIComponent(raw.replace(/\+/g, ' '));
-  } catch {
-    throw bad('the query string has a malformed percent-encoding');
-  }
+  return dagsterQueryParams(query, GRAPHQL_PARAMS);
 }
 
 function utf8(bytes: Buffer, what: string): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     throw bad(`the GraphQL request ${what} is not valid UTF-8`);
   }

@@ -6,6 +6,7 @@ import { UNKNOWN_WRITE } from '../actions.js';
 import type { DagsterLookup } from '../lookup.js';
 import type { RootField } from './document.js';
 import { MUTATIONS, compact, type FieldPlan, type Scope } from './mutations.js';
+import { ownEntry } from '../../../util/own.js';
 
 export interface JudgedField extends Scope {
   readonly field: string;
@@ -20,7 +21,7 @@ export async function judgeMutationFields(fields: readonly RootField[], lookup: 
   for (const field of fields) {
     // __typename on the mutation root executes nothing.
     if (field.name === '__typename') continue;
-    const planner = MUTATIONS[field.name];
+    const planner = ownEntry(MUTATIONS, field.name);
     const plans: FieldPlan[] = planner === undefined ? [{ action: UNKNOWN_WRITE, scope: {} }] : planner(field.args);
     for (const plan of plans) out.push({ field: field.name, ...(field.responseKey === field.name ? {} : { alias: field.responseKey }), action: plan.action, ...(await guarded(plan, lookup)) });
   }

@@ -9,8 +9,9 @@
 // such a request fails, it is never stamped wrongly.
 
 import { Kind, print, valueFromASTUntyped, type ObjectFieldNode, type ValueNode } from 'graphql';
-import type { SelectedOperation } from './document.js';
+import { nullProto, type SelectedOperation } from './document.js';
 import { obj, str, type Obj } from './values.js';
+import { ownEntry } from '../../../util/own.js';
 
 export interface Tag {
   readonly key: string;
@@ -47,7 +48,8 @@ export interface StampResult {
 }
 
 export function stampRunTags(op: SelectedOperation, tags: readonly Tag[]): StampResult {
-  const variables: Record<string, unknown> = { ...op.variables };
+  // Null prototype, as in document.ts: a variable named `__proto__` must be written as data.
+  const variables = nullProto(op.variables);
   const changed = new Set<string>();
   let literalChanged = false;
   let stamped = 0;
@@ -101,7 +103,7 @@ export function stampRunTags(op: SelectedOperation, tags: readonly Tag[]): Stamp
   };
 
   for (const field of op.fields) {
-    for (const [argName, path] of TAG_PATHS[field.name] ?? []) {
+    for (const [argName, path] of ownEntry(TAG_PATHS, field.name) ?? []) {
       const arg = field.node.arguments?.find((a) => a.name.value === argName);
       // An absent or null argument creates no run through this path (the other one may).
       if (arg === undefined || field.args[argName] === undefined || field.args[argName] === null) continue;

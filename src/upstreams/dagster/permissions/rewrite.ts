@@ -10,6 +10,7 @@
 
 import { PERMISSION_ACTIONS, BOOLEAN_FIELDS } from './names.js';
 import type { PermissionPlan, PermissionScope, PlanField } from './plan.js';
+import { ownEntry } from '../../../util/own.js';
 
 /** Asks the policy whether the caller may do `action` (in the location and job, when known). */
 export type PermissionCheck = (action: string, scope: PermissionScope) => { readonly allow: boolean; readonly reasons: readonly string[] };
@@ -58,7 +59,7 @@ export function rewritePermissions(response: unknown, plan: PermissionPlan, chec
     for (const f of fields) {
       const v = value[f.key];
       if (v === undefined || v === null) continue;
-      const mapped = BOOLEAN_FIELDS[f.name];
+      const mapped = ownEntry(BOOLEAN_FIELDS, f.name);
       if (mapped !== undefined && typeof v === 'boolean') {
         const actions = typeof mapped === 'string' ? [mapped] : kind === undefined ? [mapped.schedule, mapped.sensor] : [mapped[kind]];
         if (v && actions.some((a) => !decide(a, scope).allow)) {
@@ -83,7 +84,7 @@ function rewriteEntry(item: unknown, fields: readonly PlanField[], decide: (acti
   const reasonKey = keyOf(fields, 'disabledReason');
   if (permKey === undefined || valueKey === undefined || item[valueKey] !== true) return 0;
   const permission = item[permKey];
-  const action = (typeof permission === 'string' ? PERMISSION_ACTIONS[permission] : undefined) ?? UNKNOWN_ACTION;
+  const action = (typeof permission === 'string' ? ownEntry(PERMISSION_ACTIONS, permission) : undefined) ?? UNKNOWN_ACTION;
   const verdict = decide(action);
   if (verdict.allow) return 0;
   item[valueKey] = false;

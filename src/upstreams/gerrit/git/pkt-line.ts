@@ -31,11 +31,21 @@ export function malformed(why: string): ChangegateError {
 }
 
 function hexLength(buf: Buffer, offset: number): number {
+  const n = pktLength(buf, offset);
+  if (n < 0) throw malformed('pkt-line length is not four hex digits');
+  return n;
+}
+
+/**
+ * The four hex digits of a pkt-line length at `offset`, or -1 when they are not four hex digits
+ * (`parseInt` would also take a sign, spaces or fewer digits: `-008` would read as -8).
+ */
+export function pktLength(buf: Buffer, offset: number): number {
   let n = 0;
   for (let i = 0; i < 4; i++) {
     const c = buf[offset + i] ?? 0;
     const d = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : c >= 0x41 && c <= 0x46 ? c - 0x37 : -1;
-    if (d < 0) throw malformed('pkt-line length is not four hex digits');
+    if (d < 0) return -1;
     n = n * 16 + d;
   }
   return n;

@@ -32,68 +32,90 @@ type CertState = 'none' | 'header' | 'commands' | 'signature' | 'done';
 
 /** Parses the head; `ended` says the body has no more bytes. Throws on anything malformed. */
 export function parsePushHead(buf: Buffer, ended: boolean): PushHead | undefined {
-  const commands: PushCommand[] = [];
-  const certOptions: string[] = [];
-  let capabilities: string[] = [];
-  let shallow = 0;
-  let cert: CertState = 'none';
-  let offset = 0;
-  let first = true;
-  for (;;) {
-    const pkt = readPkt(buf, offset);
-    if (pkt === undefined) return needMore(ended, 'the command list is truncated');
-    offset = pkt.end;
-    if (pkt.kind === 'flush') break;
-    const raw = pkt.payload;
-    const line = pktText(raw);
-    if (first && line.startsWith('push-cert\0')) {
-      capabilities = splitCaps(line.slice('push-cert\0'.length));
-      cert = 'header';
-      first = false;
-      continue;
+  return new PushHeadParser().parse(buf, ended);
+}
+
+/**
+ * The same parse, resumable: call `parse` again each time more of the body has arrived, with the
+ * whole body so far (the earlier bytes unchanged). It carries on from the last complete
+ * pkt-line, so a head sent a few bytes at a time costs what it costs in one piece.
+ */
+export class PushHeadParser {
+  readonly #commands: PushCommand[] = [];
+  readonly #certOptions: string[] = [];
+  readonly #pushOptions: string[] = [];
+  #capabilities: string[] = [];
+  #shallow = 0;
+  #cert: CertState = 'none';
+  #first = true;
+  #section: 'commands' | 'options' | 'pack' = 'commands';
+  #offset = 0;
+
+  parse(buf: Buffer, ended: boolean): PushHead | undefined {
+    if (this.#section === 'commands') {
+      if (!this.#readToFlush(buf, (line) => this.#commandLine(line))) return needMore(ended, 'the command list is truncated');
+      if (this.#cert === 'header' || this.#cert === 'signature') throw malformed('the push certificate is not complete');
+      this.#section = this.#commands.length > 0 && this.#capabilities.includes('push-options') ? 'options' : 'pack';
     }
-    if (cert === 'header' || cert === 'signature') {
-      cert = certLine(cert, line, certOptions);
-      continue;
+    if (this.#commands.length === 0) return emptyList(buf, this.#offset, ended, this.#shallow);
+    if (this.#section === 'options') {
+      if (!this.#readToFlush(buf, (option) => this.#pushOptions.push(option))) return needMore(ended, 'the push options are truncated');
+      this.#section = 'pack';
     }
-    if (line === 'push-cert-end' && cert === 'commands') throw malformed('push certificate has no signature');
+    const tail = packStart(buf, this.#offset, ended);
+    if (tail === undefined) return undefined;
+    return {
+      commands: this.#commands,
+      capabilities: this.#capabilities,
+      pushOptions: [...this.#certOptions, ...this.#pushOptions],
+      shallow: this.#shallow,
+      signed: this.#cert !== 'none',
+      length: this.#offset,
+      hasPack: tail,
+    };
+  }
+
+  /** Reads pkt-lines into `line` up to a flush; true once the flush has been read. */
+  #readToFlush(buf: Buffer, line: (text: string) => void): boolean {
+    for (;;) {
+      const pkt = readPkt(buf, this.#offset);
+      if (pkt === undefined) return false;
+      this.#offset = pkt.end;
+      if (pkt.kind === 'flush') return true;
+      line(pktText(pkt.payload));
+    }
+  }
+
+  #commandLine(line: string): void {
+    if (this.#first && line.startsWith('push-cert\0')) {
+      this.#capabilities = splitCaps(line.slice('push-cert\0'.length));
+      this.#cert = 'header';
+      this.#first = false;
+      return;
+    }
+    if (this.#cert === 'header' || this.#cert === 'signature') {
+      this.#cert = certLine(this.#cert, line, this.#certOptions);
+      return;
+    }
+    if (line === 'push-cert-end' && this.#cert === 'commands') throw malformed('push certificate has no signature');
     if (line === '-----BEGIN PGP SIGNATURE-----' || line.startsWith('-----BEGIN ')) {
-      if (cert !== 'commands') throw malformed('a signature outside a push certificate');
-      cert = 'signature';
-      continue;
+      if (this.#cert !== 'commands') throw malformed('a signature outside a push certificate');
+      this.#cert = 'signature';
+      return;
     }
-    if (SHALLOW.test(line) && commands.length === 0 && cert === 'none') {
-      shallow++;
-      continue;
+    if (SHALLOW.test(line) && this.#commands.length === 0 && this.#cert === 'none') {
+      this.#shallow++;
+      return;
     }
     const nul = line.indexOf('\0');
     if (nul >= 0) {
-      if (!first) throw malformed('capabilities on a command other than the first');
-      capabilities = splitCaps(line.slice(nul + 1));
+      if (!this.#first) throw malformed('capabilities on a command other than the first');
+      this.#capabilities = splitCaps(line.slice(nul + 1));
     }
-    commands.push(parseCommand(nul >= 0 ? line.slice(0, nul) : line));
-    first = false;
+    this.#commands.push(parseCommand(nul >= 0 ? line.slice(0, nul) : line));
+    this.#first = false;
   }
-  if (cert === 'header' || cert === 'signature') throw malformed('the push certificate is not complete');
-  if (commands.length === 0) return emptyList(buf, offset, ended, shallow);
-  let pushOptions: string[] = [];
-  if (capabilities.includes('push-options')) {
-    const options = readOptions(buf, offset, ended);
-    if (options === undefined) return undefined;
-    pushOptions = options.values;
-    offset = options.offset;
-  }
-  const tail = packStart(buf, offset, ended);
-  if (tail === undefined) return undefined;
-  return {
-    commands,
-    capabilities,
-    pushOptions: [...certOptions, ...pushOptions],
-    shallow,
-    signed: cert !== 'none',
-    length: offset,
-    hasPack: tail,
-  };
+
 }
 
 function certLine(state: CertState, line: string, options: string[]): CertState {
@@ -113,18 +135,6 @@ function parseCommand(line: string): PushCommand {
   const [, oldId = '', newId = '', ref = ''] = m;
   if (ref.includes('\0') || ref.includes('\n')) throw malformed('a ref name holds a control character');
   return { oldId: oldId.toLowerCase(), newId: newId.toLowerCase(), ref };
-}
-
-function readOptions(buf: Buffer, start: number, ended: boolean): { values: string[]; offset: number } | undefined {
-  const values: string[] = [];
-  let offset = start;
-  for (;;) {
-    const pkt = readPkt(buf, offset);
-    if (pkt === undefined) return needMore(ended, 'the push options are truncated');
-    offset = pkt.end;
-    if (pkt.kind === 'flush') return { values, offset };
-    values.push(pktText(pkt.payload).toString());
-  }
 }
 
 /** True when a pack follows, false when the body ends here; undefined: wait for more. */

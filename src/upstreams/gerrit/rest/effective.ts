@@ -59,7 +59,10 @@ export function restTarget(method: string, path: string, query: string, prefix: 
     const semi = s.indexOf(';');
     return semi < 0 ? s : s.slice(0, semi);
   });
-  while (segments.length > 0 && segments[segments.length - 1] === '') segments = segments.slice(0, -1);
+  // Cut trailing empty segments in one slice: one copy per segment removed is quadratic.
+  let kept = segments.length;
+  while (kept > 0 && segments[kept - 1] === '') kept--;
+  if (kept < segments.length) segments = segments.slice(0, kept);
   const authenticated = segments[0] === 'a';
   if (authenticated) segments = segments.slice(1);
   return { method: effectiveMethod(method, query), segments, authenticated };
