@@ -11,11 +11,8 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Upstream } from '../pipeline/types.js';
 import type { Decider } from '../policy/types.js';
-import { dagsterUpstream, type ChangeClaims, type RunLaunch } from '../upstreams/dagster/index.js';
-import { DEFAULT_CHANGE_CLAIMS } from '../upstreams/dagster/change.js';
-import { gerritChangeVisibility } from '../upstreams/gerrit/change-visibility.js';
-import { gerritRunNotifier, gerritUpstream } from '../upstreams/gerrit/index.js';
-import { GERRIT_USERNAME_HEADER } from '../upstreams/gerrit/session.js';
+import { dagsterUpstream, DEFAULT_CHANGE_CLAIMS, type ChangeClaims, type RunLaunch } from '../upstreams/dagster/index.js';
+import { GERRIT_USERNAME_HEADER, gerritChangeVisibility, gerritRunNotifier, gerritUpstream } from '../upstreams/gerrit/index.js';
 
 /** What every kind may use to build an instance. */
 export interface UpstreamDeps {

@@ -2,10 +2,11 @@
 //
 //   main -> upstreams -> pipeline -> {http, identity, auth, policy, audit}
 //
-// Nothing imports main but the command line; an upstream imports no other upstream; the
-// pipeline knows no upstream; pipeline/types.ts imports only types (identity, policy and the
-// HTTP facts); http imports only http; audit, auth, identity, policy, observability and config
-// import nothing of the pipeline or above, and audit, auth and observability name no upstream.
+// Nothing imports main but the command line; main reaches an upstream only through its
+// index.ts; an upstream imports no other upstream; the pipeline knows no upstream;
+// pipeline/types.ts imports only types (identity, policy and the HTTP facts); http imports only
+// http; audit, auth, identity, policy, observability and config import nothing of the pipeline
+// or above, and audit, auth and observability name no upstream.
 // There are no import cycles between files outside the compiler (src/rego has its own test).
 //
 // The folder counts print as diagnostics; `node dist/test/architecture/import-graph.js` prints
@@ -31,6 +32,7 @@ interface Rule {
 
 const RULES: readonly Rule[] = [
   { name: 'nothing imports main but the command line', forbids: (_e, from, to) => to === 'main' && from !== 'main' && from !== 'cli' },
+  { name: 'main builds an upstream through its front door (upstreams/<kind>/index.ts)', forbids: (e, from, to) => from === 'main' && to.startsWith('upstreams/') && !e.to.endsWith('/index.ts') },
   { name: 'an upstream imports no other upstream', forbids: (_e, from, to) => from.startsWith('upstreams/') && to.startsWith('upstreams/') && from !== to },
   { name: 'an upstream imports nothing above it', forbids: (_e, from, to) => from.startsWith('upstreams/') && (to === 'main' || to === 'cli') },
   { name: 'the pipeline knows no upstream', forbids: (_e, from, to) => from === 'pipeline' && ABOVE_PIPELINE(to) },
@@ -104,6 +106,7 @@ test('the rule check catches a forbidden import (it is not vacuous)', () => {
     { from: 'pipeline/types.ts', to: 'audit/types.ts', typeOnly: true },
     { from: 'pipeline/types.ts', to: 'identity/types.ts', typeOnly: false },
     { from: 'http/stamp.ts', to: 'auth/session/cookies.ts', typeOnly: false },
+    { from: 'main/upstreams.ts', to: 'upstreams/gerrit/session.ts', typeOnly: false },
   ];
   for (const e of forbidden) assert.ok(violations([e]).length > 0, `${e.from} -> ${e.to} passed`);
   assert.deepEqual(violations([{ from: 'main/server.ts', to: 'upstreams/gerrit/index.ts', typeOnly: false }, { from: 'cli/commands/serve.ts', to: 'main/server.ts', typeOnly: false }]), []);

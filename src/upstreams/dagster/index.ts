@@ -39,7 +39,7 @@ export interface DagsterUpstreamDeps {
   readonly changeClaims?: ChangeClaims;
 }
 
-export type { ChangeClaims, ChangeVerifier } from './change.js';
+export { DEFAULT_CHANGE_CLAIMS, type ChangeClaims, type ChangeVerifier } from './change.js';
 export type { RunLaunch } from './run-notice.js';
 
 export function dagsterUpstream(config: DagsterConfig, deps: DagsterUpstreamDeps): Upstream {

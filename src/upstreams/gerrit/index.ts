@@ -18,6 +18,8 @@ import { GerritRunNotifier } from './run-notifier.js';
 import { GERRIT_USERNAME_HEADER, gerritStamping } from './session.js';
 
 export type { GerritConfig } from './classifier.js';
+export { gerritChangeVisibility } from './change-visibility.js';
+export { GERRIT_USERNAME_HEADER } from './session.js';
 
 export interface GerritUpstreamDeps {
   /** The route table's name for this instance (default 'gerrit'). */
