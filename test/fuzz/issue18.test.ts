@@ -50,8 +50,8 @@ const MULTIPLY = `query { assetNodes { ...A0 } permissions { permission value } 
 test('permission planning: fragments spread four times at eleven levels are planned once each (no 2 GB, no 20 s)', async () => {
   const keys = await isolated(`
     const { parse } = await import('graphql');
-    const { selectOperation } = await import(src + 'dagster/graphql/document.js');
-    const { planPermissions } = await import(src + 'dagster/permissions/plan.js');
+    const { selectOperation } = await import(src + 'upstreams/dagster/graphql/document.js');
+    const { planPermissions } = await import(src + 'upstreams/dagster/permissions/plan.js');
     const plan = planPermissions(selectOperation(parse(${JSON.stringify(MULTIPLY)}), undefined, {}));
     // One field per response key: the spreads merge as the executor merges them.
     ok(plan.root.map((f) => f.key + ':' + f.children.length));`);
@@ -64,8 +64,8 @@ test('permission planning: fragment spreads side by side, and a chain of fragmen
   for (const query of [chain, wide]) {
     const outcome = await isolated(`
       const { parse } = await import('graphql');
-      const { selectOperation } = await import(src + 'dagster/graphql/document.js');
-      const { planPermissions } = await import(src + 'dagster/permissions/plan.js');
+      const { selectOperation } = await import(src + 'upstreams/dagster/graphql/document.js');
+      const { planPermissions } = await import(src + 'upstreams/dagster/permissions/plan.js');
       try { planPermissions(selectOperation(parse(${JSON.stringify(query)}, { maxTokens: 100000 }), undefined, {})); ok('planned'); }
       catch (e) { ok(e.name === 'ChangegateError' ? e.code + ': ' + e.message : 'crash: ' + e.name + ' ' + e.message); }`);
     assert.match(String(outcome), /^bad_request: the GraphQL (query is too large|fragment)/);
@@ -97,7 +97,7 @@ test('reviewFacts: a reviewer object with its own toString is a 400, and Object.
 
 test('sideband: a length of "-008" does not move backwards (it used to loop forever), and the scan stops', async () => {
   const numbers = await isolated(`
-    const { SidebandChangeScanner } = await import(src + 'gerrit/git/sideband.js');
+    const { SidebandChangeScanner } = await import(src + 'upstreams/gerrit/git/sideband.js');
     const out = [];
     for (const bytes of ['0008xxxx-008', '0008xxxx-0a1', '0005\\x02+00f', '0008xxxx 008']) {
       const s = new SidebandChangeScanner();
@@ -111,7 +111,7 @@ test('sideband: a length of "-008" does not move backwards (it used to loop fore
 test('push heads: 1 MiB sent in 64-byte chunks is read once, not re-parsed per chunk (hang guard)', async () => {
   const status = await isolated(`
     const { Readable } = await import('node:stream');
-    const { readPushHead } = await import(src + 'gerrit/git/push-stream.js');
+    const { readPushHead } = await import(src + 'upstreams/gerrit/git/push-stream.js');
     const zero = '0'.repeat(40), a = 'a'.repeat(40);
     const pkt = (s) => (Buffer.byteLength(s) + 4).toString(16).padStart(4, '0') + s;
     let text = '';
@@ -128,7 +128,7 @@ test('push heads: 1 MiB sent in 64-byte chunks is read once, not re-parsed per c
 
 test('Gerrit REST: trailing empty segments are cut in one pass (hang guard)', async () => {
   const segments = await isolated(`
-    const { restTarget } = await import(src + 'gerrit/rest/effective.js');
+    const { restTarget } = await import(src + 'upstreams/gerrit/rest/effective.js');
     ok(restTarget('GET', '/changes/7' + '/'.repeat(300000), '', '/').segments);`);
   assert.deepEqual(segments, ['changes', '7']);
 });
