@@ -2,13 +2,15 @@
 // (test/fuzz/targets.ts) with a fixed seed, two at a time, for a short pass by default. Fails
 // (exit 1) on any crash, input over its time budget, hang, heap exhaustion or non-linear growth,
 // and saves each finding under test/fuzz/regressions/<target>/ for the regression test to replay.
+// It lives outside test/ because `node --test dist/test/` runs every file under a test folder: the
+// suite replays the saved findings; the fuzz pass itself is its own CI step.
 
 import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
-import { generate } from './mutate.js';
-import { HEAP_LIMIT_MB, saveFinding, startWorker } from './host.js';
-import { TARGETS, targetNamed } from './targets.js';
-import { budgetMs, MAX_GROWTH_RATIO, type Finding, type Stats, type WorkerMessage } from './worker.js';
+import { generate } from '../../test/fuzz/mutate.js';
+import { HEAP_LIMIT_MB, saveFinding, startWorker } from '../../test/fuzz/host.js';
+import { TARGETS, targetNamed } from '../../test/fuzz/targets.js';
+import { budgetMs, MAX_GROWTH_RATIO, type Finding, type Stats, type WorkerMessage } from '../../test/fuzz/worker.js';
 
 /** An input that makes no progress for this long is a hang (the time budget is far lower). */
 const HANG_MS = 10_000;
