@@ -74,10 +74,12 @@ export function logRequest(logger: Logger, line: RequestLine): void {
   const level = line.status >= 500 ? 'error' : 'info';
   if (!logger.isLevelEnabled(level)) return;
   const internals = logger as unknown as LoggerInternals;
-  // A forRequest() child already carries the id in its bindings; don't print it twice.
-  const bound = logger.bindings()[LogField.RequestId] === line.requestId;
-  let text = `{"level":${logger.levels.values[level]}${internals[pino.symbols.timeSym]()}${internals[pino.symbols.chindingsSym]}`;
-  if (!bound) text += `,"${LogField.RequestId}":${JSON.stringify(line.requestId)}`;
+  const bindings = internals[pino.symbols.chindingsSym];
+  // A forRequest() child already carries the id in its bindings; don't print it twice. The
+  // bindings are pino's serialized text: a substring test, not bindings(), which parses it.
+  const id = `"${LogField.RequestId}":${JSON.stringify(line.requestId)}`;
+  let text = `{"level":${logger.levels.values[level]}${internals[pino.symbols.timeSym]()}${bindings}`;
+  if (!bindings.includes(id)) text += `,${id}`;
   text += `,"${LogField.Method}":${JSON.stringify(line.method)},"${LogField.Path}":${JSON.stringify(scrubString(line.path))}`;
   text += `,"${LogField.Status}":${line.status},"${LogField.DurationMs}":${Math.round(line.durationMs * 100) / 100}`;
   if (line.upstream !== undefined) text += `,"${LogField.Upstream}":${JSON.stringify(line.upstream)}`;
