@@ -82,6 +82,63 @@ const dagsterChangeHeader = z.strictObject({
 
 const dagsterUpstream = upstream.extend({ deployment: dagsterDeployment.optional(), changeHeader: dagsterChangeHeader.default({ trustedRoles: ['ci'] }) });
 
+/**
+ * Branch deployments (src/deployments): every open change of `projects` gets its own Dagster
+ * webserver, started by the launcher from the patch set's checkout and routed at `pathPrefix`
+ * (and `host`), where `{change}` is the change number. Needs `upstreams.gerrit` with a service
+ * account and `upstreams.dagster`. Names are a contract: tools outside this repo rely on them.
+ */
+const changePlaceholder = (s: string): boolean => s.includes('{change}');
+const deployments = z
+  .strictObject({
+    /** Gerrit projects whose open changes get a deployment; `*` matches within a path segment, `**` across. */
+    projects: z.array(z.string().min(1).max(255)).min(1),
+    pathPrefix: z
+      .string()
+      .regex(/^\/(?:[A-Za-z0-9._~{}-]+(?:\/[A-Za-z0-9._~{}-]+)*)$/, 'expected an absolute path such as /dagster/changes/{change}')
+      .refine(changePlaceholder, 'the path prefix must contain {change}')
+      .default('/dagster/changes/{change}'),
+    host: z.string().min(1).max(253).refine(changePlaceholder, 'the host must contain {change}').optional(),
+    launcher: z
+      .strictObject({
+        kind: z.enum(['process', 'kubernetes']).default('process'),
+        /** argv; placeholders {port} {pathPrefix} {change} {patchset} {checkout} {name}. */
+        command: z.array(z.string().min(1)).min(1).default(['dagster-webserver', '-w', 'workspace.yaml', '-h', '127.0.0.1', '-p', '{port}', '--path-prefix', '{pathPrefix}']),
+        /** The change is checked out at {workdir}/{change}/{patchset}; relative to stateDir's parent when relative. */
+        workdir: z.string().min(1).default('var/deployments'),
+        env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name'), z.string()).default({}),
+        readyTimeoutSeconds: z.number().int().positive().max(3600).default(180),
+      })
+      .default({ kind: 'process', command: ['dagster-webserver', '-w', 'workspace.yaml', '-h', '127.0.0.1', '-p', '{port}', '--path-prefix', '{pathPrefix}'], workdir: 'var/deployments', env: {}, readyTimeoutSeconds: 180 }),
+    kubernetes: z
+      .strictObject({
+        namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'expected a Kubernetes namespace name'),
+        /** YAML with a Deployment and a Service; the same placeholders as the command. */
+        template: z.string().min(1),
+        /** The API server; default: in-cluster (service account token), else ~/.kube/config. */
+        apiUrl: httpUrl.optional(),
+        /** The image the cleanup Job runs (default: the Deployment's first container's). */
+        cleanupImage: z.string().min(1).optional(),
+      })
+      .optional(),
+    /** Run when the change closes, with the deployment's environment, in its checkout. */
+    cleanup: z.strictObject({ command: z.array(z.string().min(1)).min(1), timeoutSeconds: z.number().int().positive().max(3600).default(600) }).optional(),
+    maxConcurrent: z.number().int().positive().max(1000).default(10),
+    /** Reconcile with Gerrit this often (events keep it current in between). */
+    reconcileSeconds: z.number().int().positive().max(86_400).default(300),
+    /** Vote on the change as a CI system would: -1 when a code location fails to load, +1 when all load. */
+    verify: z.strictObject({ label: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'expected a Gerrit label name') }).optional(),
+  })
+  .refine((d) => d.launcher.kind !== 'kubernetes' || d.kubernetes !== undefined, { message: 'launcher.kind kubernetes needs deployments.kubernetes', path: ['kubernetes'] });
+
+/** When a change of `project` merges into `branch`: reload `locations` in production, then launch the jobs, tagged with the change. */
+const deployOnMerge = z.strictObject({
+  project: z.string().min(1).max(255),
+  branch: z.string().min(1).max(255).default('main'),
+  locations: z.array(z.string().min(1)).default([]),
+  launch: z.array(z.strictObject({ location: z.string().min(1), repository: z.string().min(1).default('__repository__'), job: z.string().min(1) })).default([]),
+});
+
 const roleGrant = z.strictObject({
   groups: z.array(z.string().min(1)).default([]),
   subjects: z.array(z.string().min(1)).default([]),
@@ -228,6 +285,8 @@ export const configSchema = z.strictObject({
       webSocketIdleMs: z.number().int().positive().default(5 * 60_000),
     })
     .default(LIMIT_DEFAULTS),
+  deployments: deployments.optional(),
+  deployOnMerge: z.array(deployOnMerge).default([]),
   log: z
     .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
     .default({ level: 'info' }),
@@ -239,3 +298,5 @@ export type BearerIssuerConfig = z.infer<typeof bearerIssuer>;
 export type OidcConfig = z.infer<typeof oidc>;
 export type SessionConfig = z.infer<typeof session>;
 export type RoleGrant = z.infer<typeof roleGrant>;
+export type DeploymentsConfig = z.infer<typeof deployments>;
+export type DeployOnMergeConfig = z.infer<typeof deployOnMerge>;
