@@ -8,6 +8,7 @@
 //   const dagster = await startFakeDagster();           // 127.0.0.1, any port, prefix /dagster
 //   startFakeDagster({ definitions: [{ name: 'finance', jobs: ['ledger_job'], assets: [{ key: ['ledger'] }] }] })
 //   startFakeDagster({ workspaceFile: '<checkout>/workspace.yaml' })   // sidecars: DEFINITIONS.md
+//   As a spawned `dagster-webserver` (a branch deployment): webserver-main.ts, DEFINITIONS.md.
 //   dagster.url                                          http://127.0.0.1:<port>/dagster
 //   dagster.recorder.operations / .rejected / .requests / .assetReports
 //   dagster.model.runs                                   launched runs, by id
