@@ -59,9 +59,12 @@ describe('Dagster stand-in definitions in process', () => {
 
   test('redefine stages a code change that a reload applies; reloadWorkspace can drop a location', async () => {
     const d = await start({ definitions: PRODUCTION });
+    const version = async (): Promise<unknown> => ((await gql(d, '{ workspaceLocationEntryOrError(name: "raw") { ... on WorkspaceLocationEntry { versionKey } } }'))['workspaceLocationEntryOrError'] as { versionKey: string }).versionKey;
+    assert.equal(await version(), '1');
     d.redefine([{ name: 'raw', loadError: 'ImportError: cannot import name x' }]);
     assert.equal(((await gql(d, '{ assetNodes { id } }'))['assetNodes'] as unknown[]).length, 3, 'nothing changes before a reload');
     await gql(d, 'mutation { reloadRepositoryLocation(repositoryLocationName: "raw") { __typename } }');
+    assert.equal(await version(), '2', 'a reload changes the versionKey, as in Dagster');
     const one = await gql(d, '{ assetNodes { assetKey { path } } workspaceOrError { ... on Workspace { locationEntries { name locationOrLoadError { __typename } } } } }');
     assert.deepEqual(one['assetNodes'], [{ assetKey: { path: ['marts', 'revenue'] } }]);
     assert.deepEqual(one['workspaceOrError'], { locationEntries: [{ name: 'raw', locationOrLoadError: { __typename: 'PythonError' } }, { name: 'marts', locationOrLoadError: { __typename: 'RepositoryLocation' } }] });
@@ -107,7 +110,7 @@ describe('Dagster stand-in definitions in process', () => {
     dirs.push(dir);
     for (const [text, why] of [
       ['load_from: 3', /load_from list/],
-      ['load_from:\n  - python_file: a.py\n  - python_file: a.py', /two code locations are named a\.py/],
+      ['load_from:\n  - python_file: a.py\n  - python_file: a.py', /Cannot have multiple locations with the same name, got multiple "a\.py"/],
       ['load_from:\n  - python_module: { module_name: "../x" }', /dotted Python module name/],
     ] as const) {
       writeFileSync(join(dir, 'workspace.yaml'), text);

@@ -82,6 +82,8 @@ export class DagsterModel {
   readonly instigators: Instigator[] = [];
   readonly wipedAssets: string[][] = [];
   readonly #source: DefinitionSource | undefined;
+  /** Bumped each time a location is loaded again: the entry's `versionKey`, as Dagster changes it on reload. */
+  readonly #versions = new Map<string, number>();
   #clock = Date.now() / 1000;
 
   /**
@@ -131,9 +133,15 @@ export class DagsterModel {
         else this.instigators.push(kept);
       }
     }
+    this.#versions.set(name, (this.#versions.get(name) ?? 1) + 1);
     const at = this.entries.findIndex((e) => entryName(e) === name);
     if (at === -1) this.entries.push(state);
     else this.entries[at] = state;
+  }
+
+  /** How many times the location has been (re)loaded from its source, as a string; '1' for fixed locations. */
+  versionKey(name: string): string {
+    return String(this.#versions.get(name) ?? 1);
   }
 
   /** A workspace entry by name, loaded or not. */

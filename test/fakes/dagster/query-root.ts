@@ -90,7 +90,7 @@ export const queryRoot: RootValue = {
   shouldShowNux: () => false,
   instance: () => ({ __typename: 'Instance', id: 'Instance', info: 'Dagster stand-in (Changegate tests)', hasInfo: true, runQueuingSupported: false, executablePath: '/usr/bin/python3', autoMaterializePaused: true, supportsConcurrencyLimits: false, minConcurrencyLimitValue: 0, maxConcurrencyLimitValue: 0, useAutoMaterializeSensors: false, freshnessEvaluationEnabled: false }),
   workspaceOrError: (_: never, { model }: ExecContext) => workspaceView(model),
-  locationStatusesOrError: (_: never, { model }: ExecContext) => ({ __typename: 'WorkspaceLocationStatusEntries', entries: model.entries.map((e) => locationStatusView(entryName(e))) }),
+  locationStatusesOrError: (_: never, { model }: ExecContext) => ({ __typename: 'WorkspaceLocationStatusEntries', entries: model.entries.map((e) => locationStatusView(model, entryName(e))) }),
   workspaceLocationEntryOrError: ({ name }: { name: string }, { model }: ExecContext) => (model.entry(name) === undefined ? null : locationEntryView(model, name)),
   assetNodes,
   assetNodeOrError: ({ assetKey }: { assetKey: KeyInput }, ctx: ExecContext) =>

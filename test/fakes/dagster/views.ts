@@ -167,7 +167,7 @@ export function locationEntryView(model: DagsterModel, location: string): View {
     name: location,
     loadStatus: 'LOADED',
     updatedTimestamp: 0,
-    versionKey: '1',
+    versionKey: model.versionKey(location),
     displayMetadata: [],
     featureFlags: [],
     definitionsSource: 'CODE_SERVER',
@@ -176,8 +176,8 @@ export function locationEntryView(model: DagsterModel, location: string): View {
   };
 }
 
-export function locationStatusView(location: string): View {
-  return { __typename: 'WorkspaceLocationStatusEntry', id: location, name: location, loadStatus: 'LOADED', updateTimestamp: 0, versionKey: '1', permissions: permissionViews('location') };
+export function locationStatusView(model: DagsterModel, location: string): View {
+  return { __typename: 'WorkspaceLocationStatusEntry', id: location, name: location, loadStatus: 'LOADED', updateTimestamp: 0, versionKey: model.versionKey(location), permissions: permissionViews('location') };
 }
 
 export function workspaceView(model: DagsterModel): View {

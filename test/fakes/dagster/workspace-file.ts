@@ -75,6 +75,8 @@ function entryOf(raw: unknown, base: string, index: number): WorkspaceEntry {
     if (moduleName === undefined || !/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/.test(moduleName)) {
       throw new WorkspaceFileError(`${where}.python_module: module_name must be a dotted Python module name`);
     }
+    // Dagster imports the module from working_directory or the code server's cwd; the stand-in
+    // looks beside the workspace file instead, so an in-process stand-in finds it too.
     const wd = str(spec['working_directory']);
     const root = wd === undefined ? base : resolve(base, wd);
     return { name: str(spec['location_name']) ?? moduleName, sidecar: join(root, `${moduleName.replaceAll('.', '/')}.json`), code: moduleName };
@@ -104,7 +106,7 @@ export function readWorkspace(workspaceFile: string): WorkspaceEntry[] {
   const entries = list.map((raw, i) => entryOf(raw, base, i));
   const names = new Set<string>();
   for (const e of entries) {
-    if (names.has(e.name)) throw new WorkspaceFileError(`${workspaceFile}: two code locations are named ${e.name}`);
+    if (names.has(e.name)) throw new WorkspaceFileError(`${workspaceFile}: Cannot have multiple locations with the same name, got multiple "${e.name}"`);
     names.add(e.name);
   }
   return entries;
