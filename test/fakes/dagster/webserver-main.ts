@@ -43,6 +43,8 @@ async function serve(args: ServeArgs, argv: readonly string[]): Promise<void> {
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
+    // close() ends every connection; the timer only guards against a hang, and never keeps us alive.
+    setTimeout(() => process.exit(0), 5000).unref();
     void dagster.close().then(() => process.exit(0));
   };
   process.on('SIGTERM', stop);
