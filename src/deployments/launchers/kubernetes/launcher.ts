@@ -69,16 +69,22 @@ export class KubernetesLauncher implements Launcher {
     }
     const ns = this.#namespace;
     const handle: KubernetesHandle = { namespace: ns, deployment: rendered.name, service: rendered.name };
+    // What is ours to delete if the start fails: never an object of the same name that is not ours.
+    // Marked before each create: a create whose answer was lost may still have happened.
+    const owned = { deployment: false, service: false };
     try {
-      await this.#createOrReplace(paths.deployments(ns), paths.deployment(ns, rendered.name), rendered.deployment, rendered);
-      await this.#createOrReplace(paths.services(ns), paths.service(ns, rendered.name), rendered.service, rendered);
+      owned.deployment = true;
+      await this.#createOrReplace(paths.deployments(ns), paths.deployment(ns, rendered.name), rendered.deployment, rendered, () => (owned.deployment = false));
+      owned.service = true;
+      await this.#createOrReplace(paths.services(ns), paths.service(ns, rendered.name), rendered.service, rendered, () => (owned.service = false));
       const labelSelector = Object.entries(rendered.labels)
         .map(([k, v]) => `${k}=${v}`)
         .join(',');
       await waitUntilReady(this.#api, { namespace: ns, deployment: rendered.name, labelSelector }, { timeoutMs: spec.readyTimeoutMs, intervalMs: this.#intervalMs, clock: this.#clock, signal });
     } catch (e) {
       // Leave nothing behind: a failed start is deleted whole (a 404 for what was never created is fine).
-      await this.#deleteBoth(handle).catch(() => undefined);
+      if (owned.service) await this.#api.delete(paths.service(ns, handle.service), 'Background').catch(() => undefined);
+      if (owned.deployment) await this.#api.delete(paths.deployment(ns, handle.deployment), 'Background').catch(() => undefined);
       if (e instanceof LaunchError) throw e;
       throw new LaunchError(`${rendered.name}: ${message(e)}`, '');
     }
@@ -130,7 +136,7 @@ export class KubernetesLauncher implements Launcher {
    * Creates the object; when it exists already (a start interrupted by a restart, retried), replaces
    * it if it is ours for the same change and patch set, and refuses otherwise.
    */
-  async #createOrReplace(collection: string, path: string, body: Deployment | Service, rendered: RenderedDeployment): Promise<void> {
+  async #createOrReplace(collection: string, path: string, body: Deployment | Service, rendered: RenderedDeployment, notOurs: () => void): Promise<void> {
     try {
       await this.#api.create(collection, body);
       return;
@@ -144,6 +150,7 @@ export class KubernetesLauncher implements Launcher {
     }
     const labels = existing.metadata?.labels ?? {};
     if (Object.entries(rendered.labels).some(([k, v]) => labels[k] !== v)) {
+      notOurs();
       throw new LaunchError(`${body.kind} ${rendered.name} exists in ${this.#namespace} and is not this patch set's (no ${LABEL_DEPLOYMENT} label for it); not touching it`, '');
     }
     const replacement: Deployment | Service = { ...body, metadata: { ...body.metadata, ...(existing.metadata?.resourceVersion === undefined ? {} : { resourceVersion: existing.metadata.resourceVersion }) } };
