@@ -116,6 +116,11 @@ export class KubernetesLauncher implements Launcher {
     );
   }
 
+  /** Closes the API connections (on shutdown; not part of Launcher). */
+  async close(): Promise<void> {
+    await this.#api.close();
+  }
+
   /** A handle comes back from the registry on disk: check it names our namespace and DNS names before using it in a path. */
   #handle(handle: RunningWebserver['handle']): KubernetesHandle {
     const { namespace, deployment, service } = handle;
