@@ -54,6 +54,7 @@ export { shadowSuffix, type ShadowSuffixInput } from './branch/shadow-suffix.js'
 export { branchDeploymentName, type BranchChange, type BranchChangeStatus, type BranchCommit } from './branch/change.js';
 export { changeDeployment, deploymentFromConfig, deploymentInput, type DagsterDeployment, type DeploymentChange, type DeploymentInput } from './deployment.js';
 export { DEPLOYMENT_TAG, PATCHSET_TAG, SHADOW_SUFFIX_TAG } from './run-tags.js';
+export { DagsterServiceClient, type LocationLoad } from './service/client.js';
 
 export function dagsterUpstream(config: DagsterConfig, deps: DagsterUpstreamDeps): Upstream {
   const route = routeFromConfig(config);
