@@ -63,7 +63,7 @@ export function changeJson(change: Change, ctx: RenderContext): Record<string, u
   if (o.has('DETAILED_LABELS')) out['reviewers'] = { REVIEWER: [...change.reviewers].map((id) => acct(id)) };
   if (o.has('SUBMITTABLE')) out['submittable'] = ctx.model.unsubmittable(change) === undefined;
   if (o.has('MESSAGES')) {
-    out['messages'] = change.messages.map((m, i) => ({ id: `m${change.number}-${i}`, author: acct(m.author), date: gerritTime(m.date), message: m.message }));
+    out['messages'] = change.messages.map((m, i) => ({ id: `m${change.number}-${i}`, author: acct(m.author), date: gerritTime(m.date), message: m.message, ...(m.tag === undefined ? {} : { tag: m.tag }) }));
   }
   const allRevisions = o.has('ALL_REVISIONS');
   if (allRevisions || o.has('CURRENT_REVISION')) {
