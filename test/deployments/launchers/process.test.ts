@@ -220,6 +220,12 @@ describe('process launcher: failures leave nothing running', () => {
     assert.match(e.message, /cannot start changegate-no-such-webserver: .*ENOENT/);
   });
 
+  test('a value Node cannot pass to a process (a NUL byte from a commit message): LaunchError, not a crash', async () => {
+    const launcher = new ProcessLauncher({ command: SERVE, env: {} }, undefined, FAST);
+    const e = await rejection(launcher.start(spec({ env: { DAGSTER_CLOUD_GIT_MESSAGE: 'subject\u0000hidden' } })));
+    assert.match(e.message, /cannot start /);
+  });
+
   test('a missing checkout: LaunchError naming it', async () => {
     const launcher = new ProcessLauncher({ command: SERVE, env: {} }, undefined, FAST);
     const e = await rejection(launcher.start(spec({ checkout: join(checkout, 'absent') })));
