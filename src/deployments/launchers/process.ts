@@ -111,7 +111,7 @@ export class ProcessLauncher implements Launcher {
     try {
       started = spawnChild(argv, spec.checkout, childEnv(this.#parentEnv, this.#env, values, spec.env), tail);
     } catch (e) {
-      // Node refuses some arguments before spawning (a NUL byte in an argument or a value from the change).
+      // A NUL byte in an argument or a value from the change; the message names where, never the value.
       return { ok: false, error: new LaunchError(`cannot start ${file}: ${e instanceof Error ? e.message : String(e)}`, ''), addressInUse: false };
     }
     const { child, ended } = started;
