@@ -59,11 +59,44 @@ allowed(action, item) if {
 	in_scope(item)
 }
 
-# ci launches runs only in branch deployments (a deployment built for one change or branch,
-# config upstreams.dagster.deployment), never in the main one.
-allowed("dagster.run.launch", _) if {
+# --- branch deployments ----------------------------------------------------------------------
+# A branch deployment is a webserver built for one Gerrit change (by the deployments controller,
+# which puts the whole change in resource.deployment.change) or declared in the config for a
+# branch or change (upstreams.dagster.deployment; its change has no owner, reviewers or status).
+# There, the change's owner, its reviewers and ci may launch, re-execute and terminate runs: it
+# is their staging copy, writing to its own shadow schema. Production (main) keeps needing
+# operator. resource.deployment.branch is the older name of isBranchDeployment, kept in the input
+# for policies written against it.
+
+branch_run_actions := {"dagster.run.launch", "dagster.run.reexecute", "dagster.run.terminate"}
+
+in_branch_deployment if input.resource.deployment.isBranchDeployment == true
+
+deployment_change := input.resource.deployment.change
+
+# Matched on the user name: it is what the proxy sends Gerrit as the caller, so it is the name
+# Gerrit knows them by. An owner Gerrit knows only by email matches no one (fail closed).
+change_member if {
+	deployment_change.owner != ""
+	deployment_change.owner == input.subject.username
+}
+
+change_member if {
+	some reviewer in deployment_change.reviewers
+	reviewer != ""
+	reviewer == input.subject.username
+}
+
+allowed(action, _) if {
+	action in branch_run_actions
+	in_branch_deployment
 	has_role("ci")
-	input.resource.deployment.branch == true
+}
+
+allowed(action, _) if {
+	action in branch_run_actions
+	in_branch_deployment
+	change_member
 }
 
 # A narrowed operator may report events for the assets granted (REST report_asset_* routes and
@@ -170,6 +203,27 @@ denies contains "dagster_outside_granted_scope" if {
 	some f in input.resource.fields
 	f.action in operator_actions
 	not allowed(f.action, f)
+}
+
+# A merged or abandoned change's deployment is about to be torn down (route removed, webserver
+# stopped, cleanup dropping its shadow schema): a run started now would race the cleanup and
+# write into a schema being dropped, tagged with a change that is no longer under review. So
+# nobody starts one there, admins included; terminating what still runs stays allowed.
+closed_change_statuses := {"MERGED", "CLOSED"}
+
+run_creating_actions := {"dagster.run.launch", "dagster.run.reexecute", "dagster.backfill.launch", "dagster.backfill.resume", "dagster.backfill.reexecute"}
+
+denies contains "dagster_change_closed" if {
+	on_dagster
+	deployment_change.status in closed_change_statuses
+	input.action in run_creating_actions
+}
+
+denies contains "dagster_change_closed" if {
+	on_dagster
+	deployment_change.status in closed_change_statuses
+	some f in input.resource.fields
+	f.action in run_creating_actions
 }
 
 # The change a request is attributed to (stamped on its runs, announced on the change by the

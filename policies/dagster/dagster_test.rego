@@ -8,9 +8,9 @@ ci := {"id": "ci-runner", "username": "ci-runner", "groups": [], "roles": ["ci"]
 
 req := {"method": "POST", "path": "/dagster/graphql", "ip": "127.0.0.1", "requestId": "t"}
 
-prod := {"name": "prod", "branch": false}
+prod := {"name": "prod", "isBranchDeployment": false, "branch": false}
 
-branch := {"name": "pr-42", "branch": true}
+branch := {"name": "pr-42", "isBranchDeployment": true, "branch": true}
 
 mutation(fields, deployment) := {
 	"upstream": "dagster", "route": "graphql", "operation": "mutation",
@@ -102,9 +102,9 @@ test_ci_launches_in_branch_deployment if {
 	d.allow
 }
 
-test_ci_cannot_terminate_in_branch_deployment if {
+test_ci_terminates_in_branch_deployment if {
 	d := changegate.decision with input as {"subject": ci, "action": "dagster.run.terminate", "resource": mutation([{"field": "terminateRun", "action": "dagster.run.terminate"}], branch), "request": req}
-	not d.allow
+	d.allow
 }
 
 test_narrowed_operator_in_location if {
@@ -186,20 +186,20 @@ test_asset_grant_does_not_launch_runs if {
 }
 
 test_ci_launches_in_change_deployment if {
-	change_deployment := {"name": "pr-42", "branch": true, "change": {"number": 42}}
+	change_deployment := {"name": "pr-42", "isBranchDeployment": true, "branch": true, "change": {"number": 42}}
 	d := changegate.decision with input as {"subject": ci, "action": "dagster.run.launch", "resource": mutation([launch_finance], change_deployment), "request": req}
 	d.allow
 }
 
-test_ci_cannot_reexecute_or_reload_in_branch_deployment if {
+test_ci_reexecutes_but_cannot_reload_in_branch_deployment if {
 	reexec := changegate.decision with input as {"subject": ci, "action": "dagster.run.reexecute", "resource": mutation([{"field": "launchRunReexecution", "action": "dagster.run.reexecute"}], branch), "request": req}
-	not reexec.allow
+	reexec.allow
 	reload_d := changegate.decision with input as {"subject": ci, "action": "dagster.workspace.reload", "resource": mutation([reload], branch), "request": req}
 	not reload_d.allow
 }
 
 test_ci_branch_launch_needs_the_deployment_flag_not_a_name if {
-	named_like_branch := {"name": "pr-42", "branch": false}
+	named_like_branch := {"name": "pr-42", "isBranchDeployment": false, "branch": false}
 	d := changegate.decision with input as {"subject": ci, "action": "dagster.run.launch", "resource": mutation([launch_finance], named_like_branch), "request": req}
 	not d.allow
 }

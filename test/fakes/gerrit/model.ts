@@ -5,6 +5,8 @@
 import { DEV_USERS } from '../../../src/identity/dev-users.js';
 import type { GerritEventType } from './events.js';
 
+import type { GitPerson } from './repos.js';
+
 export type ChangeStatus = 'NEW' | 'MERGED' | 'ABANDONED';
 
 export interface Account {
@@ -24,6 +26,9 @@ export interface PatchSet {
   readonly subject: string;
   readonly message: string;
   readonly parents: readonly string[];
+  /** From the pushed commit; absent for patch sets a test made up. */
+  readonly author?: GitPerson;
+  readonly committer?: GitPerson;
 }
 
 export interface Vote {
