@@ -34,16 +34,14 @@ export function substitute(text: string, values: PlaceholderValues): string {
   });
 }
 
-/** The values for one launch: the spec's, plus the port the launcher picked; a missing one is a message. */
-export function placeholderValues(given: Readonly<Record<string, string>>, port: number): PlaceholderValues | string {
+/** The spec's values (all but {port}); a missing one is a message for the launch error. */
+export function specPlaceholders(given: Readonly<Record<string, string>>): Omit<PlaceholderValues, 'port'> | string {
   const missing = PLACEHOLDER_NAMES.filter((n) => n !== 'port' && typeof given[n] !== 'string');
   if (missing.length > 0) return `the launch spec has no value for ${missing.map((n) => `{${n}}`).join(' ')}`;
-  return {
-    port: String(port),
-    pathPrefix: given['pathPrefix']!,
-    change: given['change']!,
-    patchset: given['patchset']!,
-    checkout: given['checkout']!,
-    name: given['name']!,
-  };
+  return { pathPrefix: given['pathPrefix']!, change: given['change']!, patchset: given['patchset']!, checkout: given['checkout']!, name: given['name']! };
+}
+
+/** The values for one launch: the spec's, plus the port the launcher picked (it wins over any the spec has). */
+export function withPort(values: Omit<PlaceholderValues, 'port'>, port: number): PlaceholderValues {
+  return { ...values, port: String(port) };
 }

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { CleanupResult, LaunchSpec } from '../types.js';
 import { childEnv } from './child-env.js';
 import { OutputTail } from './output-tail.js';
-import { placeholderValues, substitute } from './placeholders.js';
+import { specPlaceholders, substitute, withPort } from './placeholders.js';
 import { stopGroup, type StopTiming } from './process-group.js';
 import { checkoutProblem, describeEnd, drained, spawnChild, type ChildEnd } from './spawn-child.js';
 
@@ -24,8 +24,9 @@ export async function runCleanup(run: CleanupRun, spec: LaunchSpec, timeoutMs: n
   try {
     const problem = await checkoutProblem(spec.checkout);
     if (problem !== undefined) return { ok: false, exitCode: null, output: problem };
-    const values = placeholderValues(spec.placeholders, await run.freePort());
-    if (typeof values === 'string') return { ok: false, exitCode: null, output: values };
+    const given = specPlaceholders(spec.placeholders);
+    if (typeof given === 'string') return { ok: false, exitCode: null, output: given };
+    const values = withPort(given, await run.freePort());
     const argv = run.command.map((a) => substitute(a, values));
     const tail = new OutputTail(run.tailBytes);
     const { child, ended } = spawnChild(argv, spec.checkout, childEnv(run.parentEnv, run.configEnv, values, spec.env), tail);

@@ -16,13 +16,17 @@ export const DEFAULT_STOP_TIMING: StopTiming = { graceMs: 5_000, pollMs: 50 };
 /** After SIGKILL the kernel needs a moment to tear a process down; give up waiting after this. */
 const AFTER_KILL_MS = 5_000;
 
-/** Sends `signal` to the group; false when no process is in it any more. */
+/**
+ * Sends `signal` to the group; false when no process of ours is in it any more. EPERM counts as
+ * gone: a group of another user can only have our group's id after ours ended entirely.
+ */
 export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   try {
     process.kill(-pgid, signal);
     return true;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ESRCH' || code === 'EPERM') return false;
     throw e;
   }
 }

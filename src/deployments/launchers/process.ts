@@ -12,7 +12,7 @@ import { childEnv } from './child-env.js';
 import { freePort } from './free-port.js';
 import { probeHttp, type Probe } from './http-probe.js';
 import { OutputTail, DEFAULT_TAIL_BYTES } from './output-tail.js';
-import { placeholderValues, substitute, unknownPlaceholderProblems, type PlaceholderValues } from './placeholders.js';
+import { specPlaceholders, substitute, unknownPlaceholderProblems, withPort, type PlaceholderValues } from './placeholders.js';
 import { handleRecord, parseHandle, type ProcessHandle } from './process-handle.js';
 import { DEFAULT_STOP_TIMING, signalGroup, stopGroup, type StopTiming } from './process-group.js';
 import { readProcStat } from './proc-stat.js';
@@ -89,15 +89,15 @@ export class ProcessLauncher implements Launcher {
   }
 
   async start(spec: LaunchSpec, signal?: AbortSignal): Promise<RunningWebserver> {
-    const missing = placeholderValues(spec.placeholders, 0);
-    if (typeof missing === 'string') throw new LaunchError(missing, '');
+    const given = specPlaceholders(spec.placeholders);
+    if (typeof given === 'string') throw new LaunchError(given, '');
     const problem = await checkoutProblem(spec.checkout);
     if (problem !== undefined) throw new LaunchError(problem, '');
     // One retry: another process may take the port between our pick and the child's bind.
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw new LaunchError('start aborted', '');
       const port = await this.#freePort();
-      const outcome = await this.#launchOnce(spec, placeholderValues(spec.placeholders, port) as PlaceholderValues, port, signal);
+      const outcome = await this.#launchOnce(spec, withPort(given, port), port, signal);
       if (outcome.ok) return outcome.webserver;
       if (attempt > 0 || !outcome.addressInUse) throw outcome.error;
     }
@@ -107,7 +107,14 @@ export class ProcessLauncher implements Launcher {
     const argv = this.#command.map((a) => substitute(a, values));
     const file = argv[0]!;
     const tail = new OutputTail(this.#tailBytes);
-    const { child, ended } = spawnChild(argv, spec.checkout, childEnv(this.#parentEnv, this.#env, values, spec.env), tail);
+    let started: ReturnType<typeof spawnChild>;
+    try {
+      started = spawnChild(argv, spec.checkout, childEnv(this.#parentEnv, this.#env, values, spec.env), tail);
+    } catch (e) {
+      // A NUL byte in an argument or a value from the change; the message names where, never the value.
+      return { ok: false, error: new LaunchError(`cannot start ${file}: ${e instanceof Error ? e.message : String(e)}`, ''), addressInUse: false };
+    }
+    const { child, ended } = started;
     const pid = child.pid;
     if (pid === undefined) {
       const end = await ended;

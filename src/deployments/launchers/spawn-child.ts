@@ -19,6 +19,7 @@ export interface StartedChild {
 export function spawnChild(argv: readonly string[], cwd: string, env: Record<string, string>, tail: OutputTail): StartedChild {
   const [file, ...args] = argv;
   if (file === undefined) throw new TypeError('empty command');
+  refuseNul(argv, env);
   const child = spawn(file, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'], shell: false, windowsHide: true });
   const onData = (chunk: Buffer): void => tail.push(chunk);
   child.stdout?.on('data', onData);
@@ -28,6 +29,17 @@ export function spawnChild(argv: readonly string[], cwd: string, env: Record<str
     child.once('error', (error) => resolve({ kind: 'error', error }));
   });
   return { child, ended };
+}
+
+/**
+ * Node refuses a NUL byte in an argument or an environment value (a commit message may hold one)
+ * with an error that quotes the value; the value may be a secret, so we name only where it is.
+ */
+function refuseNul(argv: readonly string[], env: Record<string, string>): void {
+  const arg = argv.findIndex((a) => a.includes('\0'));
+  if (arg >= 0) throw new Error(`argument ${arg} holds a NUL byte`);
+  const name = Object.keys(env).find((k) => k.includes('\0') || env[k]!.includes('\0'));
+  if (name !== undefined) throw new Error(`environment variable ${JSON.stringify(name.replaceAll('\0', '\\0'))} holds a NUL byte`);
 }
 
 /** After the child ended: let the last output arrive, but not forever (a leftover grandchild may hold the pipe). */

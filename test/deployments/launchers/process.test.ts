@@ -220,6 +220,13 @@ describe('process launcher: failures leave nothing running', () => {
     assert.match(e.message, /cannot start changegate-no-such-webserver: .*ENOENT/);
   });
 
+  test('a value Node cannot pass to a process (a NUL byte from a commit message): LaunchError, not a crash', async () => {
+    const launcher = new ProcessLauncher({ command: SERVE, env: {} }, undefined, FAST);
+    const e = await rejection(launcher.start(spec({ env: { DAGSTER_CLOUD_GIT_MESSAGE: 'subject\u0000hidden' } })));
+    assert.match(e.message, /cannot start .*: environment variable "DAGSTER_CLOUD_GIT_MESSAGE" holds a NUL byte/);
+    assert.ok(!e.message.includes('hidden'), 'the value stays out of the message');
+  });
+
   test('a missing checkout: LaunchError naming it', async () => {
     const launcher = new ProcessLauncher({ command: SERVE, env: {} }, undefined, FAST);
     const e = await rejection(launcher.start(spec({ checkout: join(checkout, 'absent') })));
@@ -282,6 +289,12 @@ describe('process launcher: cleanup', () => {
     assert.match(r.output, /did not finish within 1 s; stopped it/);
     assert.equal(await processGone(pidIn(r.output, 'hang')), true);
     assert.equal(await processGone(pidIn(r.output, 'grandchild')), true);
+  });
+
+  test('a value with a NUL byte is ok:false naming the variable, not its value', async () => {
+    const launcher = new ProcessLauncher({ command: SERVE, env: {} }, { command: [NODE, CHILD, 'exit', '0'] }, FAST);
+    const r = await launcher.cleanup(spec({ env: { TOKEN: 'secret\u0000value' } }), 20_000);
+    assert.deepEqual(r, { ok: false, exitCode: null, output: 'environment variable "TOKEN" holds a NUL byte' });
   });
 
   test('a missing executable is ok:false with the error, never a rejection', async () => {
