@@ -229,11 +229,46 @@ denies contains "dagster_change_closed" if {
 # The change a request is attributed to (stamped on its runs, announced on the change by the
 # service account) must come from a source the classifier vouches for (src/dagster/change.ts):
 # the branch deployment, an X-Gerrit-Change Gerrit confirmed the caller can see, or one from a
-# role configured as trusted. Anything else would be a client's word alone.
-change_sources := {"deployment", "header-verified", "header-trusted"}
+# role configured as trusted, or Changegate's own deploy on merge (read from Gerrit). Anything else
+# would be a client's word alone.
+change_sources := {"deployment", "header-verified", "header-trusted", "deploy-on-merge"}
 
 denies contains "dagster_change_source_unknown" if {
 	on_dagster
 	input.resource.change
 	not input.resource.change.source in change_sources
+}
+
+# --- the branch-deployment loop (src/deployments) -------------------------------------------------
+
+# Deploy on merge: Changegate itself (subject via "service") reloads the mapped code locations in
+# production and launches the listed jobs, once a mapped change has merged (config deployOnMerge).
+# Nothing a client sends can look like this: no authenticator produces a "service" subject.
+deploy_on_merge if {
+	input.subject.via == "service"
+	input.subject.id == "changegate:deploy-on-merge"
+	input.resource.via == "deploy-on-merge"
+	input.resource.change.status == "MERGED"
+	input.resource.deployment.isBranchDeployment == false
+}
+
+deploy_on_merge_actions := {"dagster.location.reload", "dagster.run.launch"}
+
+allowed(action, _) if {
+	action in deploy_on_merge_actions
+	deploy_on_merge
+}
+
+# Who sees a branch deployment on /.changegate/deployments: anyone who may read Dagster, and the
+# change's owner and reviewers.
+grants contains "deployment_view" if {
+	on_dagster
+	input.action == "deployment.view"
+	reader
+}
+
+grants contains "deployment_view" if {
+	on_dagster
+	input.action == "deployment.view"
+	change_member
 }

@@ -109,7 +109,7 @@ export class DeployOnMerge {
         via: 'deploy-on-merge',
         ...attrs,
         deployment: { name: 'production', isBranchDeployment: false, branch: false },
-        change: { number: change.number, id: change.id, project: change.project, branch: change.branch, patchset: change.patchset, owner: change.owner, status: change.status },
+        change: { number: change.number, id: change.id, project: change.project, branch: change.branch, patchset: change.patchset, owner: change.owner, status: change.status, source: 'deploy-on-merge' },
       },
       request: { method: 'INTERNAL', path: '', ip: '', requestId },
     };
