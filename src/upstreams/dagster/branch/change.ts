@@ -34,7 +34,3 @@ export interface BranchChange {
 export function branchDeploymentName(change: number): string {
   return `gerrit-change-${change}`;
 }
-
-export function isClosed(status: BranchChangeStatus): boolean {
-  return status !== 'OPEN';
-}
