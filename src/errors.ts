@@ -11,12 +11,16 @@ export const ERROR_STATUS = {
   forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
+  /** A branch deployment whose change closed: it is gone for good, not missing. */
+  gone: 410,
   request_timeout: 408,
   payload_too_large: 413,
   uri_too_long: 414,
   too_many_requests: 429,
   headers_too_large: 431,
   overloaded: 503,
+  /** A branch deployment that is starting, queued or failed. */
+  deployment_unavailable: 503,
   policy_unavailable: 503,
   audit_unavailable: 503,
   identity_unavailable: 503,

@@ -59,11 +59,44 @@ allowed(action, item) if {
 	in_scope(item)
 }
 
-# ci launches runs only in branch deployments (a deployment built for one change or branch,
-# config upstreams.dagster.deployment), never in the main one.
-allowed("dagster.run.launch", _) if {
+# --- branch deployments ----------------------------------------------------------------------
+# A branch deployment is a webserver built for one Gerrit change (by the deployments controller,
+# which puts the whole change in resource.deployment.change) or declared in the config for a
+# branch or change (upstreams.dagster.deployment; its change has no owner, reviewers or status).
+# There, the change's owner, its reviewers and ci may launch, re-execute and terminate runs: it
+# is their staging copy, writing to its own shadow schema. Production (main) keeps needing
+# operator. resource.deployment.branch is the older name of isBranchDeployment, kept in the input
+# for policies written against it.
+
+branch_run_actions := {"dagster.run.launch", "dagster.run.reexecute", "dagster.run.terminate"}
+
+in_branch_deployment if input.resource.deployment.isBranchDeployment == true
+
+deployment_change := input.resource.deployment.change
+
+# Matched on the user name: it is what the proxy sends Gerrit as the caller, so it is the name
+# Gerrit knows them by. An owner Gerrit knows only by email matches no one (fail closed).
+change_member if {
+	deployment_change.owner != ""
+	deployment_change.owner == input.subject.username
+}
+
+change_member if {
+	some reviewer in deployment_change.reviewers
+	reviewer != ""
+	reviewer == input.subject.username
+}
+
+allowed(action, _) if {
+	action in branch_run_actions
+	in_branch_deployment
 	has_role("ci")
-	input.resource.deployment.branch == true
+}
+
+allowed(action, _) if {
+	action in branch_run_actions
+	in_branch_deployment
+	change_member
 }
 
 # A narrowed operator may report events for the assets granted (REST report_asset_* routes and
@@ -172,14 +205,70 @@ denies contains "dagster_outside_granted_scope" if {
 	not allowed(f.action, f)
 }
 
+# A merged or abandoned change's deployment is about to be torn down (route removed, webserver
+# stopped, cleanup dropping its shadow schema): a run started now would race the cleanup and
+# write into a schema being dropped, tagged with a change that is no longer under review. So
+# nobody starts one there, admins included; terminating what still runs stays allowed.
+closed_change_statuses := {"MERGED", "CLOSED"}
+
+run_creating_actions := {"dagster.run.launch", "dagster.run.reexecute", "dagster.backfill.launch", "dagster.backfill.resume", "dagster.backfill.reexecute"}
+
+denies contains "dagster_change_closed" if {
+	on_dagster
+	deployment_change.status in closed_change_statuses
+	input.action in run_creating_actions
+}
+
+denies contains "dagster_change_closed" if {
+	on_dagster
+	deployment_change.status in closed_change_statuses
+	some f in input.resource.fields
+	f.action in run_creating_actions
+}
+
 # The change a request is attributed to (stamped on its runs, announced on the change by the
 # service account) must come from a source the classifier vouches for (src/dagster/change.ts):
 # the branch deployment, an X-Gerrit-Change Gerrit confirmed the caller can see, or one from a
-# role configured as trusted. Anything else would be a client's word alone.
-change_sources := {"deployment", "header-verified", "header-trusted"}
+# role configured as trusted, or Changegate's own deploy on merge (read from Gerrit). Anything else
+# would be a client's word alone.
+change_sources := {"deployment", "header-verified", "header-trusted", "deploy-on-merge"}
 
 denies contains "dagster_change_source_unknown" if {
 	on_dagster
 	input.resource.change
 	not input.resource.change.source in change_sources
+}
+
+# --- the branch-deployment loop (src/deployments) -------------------------------------------------
+
+# Deploy on merge: Changegate itself (subject via "service") reloads the mapped code locations in
+# production and launches the listed jobs, once a mapped change has merged (config deployOnMerge).
+# Nothing a client sends can look like this: no authenticator produces a "service" subject.
+deploy_on_merge if {
+	input.subject.via == "service"
+	input.subject.id == "changegate:deploy-on-merge"
+	input.resource.via == "deploy-on-merge"
+	input.resource.change.status == "MERGED"
+	input.resource.deployment.isBranchDeployment == false
+}
+
+deploy_on_merge_actions := {"dagster.location.reload", "dagster.run.launch"}
+
+allowed(action, _) if {
+	action in deploy_on_merge_actions
+	deploy_on_merge
+}
+
+# Who sees a branch deployment on /.changegate/deployments: anyone who may read Dagster, and the
+# change's owner and reviewers.
+grants contains "deployment_view" if {
+	on_dagster
+	input.action == "deployment.view"
+	reader
+}
+
+grants contains "deployment_view" if {
+	on_dagster
+	input.action == "deployment.view"
+	change_member
 }

@@ -8,9 +8,9 @@ ci := {"id": "ci-runner", "username": "ci-runner", "groups": [], "roles": ["ci"]
 
 req := {"method": "POST", "path": "/dagster/graphql", "ip": "127.0.0.1", "requestId": "t"}
 
-prod := {"name": "prod", "branch": false}
+prod := {"name": "prod", "isBranchDeployment": false, "branch": false}
 
-branch := {"name": "pr-42", "branch": true}
+branch := {"name": "pr-42", "isBranchDeployment": true, "branch": true}
 
 mutation(fields, deployment) := {
 	"upstream": "dagster", "route": "graphql", "operation": "mutation",
@@ -102,9 +102,9 @@ test_ci_launches_in_branch_deployment if {
 	d.allow
 }
 
-test_ci_cannot_terminate_in_branch_deployment if {
+test_ci_terminates_in_branch_deployment if {
 	d := changegate.decision with input as {"subject": ci, "action": "dagster.run.terminate", "resource": mutation([{"field": "terminateRun", "action": "dagster.run.terminate"}], branch), "request": req}
-	not d.allow
+	d.allow
 }
 
 test_narrowed_operator_in_location if {
@@ -186,20 +186,20 @@ test_asset_grant_does_not_launch_runs if {
 }
 
 test_ci_launches_in_change_deployment if {
-	change_deployment := {"name": "pr-42", "branch": true, "change": {"number": 42}}
+	change_deployment := {"name": "pr-42", "isBranchDeployment": true, "branch": true, "change": {"number": 42}}
 	d := changegate.decision with input as {"subject": ci, "action": "dagster.run.launch", "resource": mutation([launch_finance], change_deployment), "request": req}
 	d.allow
 }
 
-test_ci_cannot_reexecute_or_reload_in_branch_deployment if {
+test_ci_reexecutes_but_cannot_reload_in_branch_deployment if {
 	reexec := changegate.decision with input as {"subject": ci, "action": "dagster.run.reexecute", "resource": mutation([{"field": "launchRunReexecution", "action": "dagster.run.reexecute"}], branch), "request": req}
-	not reexec.allow
+	reexec.allow
 	reload_d := changegate.decision with input as {"subject": ci, "action": "dagster.workspace.reload", "resource": mutation([reload], branch), "request": req}
 	not reload_d.allow
 }
 
 test_ci_branch_launch_needs_the_deployment_flag_not_a_name if {
-	named_like_branch := {"name": "pr-42", "branch": false}
+	named_like_branch := {"name": "pr-42", "isBranchDeployment": false, "branch": false}
 	d := changegate.decision with input as {"subject": ci, "action": "dagster.run.launch", "resource": mutation([launch_finance], named_like_branch), "request": req}
 	not d.allow
 }
@@ -226,4 +226,55 @@ test_change_without_source_denied_even_for_admins if {
 	r := object.union(mutation([launch_finance], prod), {"change": {"number": 7}})
 	d := changegate.decision with input as {"subject": user(["admin"]), "action": "dagster.run.launch", "resource": r, "request": req}
 	not d.allow
+}
+
+# --- deploy on merge and the deployments page --------------------------------------------------
+
+deployer := {"id": "changegate:deploy-on-merge", "username": "changegate", "groups": [], "roles": [], "via": "service", "human": false}
+
+merged_change := {"number": 7, "id": "I0123456789abcdef0123456789abcdef01234567", "project": "data-pipelines", "branch": "main", "patchset": 2, "owner": "bob", "status": "MERGED", "source": "deploy-on-merge"}
+
+on_merge(subject, action, change, deployment) := d if {
+	d := changegate.decision with input as {
+		"subject": subject, "action": action,
+		"resource": {"upstream": "dagster", "via": "deploy-on-merge", "location": "finance", "job": "smoke_test", "deployment": deployment, "change": change},
+		"request": {"method": "INTERNAL", "path": "", "ip": "", "requestId": "t"},
+	}
+}
+
+test_deploy_on_merge_reloads_and_launches_in_production if {
+	on_merge(deployer, "dagster.location.reload", merged_change, prod).allow
+	on_merge(deployer, "dagster.run.launch", merged_change, prod).allow
+}
+
+test_deploy_on_merge_needs_a_merged_change if {
+	not on_merge(deployer, "dagster.location.reload", object.union(merged_change, {"status": "OPEN"}), prod).allow
+}
+
+test_deploy_on_merge_is_only_for_production if {
+	not on_merge(deployer, "dagster.run.launch", merged_change, branch).allow
+}
+
+test_deploy_on_merge_grants_nothing_else if {
+	not on_merge(deployer, "dagster.workspace.reload", merged_change, prod).allow
+	not on_merge(deployer, "dagster.asset.wipe", merged_change, prod).allow
+}
+
+test_a_person_cannot_claim_deploy_on_merge if {
+	not on_merge(user(["viewer"]), "dagster.location.reload", merged_change, prod).allow
+	not on_merge(object.union(deployer, {"via": "bearer"}), "dagster.location.reload", merged_change, prod).allow
+}
+
+view(subject, change) := d if {
+	d := changegate.decision with input as {
+		"subject": subject, "action": "deployment.view",
+		"resource": {"upstream": "dagster", "deployment": {"name": "gerrit-change-7", "isBranchDeployment": true, "branch": true, "change": change}},
+		"request": {"method": "GET", "path": "/.changegate/api/deployments", "ip": "127.0.0.1", "requestId": "t"},
+	}
+}
+
+test_readers_and_change_members_see_deployments if {
+	view(user(["viewer"]), merged_change).allow
+	view(object.union(user([]), {"username": "bob"}), merged_change).allow
+	not view(object.union(user([]), {"username": "mallory"}), merged_change).allow
 }

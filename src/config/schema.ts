@@ -96,7 +96,7 @@ const deployments = z
     pathPrefix: z
       .string()
       .regex(/^\/(?:[A-Za-z0-9._~{}-]+(?:\/[A-Za-z0-9._~{}-]+)*)$/, 'expected an absolute path such as /dagster/changes/{change}')
-      .refine(changePlaceholder, 'the path prefix must contain {change}')
+      .refine((p) => p.endsWith('/{change}') && p.indexOf('{change}') === p.length - 8 && p.length > 9, 'the path prefix must end with a /{change} segment below a fixed prefix, such as /dagster/changes/{change}')
       .default('/dagster/changes/{change}'),
     host: z.string().min(1).max(253).refine(changePlaceholder, 'the host must contain {change}').optional(),
     launcher: z

@@ -5,7 +5,8 @@ export const ROLES = ['viewer', 'reviewer', 'operator', 'ci', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** How the subject proved who it is. `none` only ever appears on an anonymous request. */
-export type Via = 'oidc' | 'bearer' | 'pat';
+/** `service` is Changegate acting on its own (deploy on merge), never a request's subject. */
+export type Via = 'oidc' | 'bearer' | 'pat' | 'service';
 
 interface Authenticated<V extends Via> {
   readonly kind: 'authenticated';

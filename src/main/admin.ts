@@ -8,6 +8,7 @@ import type { Metrics } from '../observability/metrics.js';
 import { UpstreamProber } from '../observability/prober.js';
 import type { Readiness } from '../observability/readiness.js';
 import type { RouteTable } from '../pipeline/route-table.js';
+import { PLACEHOLDER_NAME } from '../deployments/placeholder.js';
 import type { ClusterViews } from './cluster-ipc.js';
 
 export interface AdminDeps {
@@ -21,7 +22,7 @@ export interface AdminDeps {
 
 export function buildAdmin({ metrics, readiness, logger, routes, cluster }: AdminDeps): AdminServer {
   // Probes whatever is routed to at the time: upstreams added later are probed too.
-  const prober = new UpstreamProber({ targets: () => Object.fromEntries(routes.list().map((u) => [u.name, u.route.target.origin])) });
+  const prober = new UpstreamProber({ targets: () => Object.fromEntries(routes.list().filter((u) => u.name !== PLACEHOLDER_NAME).map((u) => [u.name, u.route.target.origin])) });
   const admin = createAdminServer({
     metrics: cluster === undefined ? metrics : { ...metrics, render: () => cluster.metrics() },
     readiness,

@@ -16,14 +16,19 @@ import { ChangegateError } from '../errors.js';
 import { sendError } from '../http/respond.js';
 import { assertionJwks, loadAssertionKey } from '../identity/assertion-key.js';
 import type { Logger } from '../observability/logger.js';
+import type { AuthenticatedIdentity } from '../identity/types.js';
 import type { Exchange } from '../pipeline/types.js';
 
 export interface Auth {
   authenticate(request: AuthRequest): Promise<AuthResult>;
   challenge(exchange: Exchange): void;
   readonly assertions: AssertionSigner;
-  /** Serves /.changegate/... (sign-in, tokens, JWKS). */
+  /** Serves /.changegate/... (sign-in, tokens, JWKS, and what is mounted on `pages`). */
   ownEndpoints(req: IncomingMessage, res: ServerResponse): void;
+  /** Routes under /.changegate that other parts add (the deployments page); they authenticate with `identify`. */
+  readonly pages: express.Router;
+  /** Who is calling one of our own pages (session, bearer or PAT), or undefined for nobody. */
+  identify(req: IncomingMessage): Promise<AuthenticatedIdentity | undefined>;
   /** Revokes the access tokens bound to a change; resolves to how many. */
   revokeForChange(change: number): Promise<number>;
   close(): Promise<void>;
@@ -39,18 +44,29 @@ export async function buildAuth(config: Config, logger: Logger): Promise<Auth> {
   authenticators.push(browser.sessionAuthenticator);
   const chain = authenticationChain(authenticators);
 
-  const own = ownEndpoints(browser, assertionJwks([assertionKey.key]));
+  const pages = express.Router();
+  const own = ownEndpoints(browser, assertionJwks([assertionKey.key]), pages);
   return {
     authenticate: (request) => chain.authenticate(request),
     challenge: (exchange) => respondUnauthenticated(exchange.req, exchange.res, { target: exchange.target, requestId: exchange.requestId, secure: browser.secure }),
     assertions: new AssertionSigner({ key: assertionKey.key, issuer: config.publicUrl }),
     ownEndpoints: (req, res) => own(req, res),
+    pages,
+    identify: async (req) => {
+      const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
+      const result = await chain.authenticate({
+        req,
+        target: { path, query: '' },
+        client: { ip: req.socket.remoteAddress ?? '', proto: 'http', host: String(req.headers.host ?? ''), userAgent: String(req.headers['user-agent'] ?? '') },
+      });
+      return result.kind === 'authenticated' ? result.identity : undefined;
+    },
     revokeForChange: (change) => browser.pats.onChangeClosed(change),
     close: () => browser.close(),
   };
 }
 
-function ownEndpoints(browser: BrowserAuth, jwks: unknown): express.Express {
+function ownEndpoints(browser: BrowserAuth, jwks: unknown, pages: express.Router): express.Express {
   const own = express();
   own.disable('x-powered-by');
   own.set('trust proxy', false);
@@ -59,6 +75,7 @@ function ownEndpoints(browser: BrowserAuth, jwks: unknown): express.Express {
     res.set('cache-control', 'public, max-age=300').json(jwks);
   });
   own.use('/.changegate', browser.router);
+  own.use('/.changegate', pages);
   own.use((req, res) => sendError(res, new ChangegateError('not_found', `${req.path} is not a Changegate endpoint`), String(res.getHeader('x-request-id') ?? '')));
   return own;
 }

@@ -27,6 +27,7 @@ import { buildAuth, type Auth } from './auth.js';
 import type { ClusterViews } from './cluster-ipc.js';
 import { ingressServer, listenOn } from './listen.js';
 import { buildPolicy } from './policy.js';
+import { buildDeployments, type Deployments } from './deployments.js';
 import { buildUpstreams } from './upstreams.js';
 
 export interface StartOptions {
@@ -41,6 +42,8 @@ export interface ChangegateHandle {
   readonly engine: PolicyEngine;
   /** The upstream instances served; add and remove them while serving. */
   readonly routes: RouteTable;
+  /** The branch-deployment loop and deploy on merge (inert unless configured). */
+  readonly deployments: Deployments;
   /** Stops accepting, drains in-flight requests, then closes everything. */
   close(): Promise<void>;
 }
@@ -58,8 +61,12 @@ export async function startChangegate(config: Config, options: StartOptions = {}
   const audit = await buildAudit(config, logger, metrics, readiness);
   const auth = await buildAuth(config, logger);
   const policy = await buildPolicy(config, logger, metrics, readiness);
-  const built = buildUpstreams(config, { limits: config.limits, decider: policy.engine, audit, metrics, logger, revokeForChange: auth.revokeForChange });
+  // Gerrit tells the branch-deployment loop of changes; the loop is built once the routes exist.
+  let signal: Deployments['signal'] = () => undefined;
+  const built = buildUpstreams(config, { limits: config.limits, decider: policy.engine, audit, metrics, logger, revokeForChange: auth.revokeForChange, onChange: (s) => signal(s) });
   const routes = new RouteTable(built.upstreams);
+  const deployments = await buildDeployments(config, { routes, audit, decider: policy.engine, auth, logger, upstreamDeps: built.deps });
+  signal = deployments.signal;
   // Our cookies, and every upstream's session cookies, never pass the proxy in either direction.
   const dropCookie = upstreamCookieRule((name) => routes.isSessionCookie(name));
   const forwarder = new Forwarder({ dropSetCookie: dropCookie, webSocketIdleMs: config.limits.webSocketIdleMs });
@@ -71,6 +78,7 @@ export async function startChangegate(config: Config, options: StartOptions = {}
   const ingressAddress = await listenOn(server, config.listen);
   const adminAddress = await admin.listen(config.admin.listen);
   logger.info({ ingress: ingressAddress, admin: adminAddress, upstreams: routes.list().map(describe), policy: policy.engine.revision }, 'changegate started');
+  await deployments.start();
 
   let closing: Promise<void> | undefined;
   return {
@@ -78,9 +86,11 @@ export async function startChangegate(config: Config, options: StartOptions = {}
     admin: adminAddress,
     engine: policy.engine,
     routes,
+    deployments,
     close: () =>
       (closing ??= (async () => {
         policy.stop();
+        await deployments.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();

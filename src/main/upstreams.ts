@@ -12,7 +12,7 @@ import type { Metrics } from '../observability/metrics.js';
 import type { Upstream } from '../pipeline/types.js';
 import type { Decider } from '../policy/types.js';
 import { dagsterUpstream, DEFAULT_CHANGE_CLAIMS, type ChangeClaims, type RunLaunch } from '../upstreams/dagster/index.js';
-import { GERRIT_USERNAME_HEADER, gerritChangeVisibility, gerritRunNotifier, gerritUpstream } from '../upstreams/gerrit/index.js';
+import { GERRIT_USERNAME_HEADER, gerritChangeVisibility, gerritRunNotifier, gerritUpstream, type ChangeSignal } from '../upstreams/gerrit/index.js';
 
 /** What every kind may use to build an instance. */
 export interface UpstreamDeps {
@@ -27,6 +27,8 @@ export interface UpstreamDeps {
   readonly onRunLaunched: ((launch: RunLaunch) => void) | undefined;
   /** How a Dagster caller's X-Gerrit-Change is believed. */
   readonly changeClaims: ChangeClaims;
+  /** Told when a Gerrit change gets a patch set, closes or reopens (the branch-deployment loop). */
+  readonly onChange?: (signal: ChangeSignal) => void;
 }
 
 type Kinds = { readonly [K in keyof Config['upstreams']]-?: (config: NonNullable<Config['upstreams'][K]>, deps: UpstreamDeps) => Upstream };
@@ -45,6 +47,8 @@ const KINDS: Kinds = {
 
 export interface Upstreams {
   readonly upstreams: readonly Upstream[];
+  /** What every kind got: a branch deployment's Dagster instance is built with the same. */
+  readonly deps: UpstreamDeps;
   close(): Promise<void>;
 }
 
@@ -56,7 +60,7 @@ export function buildUpstreams(config: Config, deps: Omit<UpstreamDeps, 'onRunLa
     const entry = config.upstreams[kind];
     if (entry !== undefined) upstreams.push((KINDS[kind] as (c: typeof entry, d: UpstreamDeps) => Upstream)(entry, all));
   }
-  return { upstreams, close: async () => notifier?.close() };
+  return { upstreams, deps: all, close: async () => notifier?.close() };
 }
 
 /**

@@ -52,6 +52,25 @@ export class RouteTable {
   }
 
   /**
+   * Puts `upstream` in the place of the instance named `replaces` in one step, so no request
+   * falls between them; the old one finishes what it has and is closed, as with `remove`.
+   * Without an instance of that name it is an `add`.
+   */
+  async replace(replaces: string, upstream: Upstream): Promise<void> {
+    const old = this.#entries.find((e) => e.upstream.name === replaces);
+    if (old === undefined || replaces === upstream.name) {
+      if (old !== undefined) throw new Error(`${upstream.name} cannot replace itself`);
+      return this.add(upstream);
+    }
+    if (this.#entries.some((e) => e.upstream.name === upstream.name)) throw new Error(`an upstream named ${upstream.name} is already routed to`);
+    const entry: Entry = { upstream, inFlight: 0 };
+    this.#byUpstream.set(upstream, entry);
+    for (const name of upstream.stamping.sessionCookies ?? []) this.#sessionCookies.add(name);
+    this.#set([...this.#entries.filter((e) => e !== old), entry]);
+    await this.#drain(old);
+  }
+
+  /**
    * Stops routing to the named instance at once; resolves once its in-flight requests have
    * finished and it is closed. Resolves at once for a name not in the table.
    */
@@ -59,6 +78,10 @@ export class RouteTable {
     const entry = this.#entries.find((e) => e.upstream.name === name);
     if (entry === undefined) return;
     this.#set(this.#entries.filter((e) => e !== entry));
+    await this.#drain(entry);
+  }
+
+  async #drain(entry: Entry): Promise<void> {
     if (entry.inFlight > 0) await new Promise<void>((resolve) => (entry.drained = resolve));
     this.#byUpstream.delete(entry.upstream);
     await entry.upstream.close?.();

@@ -1,6 +1,6 @@
 // The import rule, checked on the sources:
 //
-//   main -> upstreams -> pipeline -> {http, identity, auth, policy, audit}
+//   main -> {deployments, upstreams} -> pipeline -> {http, identity, auth, policy, audit}
 //
 // Nothing imports main but the command line; main reaches an upstream only through its
 // index.ts; an upstream imports no other upstream; the pipeline knows no upstream;
@@ -23,7 +23,7 @@ const ROOT = packageRoot();
 
 /** Folders below the pipeline: they may be used by it, and use nothing of it or above. */
 const BELOW_PIPELINE = new Set(['audit', 'auth', 'identity', 'policy', 'observability', 'config', 'http', 'util']);
-const ABOVE_PIPELINE = (folder: string): boolean => folder === 'main' || folder === 'cli' || folder.startsWith('upstreams/');
+const ABOVE_PIPELINE = (folder: string): boolean => folder === 'main' || folder === 'cli' || folder === 'deployments' || folder.startsWith('upstreams/');
 
 interface Rule {
   readonly name: string;
@@ -34,7 +34,9 @@ const RULES: readonly Rule[] = [
   { name: 'nothing imports main but the command line', forbids: (_e, from, to) => to === 'main' && from !== 'main' && from !== 'cli' },
   { name: 'main builds an upstream through its front door (upstreams/<kind>/index.ts)', forbids: (e, from, to) => from === 'main' && to.startsWith('upstreams/') && !e.to.endsWith('/index.ts') },
   { name: 'an upstream imports no other upstream', forbids: (_e, from, to) => from.startsWith('upstreams/') && to.startsWith('upstreams/') && from !== to },
-  { name: 'an upstream imports nothing above it', forbids: (_e, from, to) => from.startsWith('upstreams/') && (to === 'main' || to === 'cli') },
+  { name: 'an upstream imports nothing above it', forbids: (_e, from, to) => from.startsWith('upstreams/') && (to === 'main' || to === 'cli' || to === 'deployments') },
+  { name: 'the branch-deployment loop names no upstream (main wires Gerrit and Dagster into it)', forbids: (_e, from, to) => from === 'deployments' && to.startsWith('upstreams/') },
+  { name: 'only main builds the branch-deployment loop', forbids: (_e, from, to) => to === 'deployments' && from !== 'deployments' && from !== 'main' },
   { name: 'the pipeline knows no upstream', forbids: (_e, from, to) => from === 'pipeline' && ABOVE_PIPELINE(to) },
   {
     name: 'pipeline/types.ts imports only types, from identity, policy, http and errors',

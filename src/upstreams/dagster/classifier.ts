@@ -11,7 +11,7 @@
 
 import type { Classification, Classifier, ClassifyRequest } from '../../pipeline/types.js';
 import { READ } from './actions.js';
-import { deploymentInput, MAIN_DEPLOYMENT, type DagsterDeployment } from './deployment.js';
+import { deploymentInput, deploymentSource, type DagsterDeployment, type DeploymentSource } from './deployment.js';
 import { classifyGraphql, type GraphqlClassifyOptions } from './graphql/classify.js';
 import { refuseAmbiguousQuery } from './query-params.js';
 import { classifyRest } from './rest.js';
@@ -21,15 +21,18 @@ export type { DagsterDeployment } from './deployment.js';
 export interface DagsterClassifierOptions extends GraphqlClassifyOptions {
   /** The Dagster route's path prefix ('/' when mounted at the root), as Dagster's --path-prefix. */
   readonly pathPrefix: string;
-  readonly deployment?: DagsterDeployment;
+  /** A fixed deployment, or a getter read once per request (the controller's, whose change status flips). Default: main. */
+  readonly deployment?: DagsterDeployment | DeploymentSource;
 }
 
 export function createDagsterClassifier(options: DagsterClassifierOptions): Classifier {
   const prefix = options.pathPrefix === '/' ? '' : options.pathPrefix;
-  const deployment = options.deployment ?? MAIN_DEPLOYMENT;
-  const base = { upstream: 'dagster' as const, deployment: deploymentInput(deployment) };
+  const readDeployment = deploymentSource(options.deployment);
   return {
     async classify(request: ClassifyRequest): Promise<Classification> {
+      // Read once: the whole request is judged and stamped against one view of the deployment.
+      const deployment = readDeployment();
+      const base = { upstream: 'dagster' as const, deployment: deploymentInput(deployment) };
       // Before any route reads it: a raw `;` splits parameters for some Python versions only.
       refuseAmbiguousQuery(request.target.query);
       const path = request.target.path;

@@ -15,7 +15,7 @@ import { routeFromConfig } from '../../pipeline/route-table.js';
 import type { Upstream } from '../../pipeline/types.js';
 import type { ChangeClaims } from './change.js';
 import { createDagsterClassifier } from './classifier.js';
-import { deploymentFromConfig } from './deployment.js';
+import { deploymentFromConfig, type DagsterDeployment } from './deployment.js';
 import { GraphqlLookup } from './lookup.js';
 import { announceRun, type RunLaunch } from './run-notice.js';
 import { loadDagsterSchema } from './schema.js';
@@ -37,10 +37,24 @@ export interface DagsterUpstreamDeps {
   readonly onRunLaunched?: (launch: RunLaunch) => void;
   /** How X-Gerrit-Change claims are checked (trusted roles; Gerrit asked for the rest); default: only `ci`. */
   readonly changeClaims?: ChangeClaims;
+  /**
+   * The deployment this webserver is, read once per request (and per WebSocket `start`); it
+   * overrides `upstreams.dagster.deployment`. The deployments controller passes a getter over
+   * its registry (`changeDeployment(snapshot)`), so a change's status can flip to MERGED or
+   * CLOSED without rebuilding the upstream. Return the same object until something changes.
+   */
+  readonly deployment?: () => DagsterDeployment;
 }
 
 export { DEFAULT_CHANGE_CLAIMS, type ChangeClaims, type ChangeVerifier } from './change.js';
 export type { RunLaunch } from './run-notice.js';
+// What the deployments controller (wired in src/main) needs to build a change's branch deployment.
+export { branchDeploymentEnv, BranchEnvError, MAX_AUTHOR_BYTES, MAX_MESSAGE_BYTES, type BranchEnvInput } from './branch/env.js';
+export { shadowSuffix, type ShadowSuffixInput } from './branch/shadow-suffix.js';
+export { branchDeploymentName, type BranchChange, type BranchChangeStatus, type BranchCommit } from './branch/change.js';
+export { changeDeployment, deploymentFromConfig, deploymentInput, type DagsterDeployment, type DeploymentChange, type DeploymentInput } from './deployment.js';
+export { DEPLOYMENT_TAG, PATCHSET_TAG, SHADOW_SUFFIX_TAG } from './run-tags.js';
+export { DagsterServiceClient, type LocationLoad } from './service/client.js';
 
 export function dagsterUpstream(config: DagsterConfig, deps: DagsterUpstreamDeps): Upstream {
   const route = routeFromConfig(config);
@@ -48,7 +62,7 @@ export function dagsterUpstream(config: DagsterConfig, deps: DagsterUpstreamDeps
   // One lookup (and its caches) for HTTP and WebSocket classification alike: to the webserver
   // the proxy forwards to, at its --path-prefix.
   const lookup = new GraphqlLookup({ endpoint: `${route.target.origin}${route.prefix}/graphql`, timeoutMs: Math.min(config.timeoutMs, 5_000) });
-  const deployment = deploymentFromConfig(config.deployment);
+  const deployment = deps.deployment ?? deploymentFromConfig(config.deployment);
   const shared = { lookup, deployment, ...(schema === undefined ? {} : { schema }) };
   return {
     kind: 'dagster',

@@ -13,11 +13,14 @@ import type { AdminRoute, Upstream } from '../../pipeline/types.js';
 import { gerritClassifierFromConfig, type GerritConfig } from './classifier.js';
 import { WebhookAccess } from './events/access.js';
 import { revokeOnClose } from './events/revoke-on-close.js';
+import { signalChanges, type ChangeSignal } from './events/signal.js';
 import { GERRIT_WEBHOOK_PATH, gerritWebhookHandler } from './events/route.js';
 import { GerritRunNotifier } from './run-notifier.js';
 import { GERRIT_USERNAME_HEADER, gerritStamping } from './session.js';
 
 export type { GerritConfig } from './classifier.js';
+export type { ChangeSignal } from './events/signal.js';
+export { GerritServiceClient, type ServiceChange, type ServiceMessage } from './service/change-source.js';
 export { gerritChangeVisibility } from './change-visibility.js';
 export { GERRIT_USERNAME_HEADER } from './session.js';
 
@@ -32,6 +35,8 @@ export interface GerritUpstreamDeps {
   revokeForChange(change: number): Promise<number>;
   readonly metrics: Metrics;
   readonly logger: Logger;
+  /** Told when a change gets a patch set, closes or reopens (webhook events and requests through us). */
+  readonly onChange?: (signal: ChangeSignal) => void;
 }
 
 type Source = 'webhook' | 'proxy';
@@ -59,6 +64,7 @@ export function gerritUpstream(config: GerritConfig, deps: GerritUpstreamDeps): 
           deps.logger.error({ component: 'gerrit-events', change, requestId, err }, 'could not revoke the access tokens bound to a closed change'),
         );
       }),
+      ...(deps.onChange === undefined ? [] : [signalChanges(deps.onChange)]),
     ],
     adminRoutes: webhookRoutes(config, deps, revokeVia('webhook')),
   };
@@ -72,6 +78,7 @@ function webhookRoutes(config: GerritConfig, deps: GerritUpstreamDeps, revokeFor
     access: new WebhookAccess(config.webhooks),
     audit: deps.audit,
     revokeForChange,
+    ...(deps.onChange === undefined ? {} : { onChange: deps.onChange }),
     maxBodyBytes: deps.maxClassifiedBodyBytes,
     observe: (o) => {
       metrics.webhook(o.type, o.outcome);

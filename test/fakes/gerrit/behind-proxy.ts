@@ -48,12 +48,16 @@ export interface BehindProxyOptions {
   readonly serviceAccount?: boolean;
   /** upstreams.gerrit.webhooks */
   readonly webhooks?: { readonly secret?: string; readonly allow?: readonly string[] };
+  /** Adds to the proxy's config before it is parsed (a Dagster upstream, deployments, roles). */
+  readonly extend?: (config: Record<string, unknown>) => Record<string, unknown>;
+  /** Keep the state directory (and so the registry) in this directory, to restart a proxy on it. */
+  readonly dir?: string;
 }
 
 export const SERVICE_ACCOUNT = { username: 'changegate-svc', token: 'svc-secret' } as const;
 
 export async function startGerritBehindProxy(options: BehindProxyOptions = {}): Promise<GerritBehindProxy> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'changegate-gitproxy-'));
+  const dir = options.dir ?? (await mkdtemp(path.join(tmpdir(), 'changegate-gitproxy-')));
   const idp = await startTestIdp();
   const gerrit = await startFakeGerrit({
     projects: options.projects ?? ['demo', 'external/bison'],
@@ -66,7 +70,7 @@ export async function startGerritBehindProxy(options: BehindProxyOptions = {}): 
     ...(options.serviceAccount === true ? { serviceAccount: SERVICE_ACCOUNT } : {}),
     ...(options.webhooks === undefined ? {} : { webhooks: options.webhooks }),
   };
-  const config = configSchema.parse({
+  const raw: Record<string, unknown> = {
     listen: '127.0.0.1:0',
     admin: { listen: '127.0.0.1:0' },
     publicUrl: 'http://127.0.0.1:8080',
@@ -79,7 +83,8 @@ export async function startGerritBehindProxy(options: BehindProxyOptions = {}): 
     policy: { path: path.join(packageRoot(), 'policies'), watch: false },
     audit: { path: path.join(dir, 'audit.jsonl') },
     log: { level: 'silent' },
-  });
+  };
+  const config = configSchema.parse(options.extend === undefined ? raw : options.extend(raw));
   // Our own handle on the proxy's token file, as the token API would mint through it.
   const store = await FileTokenStore.open(config.stateDir);
   const roles = roleMapper(config.identity.roles);

@@ -59,9 +59,11 @@ export function changeJson(change: Change, ctx: RenderContext): Record<string, u
     current_revision_number: current.number,
   };
   if (o.has('LABELS') || o.has('DETAILED_LABELS')) out['labels'] = labelsJson(change, ctx, o.has('DETAILED_LABELS'), detailedAccounts);
+  // Gerrit fills `reviewers` (state -> accounts) only with detailed labels.
+  if (o.has('DETAILED_LABELS')) out['reviewers'] = { REVIEWER: [...change.reviewers].map((id) => acct(id)) };
   if (o.has('SUBMITTABLE')) out['submittable'] = ctx.model.unsubmittable(change) === undefined;
   if (o.has('MESSAGES')) {
-    out['messages'] = change.messages.map((m, i) => ({ id: `m${change.number}-${i}`, author: acct(m.author), date: gerritTime(m.date), message: m.message }));
+    out['messages'] = change.messages.map((m, i) => ({ id: `m${change.number}-${i}`, author: acct(m.author), date: gerritTime(m.date), message: m.message, ...(m.tag === undefined ? {} : { tag: m.tag }) }));
   }
   const allRevisions = o.has('ALL_REVISIONS');
   if (allRevisions || o.has('CURRENT_REVISION')) {
@@ -85,7 +87,7 @@ function revisionJson(change: Change, ps: PatchSet, ctx: RenderContext, acct: (i
       'anonymous http': { url, ref: ps.ref },
       http: { url: `${ctx.webUrl}/a/${change.project}`, ref: ps.ref },
     },
-    ...(withCommit ? { commit: { parents: ps.parents.map((p) => ({ commit: p })), subject: ps.subject, message: ps.message } } : {}),
+    ...(withCommit ? { commit: { parents: ps.parents.map((p) => ({ commit: p })), ...(ps.author === undefined ? {} : { author: ps.author }), ...(ps.committer === undefined ? {} : { committer: ps.committer }), subject: ps.subject, message: ps.message } } : {}),
   };
 }
 

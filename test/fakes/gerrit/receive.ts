@@ -116,7 +116,7 @@ async function magicPush(request: ReceiveRequest, command: PushCommand, dest: st
   const done: Done[] = [];
   for (const [i, commit] of commits.entries()) {
     const changeId = ids[i] ?? '';
-    const ps = { sha: commit.sha, uploader: owner._account_id, created: new Date(), subject: commit.subject, message: commit.message, parents: commit.parents };
+    const ps = { sha: commit.sha, uploader: owner._account_id, created: new Date(), subject: commit.subject, message: commit.message, parents: commit.parents, ...(commit.author === undefined ? {} : { author: commit.author }), ...(commit.committer === undefined ? {} : { committer: commit.committer }) };
     const open = [...model.changes.values()].find((c) => c.project === request.project && c.branch === branch && c.changeId === changeId && c.status === 'NEW');
     const change = open ?? model.createChange({ project: request.project, branch, changeId, owner: owner._account_id, patchSet: ps });
     if (open !== undefined) model.addPatchSet(open, ps);

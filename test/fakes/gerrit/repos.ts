@@ -8,11 +8,20 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { preReceiveHook, procReceiveHook, PROC_RECEIVE_SCRIPT } from './hooks.js';
 
+/** A person on a commit, as Gerrit's GitPersonInfo: `date` in Gerrit's timestamp format (UTC). */
+export interface GitPerson {
+  readonly name: string;
+  readonly email: string;
+  readonly date: string;
+}
+
 export interface CommitInfo {
   readonly sha: string;
   readonly parents: readonly string[];
   readonly subject: string;
   readonly message: string;
+  readonly author?: GitPerson;
+  readonly committer?: GitPerson;
 }
 
 /** Project names Gerrit accepts here: path segments without dot-dot tricks. */
@@ -90,10 +99,17 @@ export class Repos {
   }
 
   async commit(project: string, sha: string): Promise<CommitInfo> {
-    const out = await this.git(project, ['log', '-1', '--format=%H%n%P%n%B', sha]);
-    const [head = '', parents = '', ...rest] = out.split('\n');
+    const out = await this.git(project, ['log', '-1', '--format=%H%n%P%n%an%n%ae%n%at%n%cn%n%ce%n%ct%n%B', sha]);
+    const [head = '', parents = '', an = '', ae = '', at = '', cn = '', ce = '', ct = '', ...rest] = out.split('\n');
     const message = rest.join('\n').replace(/\n+$/, '\n');
-    return { sha: head, parents: parents.split(' ').filter((p) => p !== ''), subject: message.split('\n', 1)[0] ?? '', message };
+    return {
+      sha: head,
+      parents: parents.split(' ').filter((p) => p !== ''),
+      subject: message.split('\n', 1)[0] ?? '',
+      message,
+      author: { name: an, email: ae, date: gitPersonDate(at) },
+      committer: { name: cn, email: ce, date: gitPersonDate(ct) },
+    };
   }
 
   async tip(project: string, ref: string): Promise<string | undefined> {
@@ -160,4 +176,10 @@ export function gitEnv(root: string): NodeJS.ProcessEnv {
 export async function tempRoot(prefix: string): Promise<{ dir: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), prefix));
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Gerrit writes timestamps as "2026-12-07 18:01:02.000000000" in UTC. */
+function gitPersonDate(unixSeconds: string): string {
+  const d = new Date(Number(unixSeconds) * 1000);
+  return Number.isNaN(d.getTime()) ? '' : `${d.toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, '')}.000000000`;
 }

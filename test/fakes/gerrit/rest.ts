@@ -199,7 +199,8 @@ function review(change: Change, user: Account, body: unknown, model: GerritModel
   if (gsonBoolean(input['work_in_progress'])) change.wip = true;
   const votes = Object.entries(applied).map(([k, v]) => `${k}${v > 0 ? '+' : ''}${v}`).join(' ');
   const message = typeof input['message'] === 'string' ? input['message'] : '';
-  change.messages.push({ author: voter._account_id, date: new Date(), message: `Patch Set ${model.current(change).number}:${votes === '' ? '' : ` ${votes}`}${message === '' ? '' : `\n\n${message}`}` });
+  const tag = typeof input['tag'] === 'string' ? input['tag'] : undefined;
+  change.messages.push({ author: voter._account_id, date: new Date(), message: `Patch Set ${model.current(change).number}:${votes === '' ? '' : ` ${votes}`}${message === '' ? '' : `\n\n${message}`}`, ...(tag === undefined ? {} : { tag }) });
   model.notify('comment-added', change, { author: accountEventAttr(model, voter._account_id), approvals, comment: change.messages[change.messages.length - 1]?.message ?? '' });
   return { body: { labels: applied, ...(change.wip ? {} : { ready: true }) } };
 }

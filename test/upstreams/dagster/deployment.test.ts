@@ -56,11 +56,11 @@ describe('Dagster classifier in a branch deployment', () => {
 
   it('puts the deployment in the resource', async () => {
     const got = await classify(branch, gql('{ runsOrError { __typename } }'));
-    assert.deepEqual(got.resource?.['deployment'], { name: 'pr-42', branch: true, gitBranch: 'refs/changes/42/42/1', change: { number: 42, changeId: CHANGE_ID } });
+    assert.deepEqual(got.resource?.['deployment'], { name: 'pr-42', isBranchDeployment: true, branch: true, gitBranch: 'refs/changes/42/42/1', change: { number: 42, id: CHANGE_ID }, shadowSuffix: '_dagster_pr_42' });
     const rest = await classify(branch, { method: 'GET', path: '/dagster/runs' });
     assert.equal((rest.resource?.['deployment'] as { branch?: boolean } | undefined)?.branch, true);
     const onMain = await classify(main, gql('{ runsOrError { __typename } }'));
-    assert.deepEqual(onMain.resource?.['deployment'], { name: 'default', branch: false });
+    assert.deepEqual(onMain.resource?.['deployment'], { name: 'default', isBranchDeployment: false, branch: false });
   });
 
   it("stamps the deployment's change on runs, replacing a forged one", async () => {
@@ -69,6 +69,9 @@ describe('Dagster classifier in a branch deployment', () => {
     const tags = tagsOf(got.forwarded);
     assert.equal(tags['gerrit/change-number'], '42');
     assert.equal(tags['gerrit/change-id'], CHANGE_ID);
+    assert.equal(tags['changegate/deployment'], 'pr-42');
+    assert.equal(tags['changegate/shadow-suffix'], '_dagster_pr_42');
+    assert.equal(tags['gerrit/patchset'], undefined, 'a config-built deployment does not know its patch set');
   });
 
   it('accepts a header naming the same change, refuses one naming another', async () => {
@@ -84,6 +87,7 @@ describe('Dagster classifier in a branch deployment', () => {
     assert.equal(tagsOf(got.forwarded)['gerrit/change-number'], '43');
     const none = await classify(main, gql(LAUNCH, PARAMS));
     assert.equal(tagsOf(none.forwarded)['gerrit/change-number'], undefined, 'the forged tag is dropped and none is added');
+    assert.equal(tagsOf(none.forwarded)['changegate/deployment'], undefined, 'main is no branch deployment');
   });
 
   const PERMS = 'query PermissionsQuery { unscopedPermissions: permissions { permission value disabledReason } }';

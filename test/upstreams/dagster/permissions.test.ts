@@ -137,11 +137,22 @@ describe('Dagster UI permission rewriting', () => {
     assert.deepEqual(allowed, ['etl', 'train']);
   });
 
-  it('lets ci launch only in a branch deployment', () => {
+  it('lets ci launch and terminate only in a branch deployment', () => {
     const main = rewrite(['ci'], UI_QUERY, uiResponse()) as UiAnswer;
     assert.equal(values(main.data.unscopedPermissions)['launch_pipeline_execution'], false);
     const branch = rewrite(['ci'], UI_QUERY, uiResponse(), { deployment: BRANCH }) as UiAnswer;
-    assert.deepEqual(values(branch.data.unscopedPermissions), { launch_pipeline_execution: true, terminate_pipeline_execution: false, reload_workspace: false, edit_app_managed_components: false });
+    assert.deepEqual(values(branch.data.unscopedPermissions), { launch_pipeline_execution: true, terminate_pipeline_execution: true, reload_workspace: false, edit_app_managed_components: false });
+  });
+
+  it("shows the change's owner the launch button in its open deployment, and nobody in a closed one", () => {
+    const change = { number: 42, id: 'I0123456789abcdef0123456789abcdef01234567', project: 'p', branch: 'main', patchset: 2, owner: 'carol', reviewers: [], status: 'OPEN' as const };
+    const open: DagsterDeployment = { kind: 'change', name: 'gerrit-change-42', change, gitSha: 'a'.repeat(40) };
+    const merged: DagsterDeployment = { ...open, change: { ...change, status: 'MERGED' } };
+    const launch = (deployment: DagsterDeployment, roles: Role[]): boolean | undefined => values((rewrite(roles, UI_QUERY, uiResponse(), { deployment }) as UiAnswer | undefined)?.data.unscopedPermissions ?? perms() as Perm[])['launch_pipeline_execution'];
+    assert.equal(launch(open, ['viewer']), true);
+    assert.equal(launch(merged, ['viewer']), false);
+    assert.equal(launch(merged, ['viewer', 'admin']), false, 'admins too: the deployment is being torn down');
+    assert.equal(launch(PROD, ['viewer']), false, "the owner's rights end at the branch deployment");
   });
 
   it('never enables what Dagster disabled, and leaves an admin unchanged', () => {

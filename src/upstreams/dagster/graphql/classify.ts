@@ -5,11 +5,12 @@
 import type { GraphQLSchema } from 'graphql';
 import { ChangegateError } from '../../../errors.js';
 import type { Decider } from '../../../policy/types.js';
-import { isAuthenticated, type Identity } from '../../../identity/types.js';
-import type { ChangeRef, Classification, ClassifyRequest, ForwardBody, ResponseRewrite } from '../../../pipeline/types.js';
+import { isAuthenticated } from '../../../identity/types.js';
+import type { Classification, ClassifyRequest, ForwardBody, ResponseRewrite } from '../../../pipeline/types.js';
 import { LAUNCH_ACTIONS, READ, topAction } from '../actions.js';
-import { changeInput, changeTags, DEFAULT_CHANGE_CLAIMS, requestChange, type ChangeClaims } from '../change.js';
-import type { DagsterDeployment, DeploymentInput } from '../deployment.js';
+import { changeInput, DEFAULT_CHANGE_CLAIMS, requestChange, type ChangeClaims } from '../change.js';
+import { deploymentChangeRef, type DagsterDeployment, type DeploymentInput } from '../deployment.js';
+import { runTags } from '../run-tags.js';
 import type { DagsterLookup } from '../lookup.js';
 import { planPermissions } from '../permissions/plan.js';
 import { permissionResponseRewrite } from '../permissions/response.js';
@@ -62,9 +63,9 @@ export async function classifyGraphql(request: ClassifyRequest, options: Graphql
   // No lookups for anonymous callers: policy refuses them anyway, and they must not be able to
   // make the proxy query Dagster on their behalf.
   const fields = await judgeMutationFields(op.fields, isAuthenticated(request.identity) ? options.lookup : undefined);
-  const sourced = await requestChange(request.req.headers['x-gerrit-change'], deployment.kind === 'branch' ? deployment.change : undefined, request.identity, options.changeClaims ?? DEFAULT_CHANGE_CLAIMS);
+  const sourced = await requestChange(request.req.headers['x-gerrit-change'], deploymentChangeRef(deployment), request.identity, options.changeClaims ?? DEFAULT_CHANGE_CLAIMS);
   const change = sourced?.ref;
-  const body = op.fields.some((f) => createsRuns(f.name)) ? stamped(op, gql, runTags(request.identity, request.requestId, change)) : untouched;
+  const body = op.fields.some((f) => createsRuns(f.name)) ? stamped(op, gql, runTags(request.identity, request.requestId, change, deployment)) : untouched;
   const action = topAction(fields.map((f) => f.action));
   return {
     action,
@@ -86,11 +87,6 @@ function permissionRewrite(op: SelectedOperation, request: ClassifyRequest, opti
     request: { method: 'POST', path: request.target.path, ip: request.clientIp, requestId: request.requestId },
   };
   return permissionResponseRewrite(plan, options.decider, context, options.maxRewriteBytes ?? DEFAULT_MAX_REWRITE_BYTES);
-}
-
-function runTags(identity: Identity, requestId: string, change: ChangeRef | undefined): Tag[] {
-  const user = isAuthenticated(identity) ? (identity.email ?? identity.username) : 'anonymous';
-  return [{ key: 'user', value: user }, { key: 'changegate/request-id', value: requestId }, ...changeTags(change)];
 }
 
 function stamped(op: SelectedOperation, gql: GraphqlRequest, tags: readonly Tag[]): ForwardBody {

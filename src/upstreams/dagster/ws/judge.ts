@@ -6,7 +6,7 @@ import type { GraphQLSchema } from 'graphql';
 import { isChangegateError } from '../../../errors.js';
 import type { Classification } from '../../../pipeline/types.js';
 import { READ } from '../actions.js';
-import { deploymentInput, MAIN_DEPLOYMENT, type DagsterDeployment } from '../deployment.js';
+import { deploymentInput, deploymentSource, type DagsterDeployment, type DeploymentSource } from '../deployment.js';
 import { parseDocument, selectOperation } from '../graphql/document.js';
 import { compact } from '../graphql/mutations.js';
 import { strings, str } from '../graphql/values.js';
@@ -16,12 +16,15 @@ import type { StartPayload } from './frames.js';
 export interface StartJudgeOptions {
   readonly schema?: GraphQLSchema;
   readonly lookup?: DagsterLookup;
-  readonly deployment?: DagsterDeployment;
+  /** A fixed deployment, or a getter read once per `start` frame. Default: main. */
+  readonly deployment?: DagsterDeployment | DeploymentSource;
 }
 
 export type StartVerdict = { readonly kind: 'refuse'; readonly message: string } | { readonly kind: 'judge'; readonly classification: Classification };
 
 export async function judgeStart(payload: StartPayload, options: StartJudgeOptions): Promise<StartVerdict> {
+  // Read once per frame: a change closed since the socket opened is judged as closed.
+  const deployment = deploymentInput(deploymentSource(options.deployment)());
   let op;
   try {
     op = selectOperation(parseDocument(payload.query, options.schema), payload.operationName, payload.variables);
@@ -51,7 +54,7 @@ export async function judgeStart(payload: StartPayload, options: StartJudgeOptio
       action: READ,
       resource: {
         upstream: 'dagster',
-        deployment: deploymentInput(options.deployment ?? MAIN_DEPLOYMENT),
+        deployment,
         route: 'graphql-ws',
         operation: 'subscription',
         ...(op.name === undefined ? {} : { operationName: op.name }),

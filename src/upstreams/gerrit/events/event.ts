@@ -5,8 +5,8 @@
 import { ChangegateError } from '../../../errors.js';
 import { parseJsonObject } from '../rest/body.js';
 
-/** The events that close a change (and kill the tokens bound to it) or add a patch set. */
-export const HANDLED_EVENTS = ['change-merged', 'change-abandoned', 'patchset-created'] as const;
+/** The events that close a change (and kill the tokens bound to it), reopen it, or add a patch set. */
+export const HANDLED_EVENTS = ['change-merged', 'change-abandoned', 'change-restored', 'patchset-created'] as const;
 export type HandledEventType = (typeof HANDLED_EVENTS)[number];
 
 /** Which handled events close a change. */
@@ -31,6 +31,7 @@ export type ParsedEvent = { readonly kind: 'handled'; readonly event: ChangeEven
 const ACTOR_FIELD: Readonly<Record<HandledEventType, string>> = {
   'change-merged': 'submitter',
   'change-abandoned': 'abandoner',
+  'change-restored': 'restorer',
   'patchset-created': 'uploader',
 };
 

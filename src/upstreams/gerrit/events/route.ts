@@ -15,6 +15,7 @@ import { readBoundedBody } from '../../../http/read-body.js';
 import { sendError, sendJson } from '../../../http/respond.js';
 import type { WebhookAccess, WebhookProof } from './access.js';
 import { CLOSING_EVENTS, parseGerritEvent, type ChangeEvent } from './event.js';
+import type { ChangeSignal } from './signal.js';
 
 export const GERRIT_WEBHOOK_PATH = '/gerrit/webhooks';
 
@@ -35,6 +36,8 @@ export interface WebhookDeps {
   readonly audit: AuditSink;
   /** Revokes the tokens bound to a closed change; resolves to how many. */
   revokeForChange(change: number): Promise<number>;
+  /** Told of every accepted event, once it is recorded (the branch-deployment loop listens). */
+  onChange?(signal: ChangeSignal): void;
   /** Largest event body read (commit messages make them a few KiB). */
   readonly maxBodyBytes: number;
   observe?(o: WebhookObservation): void;
@@ -87,6 +90,7 @@ async function handle(d: Delivery, deps: WebhookDeps): Promise<void> {
   }
   const learned = CLOSING_EVENTS.has(event.type) ? { revokedTokens: revoked } : undefined;
   await appendQuietly(deps.audit, completionRecord(d, 200, learned === undefined ? {} : { learned }));
+  deps.onChange?.(signalOf(event));
   deps.observe?.({ type: event.type, outcome: 'accepted', change: event.change.number, ...(learned === undefined ? {} : { revoked }) });
   sendJson(d.res, 200, { status: 'accepted', type: event.type, change: event.change.number, ...learned, requestId: d.requestId });
 }
@@ -98,6 +102,12 @@ async function refuse(d: Delivery, deps: WebhookDeps, error: ChangegateError, ty
   // A body left unread would be parsed as the next request on a kept-alive connection.
   d.res.setHeader('connection', 'close');
   sendError(d.res, error, d.requestId);
+}
+
+function signalOf(e: ChangeEvent): ChangeSignal {
+  if (e.type === 'change-merged') return { kind: 'closed', change: e.change.number, reason: 'MERGED' };
+  if (e.type === 'change-abandoned') return { kind: 'closed', change: e.change.number, reason: 'CLOSED' };
+  return { kind: 'updated', change: e.change.number };
 }
 
 function eventResource(e: ChangeEvent): ResourceInput {
