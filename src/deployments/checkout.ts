@@ -30,7 +30,8 @@ export async function checkoutPatchSet(r: CheckoutRequest): Promise<string> {
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   await git(dir, ['init', '-q'], r);
-  await git(dir, ['fetch', '-q', '--depth=1', '--no-tags', r.url, r.ref], r);
+  // `--`: the URL and ref are operands even if one ever starts with a dash.
+  await git(dir, ['fetch', '-q', '--depth=1', '--no-tags', '--', r.url, r.ref], r);
   await git(dir, ['checkout', '-q', '--detach', 'FETCH_HEAD'], r);
   const head = (await git(dir, ['rev-parse', 'HEAD'], r)).trim();
   if (head !== r.sha) throw new Error(`${r.ref} is ${head}, not the patch set's commit ${r.sha}; Gerrit moved on while we fetched`);
@@ -57,8 +58,12 @@ function git(cwd: string, args: readonly string[], r: CheckoutRequest): Promise<
   return new Promise((resolve, reject) => {
     execFile('git', [...args], { cwd, env, timeout: r.timeoutMs, maxBuffer: 1024 * 1024, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
       if (err === null) return resolve(stdout);
-      // stderr may echo the URL, never the header; keep it short for the page and the message.
-      reject(new Error(`git ${args[0]} failed: ${(stderr || err.message).trim().slice(-2000)}`));
+      // This text reaches the registry, the 503 page and the Gerrit change: stderr may echo the
+      // URL, and err.message (when git was killed with nothing on stderr) is the whole command
+      // line, so credentials a source put in the URL are cut out of both.
+      const killed = err.killed || err.signal === 'SIGKILL' ? `timed out after ${r.timeoutMs} ms` : '';
+      const text = redactUrls(stderr.trim() || killed || err.message).slice(-2000);
+      reject(new Error(`git ${args[0]} failed: ${text}`));
     });
   });
 }
@@ -70,4 +75,9 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** user:password@ (or a bare token@) in any URL of `text`, replaced. */
+export function redactUrls(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/\s@'"]*@/gi, '$1***@');
 }
