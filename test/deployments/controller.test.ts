@@ -93,6 +93,30 @@ test('a new patch set replaces the old webserver only once it answers: routed fi
   assert.deepEqual(h.audits.find((a) => a.step === 'created' && a.details['replacing'] === 1)?.details['patchset'], 2);
 });
 
+test('the registry says ready in the same tick the route is swapped, not a disk write earlier', async (t) => {
+  const h = await harness();
+  t.after(() => h.dispose());
+  await readyAt(h, 15, 1);
+  const write = deferred<void>();
+  const put = h.registry.put.bind(h.registry);
+  h.registry.put = async (r) => {
+    const done = put(r);
+    if (r.state.status === 'ready') await write.promise;
+    return done;
+  };
+  h.source.set(snapshot(15, 2));
+  h.controller.signal({ kind: 'updated', change: 15 });
+  await eventually('start of 15/2', () => h.launcher.starts.length === 2);
+  h.launcher.ready(15, 2);
+  // A slow disk: the swap has happened while the ready record is still being written.
+  await eventually('the new webserver routed', () => h.events.includes('serve 15 http://ws-15-2.test'));
+  assert.equal(h.state(15)?.status, 'ready');
+  assert.deepEqual(h.launcher.stopped, [], 'the old one stops only after the ready record is on disk');
+  write.resolve();
+  await h.controller.settled();
+  assert.deepEqual(h.launcher.stopped, ['15/1']);
+});
+
 test('a new patch set whose start fails leaves the old webserver serving: not unrouted, not stopped', async (t) => {
   const h = await harness();
   t.after(() => h.dispose());
