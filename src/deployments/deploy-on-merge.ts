@@ -70,8 +70,19 @@ export class DeployOnMerge {
   }
 
   async #deploy(number: number): Promise<void> {
-    const change = await this.#d.source.change(number);
-    if (change === undefined || change.status !== 'MERGED') return;
+    // Until Gerrit confirms the merge nothing was done: forget the change, so the other signal
+    // (the webhook after the submit, or a retry) deploys it instead of being taken for a repeat.
+    let change: ChangeSnapshot | undefined;
+    try {
+      change = await this.#d.source.change(number);
+    } catch (e) {
+      this.#done.delete(number);
+      throw e;
+    }
+    if (change === undefined || change.status !== 'MERGED') {
+      this.#done.delete(number);
+      return;
+    }
     const rules = this.#rules.filter((r) => r.matches(change.project) && r.rule.branch === change.branch).map((r) => r.rule);
     if (rules.length === 0) return;
     const lines: string[] = [];
