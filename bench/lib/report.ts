@@ -124,7 +124,7 @@ export function printReport(r: Report): void {
   }
   if (r.impact !== undefined) {
     const i = r.impact;
-    out(`\nChange tracking alone: ${i.assetsPerSide} vs ${i.assetsPerSide} assets classified in ${i.medianMs} ms (median; max ${i.maxMs} ms), ${i.changed} changed, ${i.downstream} downstream\n`);
+    out(`\nChange tracking alone: ${i.assetsPerSide} vs ${i.assetsPerSide} assets classified in ${i.medianMs} ms (median; max ${i.maxMs} ms; CPU ${i.cpuMedianMs} ms), ${i.changed} changed, ${i.downstream} downstream\n`);
   }
   if (r.coldStartMs !== undefined) out(`Cold start to ready (spawn to /readyz 200, default policies compiled${r.coldStartThroughTsx ? ', through tsx' : ''}): ${r.coldStartMs.toFixed(0)} ms\n`);
   out(`Bench duration: ${r.durationSeconds.toFixed(0)} s\n`);
