@@ -20,6 +20,7 @@ import { GraphqlLookup } from './lookup.js';
 import { announceRun, type RunLaunch } from './run-notice.js';
 import { loadDagsterSchema } from './schema.js';
 import { graphqlWsTunnel } from './ws/tunnel.js';
+import type { ChangedReasonsSource } from './impact/response.js';
 
 /** `upstreams.dagster` in the config. */
 export type DagsterConfig = NonNullable<Config['upstreams']['dagster']>;
@@ -37,10 +38,34 @@ export interface DagsterUpstreamDeps {
   readonly onRunLaunched?: (launch: RunLaunch) => void;
   /** How X-Gerrit-Change claims are checked (trusted roles; Gerrit asked for the rest); default: only `ci`. */
   readonly changeClaims?: ChangeClaims;
+  /**
+   * A branch deployment's change tracking, read when each answer is in: AssetNode.changedReasons
+   * in its GraphQL answers is filled from it. Undefined (no current result) leaves Dagster's [];
+   * production instances get none and are never touched.
+   */
+  readonly changedReasons?: ChangedReasonsSource;
 }
 
 export { DEFAULT_CHANGE_CLAIMS, type ChangeClaims, type ChangeVerifier } from './change.js';
 export type { RunLaunch } from './run-notice.js';
+// Change tracking (issue #17): read both graphs, classify, tell Gerrit, mark the branch's UI.
+export { fetchAssetGraph, FETCH_DEFAULTS, type FetchAssetGraphOptions } from './impact/fetch.js';
+export { classifyImpact } from './impact/classify.js';
+export { impactMessage, assetUrl, MESSAGE_LIMITS, type ImpactLinks, type MessageLimits } from './impact/message.js';
+export { changedReasonsLookup, type ChangedReasonsLookup, type AssetWhere } from './impact/lookup.js';
+export type { ChangedReasonsSource } from './impact/response.js';
+export {
+  CHANGE_REASONS,
+  type AssetDefinition,
+  type AssetDependency,
+  type AssetGraph,
+  type AssetImpact,
+  type AssetKeyPath,
+  type ChangeReason,
+  type ChangedAsset,
+  type ComputedFor,
+  type ImpactedAsset,
+} from './impact/types.js';
 
 export function dagsterUpstream(config: DagsterConfig, deps: DagsterUpstreamDeps): Upstream {
   const route = routeFromConfig(config);
@@ -63,6 +88,7 @@ export function dagsterUpstream(config: DagsterConfig, deps: DagsterUpstreamDeps
       ...shared,
       ...(deps.decider === undefined ? {} : { decider: deps.decider }),
       ...(deps.changeClaims === undefined ? {} : { changeClaims: deps.changeClaims }),
+      ...(deps.changedReasons === undefined ? {} : { changedReasons: deps.changedReasons }),
     }),
     stamping: {},
     tunnel: graphqlWsTunnel({ ...shared, maxFrameBytes: deps.maxClassifiedBodyBytes, idleMs: deps.webSocketIdleMs }),
