@@ -6,6 +6,9 @@
 // the schema; every executed operation is recorded with the tags of the runs it created.
 //
 //   const dagster = await startFakeDagster();           // 127.0.0.1, any port, prefix /dagster
+//   startFakeDagster({ definitions: [{ name: 'finance', jobs: ['ledger_job'], assets: [{ key: ['ledger'] }] }] })
+//   startFakeDagster({ workspaceFile: '<checkout>/workspace.yaml' })   // sidecars: DEFINITIONS.md
+//   As a spawned `dagster-webserver` (a branch deployment): webserver-main.ts, DEFINITIONS.md.
 //   dagster.url                                          http://127.0.0.1:<port>/dagster
 //   dagster.recorder.operations / .rejected / .requests / .assetReports
 //   dagster.model.runs                                   launched runs, by id
@@ -14,31 +17,46 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleGraphqlHttp } from './http-graphql.js';
 import { BodyTooLarge, sendJson, sendText } from './http-util.js';
+import { StaticSource, type LocationDefinitions } from './definitions.js';
 import { DagsterModel, type LocationDef } from './model.js';
 import { received, Recorder } from './records.js';
 import { handleRoute } from './routes.js';
 import { dagsterSchema } from './schema.js';
+import { WorkspaceFileSource } from './workspace-file.js';
 import { GraphqlWsEndpoint } from './ws.js';
 
 export { DagsterModel, DEFAULT_LOCATIONS, REPOSITORY } from './model.js';
 export type { StoredRun, Tag, JobRef, LocationDef } from './model.js';
 export { Recorder } from './records.js';
+export type { AssetDef, PartitionsDef, LocationDefinitions, LoadedLocationDefs, FailedLocationDefs } from './definitions.js';
+export { writeSidecar, writeWorkspace } from './workspace-write.js';
+export { WorkspaceFileError } from './workspace-file.js';
 export { dagsterSchema, schemaPath } from './schema.js';
 export type { OperationRecord, RejectedRecord, RequestRecord, AssetReport, Transport } from './records.js';
 export { SUBPROTOCOL } from './ws.js';
 export { UI_PERMISSIONS_QUERY } from './html.js';
 
-export interface FakeDagsterOptions {
+interface ServerOptions {
   /** Default 0 (any free port); the demo uses 3000. */
   readonly port?: number;
   /** Default 127.0.0.1. */
   readonly host?: string;
   /** `--path-prefix`: starts with `/`, no trailing `/`; '' for none. Default /dagster. */
   readonly pathPrefix?: string;
-  readonly locations?: readonly LocationDef[];
   /** Send `ka` frames on WebSockets this often. Default never, like the real webserver. */
   readonly keepAliveMs?: number;
 }
+
+/** Where the code locations come from: one of these at most. */
+type DefinitionsOption =
+  /** Fixed locations with two seeded runs (default DEFAULT_LOCATIONS): the proxy tests' instance. */
+  | { readonly locations?: readonly LocationDef[]; readonly definitions?: never; readonly workspaceFile?: never }
+  /** In-memory definitions with assets and load errors; `redefine` + reload changes them. No seeded runs. */
+  | { readonly definitions: readonly LocationDefinitions[]; readonly locations?: never; readonly workspaceFile?: never }
+  /** A Dagster workspace.yaml whose locations are read from JSON sidecars (DEFINITIONS.md), again on reload. No seeded runs. */
+  | { readonly workspaceFile: string; readonly locations?: never; readonly definitions?: never };
+
+export type FakeDagsterOptions = ServerOptions & DefinitionsOption;
 
 export interface FakeDagster {
   /** Origin and prefix: `http://127.0.0.1:<port><prefix>`. */
@@ -48,6 +66,11 @@ export interface FakeDagster {
   readonly graphqlPath: string;
   readonly model: DagsterModel;
   readonly recorder: Recorder;
+  /**
+   * Replaces in-memory `definitions` as a code change would: they take effect when the location
+   * (or the workspace) is reloaded, or at once with `{ reload: true }`. TypeError for other sources.
+   */
+  redefine(definitions: readonly LocationDefinitions[], options?: { readonly reload?: boolean }): void;
   close(): Promise<void>;
 }
 
@@ -78,7 +101,8 @@ function below(prefix: string, rawPath: string): string | undefined {
 export async function startFakeDagster(options: FakeDagsterOptions = {}): Promise<FakeDagster> {
   const prefix = checkPrefix(options.pathPrefix ?? '/dagster');
   dagsterSchema();
-  const model = new DagsterModel(options.locations);
+  const staticSource = options.definitions === undefined ? undefined : new StaticSource(options.definitions);
+  const model = new DagsterModel(staticSource ?? (options.workspaceFile === undefined ? options.locations : new WorkspaceFileSource(options.workspaceFile)));
   const recorder = new Recorder();
   const ws = new GraphqlWsEndpoint({ model, recorder, ...(options.keepAliveMs === undefined ? {} : { keepAliveMs: options.keepAliveMs }) });
 
@@ -130,6 +154,11 @@ export async function startFakeDagster(options: FakeDagsterOptions = {}): Promis
     graphqlPath: `${prefix}/graphql`,
     model,
     recorder,
+    redefine: (definitions, opts = {}) => {
+      if (staticSource === undefined) throw new TypeError('redefine needs a stand-in started with `definitions`');
+      staticSource.redefine(definitions);
+      if (opts.reload === true) model.reloadAll();
+    },
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
         ws.close();

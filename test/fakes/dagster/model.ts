@@ -2,6 +2,7 @@
 // and the runs and backfills that mutations create, so a launched run shows up in later queries.
 
 import { randomUUID } from 'node:crypto';
+import type { AssetDef, DefinitionSource, LocationState } from './definitions.js';
 
 export const REPOSITORY = '__repository__';
 
@@ -56,6 +57,8 @@ export interface LocationDef {
   readonly jobs: readonly string[];
   readonly schedules: readonly (readonly [name: string, job: string])[];
   readonly sensors: readonly (readonly [name: string, job: string])[];
+  /** Asset definitions (assetNodes); none when absent. */
+  readonly assets?: readonly AssetDef[];
 }
 
 export const DEFAULT_LOCATIONS: readonly LocationDef[] = [
@@ -63,36 +66,111 @@ export const DEFAULT_LOCATIONS: readonly LocationDef[] = [
   { name: 'finance', jobs: ['ledger_job', 'payroll_job'], schedules: [['month_end_close', 'ledger_job']], sensors: [['invoice_sensor', 'payroll_job']] },
 ];
 
+export function entryName(e: LocationState): string {
+  return e.status === 'loaded' ? e.def.name : e.name;
+}
+
 function shortId(prefix: string): string {
   return `${prefix}${randomUUID().replaceAll('-', '').slice(0, 12)}`;
 }
 
 export class DagsterModel {
-  readonly locations: readonly LocationDef[];
+  /** Every workspace entry, loaded or failed, in workspace order. Replaced on reload. */
+  entries: LocationState[];
   readonly runs = new Map<string, StoredRun>();
   readonly backfills = new Map<string, Backfill>();
   readonly instigators: Instigator[] = [];
   readonly wipedAssets: string[][] = [];
+  readonly #source: DefinitionSource | undefined;
+  /** Bumped each time a location is loaded again: the entry's `versionKey`, as Dagster changes it on reload. */
+  readonly #versions = new Map<string, number>();
   #clock = Date.now() / 1000;
 
-  constructor(locations: readonly LocationDef[] = DEFAULT_LOCATIONS) {
-    this.locations = locations;
-    for (const loc of locations) {
-      for (const [name, job] of loc.schedules) this.#addInstigator('SCHEDULE', name, loc.name, job);
-      for (const [name, job] of loc.sensors) this.#addInstigator('SENSOR', name, loc.name, job);
-    }
-    const first = locations[0];
-    const last = locations[locations.length - 1];
+  /**
+   * Fixed locations (two seeded runs, for the UI and the proxy tests), or a definition source read
+   * now and again on every reload (no seeded runs: a fresh branch deployment has none).
+   */
+  constructor(init: readonly LocationDef[] | DefinitionSource = DEFAULT_LOCATIONS) {
+    const fixed = Array.isArray(init) ? (init as readonly LocationDef[]) : undefined;
+    this.#source = fixed === undefined ? (init as DefinitionSource) : undefined;
+    this.entries = fixed?.map((def) => ({ status: 'loaded', def }) as const) ?? this.#source?.loadAll() ?? [];
+    for (const loc of this.locations) this.#addInstigators(loc);
+    if (fixed === undefined) return;
+    const first = fixed[0];
+    const last = fixed[fixed.length - 1];
     if (first?.jobs[0] !== undefined) this.createRun(this.job(first.name, first.jobs[0]), [{ key: 'user', value: 'seed@example.test' }]).status = 'SUCCESS';
     if (last?.jobs[0] !== undefined) this.createRun(this.job(last.name, last.jobs[0]), [{ key: 'user', value: 'seed@example.test' }]).status = 'FAILURE';
+  }
+
+  /** The locations that loaded. */
+  get locations(): readonly LocationDef[] {
+    return this.entries.flatMap((e) => (e.status === 'loaded' ? [e.def] : []));
+  }
+
+  #addInstigators(loc: LocationDef): void {
+    for (const [name, job] of loc.schedules) this.#addInstigator('SCHEDULE', name, loc.name, job);
+    for (const [name, job] of loc.sensors) this.#addInstigator('SENSOR', name, loc.name, job);
   }
 
   #addInstigator(type: Instigator['type'], name: string, location: string, jobName: string): void {
     this.instigators.push({ type, name, location, jobName, id: shortId('i'), originId: shortId('o'), selectorId: shortId('s'), status: 'STOPPED', cursor: null });
   }
 
+  /** Swaps in a location's fresh definitions. Schedule and sensor state survives a reload (Dagster keeps it in its storage). */
+  #replace(state: LocationState): void {
+    const name = entryName(state);
+    const before = this.instigators.filter((i) => i.location === name);
+    const others = this.instigators.filter((i) => i.location !== name);
+    this.instigators.splice(0, this.instigators.length, ...others);
+    if (state.status === 'loaded') {
+      const wanted: [Instigator['type'], string, string][] = [
+        ...state.def.schedules.map(([n, j]) => ['SCHEDULE', n, j] as [Instigator['type'], string, string]),
+        ...state.def.sensors.map(([n, j]) => ['SENSOR', n, j] as [Instigator['type'], string, string]),
+      ];
+      for (const [type, n, job] of wanted) {
+        const kept = before.find((i) => i.type === type && i.name === n && i.jobName === job);
+        if (kept === undefined) this.#addInstigator(type, n, name, job);
+        else this.instigators.push(kept);
+      }
+    }
+    this.#versions.set(name, (this.#versions.get(name) ?? 1) + 1);
+    const at = this.entries.findIndex((e) => entryName(e) === name);
+    if (at === -1) this.entries.push(state);
+    else this.entries[at] = state;
+  }
+
+  /** How many times the location has been (re)loaded from its source, as a string; '1' for fixed locations. */
+  versionKey(name: string): string {
+    return String(this.#versions.get(name) ?? 1);
+  }
+
+  /** A workspace entry by name, loaded or not. */
+  entry(name: string): LocationState | undefined {
+    return this.entries.find((e) => entryName(e) === name);
+  }
+
+  /** Reads one location's code again (a fixed location stays as it is). Undefined when unknown. */
+  reload(name: string): LocationState | undefined {
+    const current = this.entry(name);
+    if (current === undefined || this.#source === undefined) return current;
+    const fresh = this.#source.loadOne(name);
+    if (fresh !== undefined) this.#replace(fresh);
+    return fresh;
+  }
+
+  /** Reads the whole workspace again. */
+  reloadAll(): void {
+    if (this.#source === undefined) return;
+    const fresh = this.#source.loadAll();
+    const names = new Set(fresh.map(entryName));
+    this.instigators.splice(0, this.instigators.length, ...this.instigators.filter((i) => names.has(i.location)));
+    this.entries = [];
+    for (const state of fresh) this.#replace(state);
+  }
+
   location(name: string): LocationDef | undefined {
-    return this.locations.find((l) => l.name === name);
+    const found = this.entry(name);
+    return found?.status === 'loaded' ? found.def : undefined;
   }
 
   job(location: string, name: string): JobRef {

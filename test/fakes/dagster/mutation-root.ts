@@ -33,7 +33,7 @@ function stop(type: Instigator['type']) {
 
 function location(found: (m: DagsterModel, name: string) => unknown) {
   return ({ repositoryLocationName }: { repositoryLocationName: string }, { model }: ExecContext): unknown =>
-    model.location(repositoryLocationName) === undefined
+    model.entry(repositoryLocationName) === undefined
       ? { __typename: 'RepositoryLocationNotFound', message: `Location ${repositoryLocationName} does not exist.` }
       : found(model, repositoryLocationName);
 }
@@ -81,9 +81,16 @@ export const mutationRoot: RootValue = {
     found.cursor = cursor ?? null;
     return sensorView(found);
   },
-  reloadRepositoryLocation: location((m, name) => locationEntryView(m, name)),
+  // Reads the location's code (the sidecar) again, as Dagster re-imports it.
+  reloadRepositoryLocation: location((m, name) => {
+    m.reload(name);
+    return locationEntryView(m, name);
+  }),
   shutdownRepositoryLocation: location((_m, name) => ({ __typename: 'ShutdownRepositoryLocationSuccess', repositoryLocationName: name })),
-  reloadWorkspace: (_: never, { model }: ExecContext) => workspaceView(model),
+  reloadWorkspace: (_: never, { model }: ExecContext) => {
+    model.reloadAll();
+    return workspaceView(model);
+  },
   wipeAssets: ({ assetPartitionRanges }: { assetPartitionRanges: readonly { assetKey: { path: readonly string[] } }[] }, { model }: ExecContext) => {
     for (const r of assetPartitionRanges) model.wipedAssets.push([...r.assetKey.path]);
     return { __typename: 'AssetWipeSuccess', assetPartitionRanges: assetPartitionRanges.map((r) => ({ __typename: 'AssetPartitionRange', assetKey: { __typename: 'AssetKey', path: r.assetKey.path }, partitionRange: null })) };

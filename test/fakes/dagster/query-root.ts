@@ -1,7 +1,8 @@
 // Query root fields the UI and the tests use. Anything else in the schema resolves to placeholders.
 
 import type { ExecContext, RootValue } from './context.js';
-import { REPOSITORY, type DagsterModel, type StoredRun } from './model.js';
+import { allAssets, assetNodeView, sameKey } from './asset-views.js';
+import { REPOSITORY, entryName, type DagsterModel, type StoredRun } from './model.js';
 import {
   backfillView, instigationStateView, jobView, locationEntryView, locationStatusView, permissionViews,
   repositoryView, runEvents, runView, scheduleView, sensorView, workspaceView,
@@ -31,6 +32,27 @@ function matches(run: StoredRun, f: RunsFilter | null | undefined): boolean {
   if (f.pipelineName != null && f.pipelineName !== run.job.name) return false;
   if (f.statuses != null && f.statuses.length > 0 && !f.statuses.includes(run.status)) return false;
   return (f.tags ?? []).every((t) => run.tags.some((r) => r.key === t.key && r.value === t.value));
+}
+
+interface KeyInput { readonly path: readonly string[] }
+interface AssetNodesArgs {
+  readonly group?: { readonly groupName: string; readonly repositoryName: string; readonly repositoryLocationName: string } | null;
+  readonly pipeline?: { readonly repositoryName: string; readonly repositoryLocationName: string } | null;
+  readonly assetKeys?: readonly KeyInput[] | null;
+}
+
+/**
+ * Asset definitions across the workspace. `group` and `assetKeys` filter as Dagster does;
+ * `pipeline` narrows to its location only (which assets a job targets is not modelled).
+ */
+function assetNodes(args: AssetNodesArgs, { model }: ExecContext): unknown[] {
+  const { group, pipeline, assetKeys } = args;
+  const scope = group ?? pipeline;
+  return allAssets(model)
+    .filter((a) => scope == null || (scope.repositoryName === REPOSITORY && scope.repositoryLocationName === a.location))
+    .filter((a) => group == null || (a.asset.group ?? 'default') === group.groupName)
+    .filter((a) => assetKeys == null || assetKeys.some((k) => sameKey(k.path, a.asset.key)))
+    .map((a) => assetNodeView(model, a, () => repositoryView(model, a.location)));
 }
 
 function runs({ filter, limit }: RunsArgs, { model }: ExecContext): unknown {
@@ -68,8 +90,11 @@ export const queryRoot: RootValue = {
   shouldShowNux: () => false,
   instance: () => ({ __typename: 'Instance', id: 'Instance', info: 'Dagster stand-in (Changegate tests)', hasInfo: true, runQueuingSupported: false, executablePath: '/usr/bin/python3', autoMaterializePaused: true, supportsConcurrencyLimits: false, minConcurrencyLimitValue: 0, maxConcurrencyLimitValue: 0, useAutoMaterializeSensors: false, freshnessEvaluationEnabled: false }),
   workspaceOrError: (_: never, { model }: ExecContext) => workspaceView(model),
-  locationStatusesOrError: (_: never, { model }: ExecContext) => ({ __typename: 'WorkspaceLocationStatusEntries', entries: model.locations.map((l) => locationStatusView(l.name)) }),
-  workspaceLocationEntryOrError: ({ name }: { name: string }, { model }: ExecContext) => (model.location(name) === undefined ? null : locationEntryView(model, name)),
+  locationStatusesOrError: (_: never, { model }: ExecContext) => ({ __typename: 'WorkspaceLocationStatusEntries', entries: model.entries.map((e) => locationStatusView(model, entryName(e))) }),
+  workspaceLocationEntryOrError: ({ name }: { name: string }, { model }: ExecContext) => (model.entry(name) === undefined ? null : locationEntryView(model, name)),
+  assetNodes,
+  assetNodeOrError: ({ assetKey }: { assetKey: KeyInput }, ctx: ExecContext) =>
+    assetNodes({ assetKeys: [assetKey] }, ctx)[0] ?? { __typename: 'AssetNotFoundError', message: `Asset key ${assetKey.path.join('/')} not found.` },
   repositoriesOrError: ({ repositorySelector }: { repositorySelector?: RepoSel | null }, { model }: ExecContext) => {
     if (repositorySelector != null && !repoKnown(model, repositorySelector)) return repoMissing(repositorySelector);
     const names = repositorySelector == null ? model.locations.map((l) => l.name) : [repositorySelector.repositoryLocationName];

@@ -2,7 +2,8 @@
 // resolve) and methods for fields that take arguments or point back up the graph. Fields left
 // out resolve to placeholders (defaults.ts).
 
-import { REPOSITORY, type Backfill, type DagsterModel, type Instigator, type JobRef, type StoredRun, type Tag } from './model.js';
+import { allAssets, assetNodeView } from './asset-views.js';
+import { REPOSITORY, entryName, type Backfill, type DagsterModel, type Instigator, type JobRef, type StoredRun, type Tag } from './model.js';
 
 type View = Record<string, unknown> & { readonly __typename: string };
 
@@ -143,35 +144,44 @@ export function repositoryView(model: DagsterModel, location: string): View {
     schedules: () => model.instigators.filter((i) => i.type === 'SCHEDULE' && i.location === location).map((i) => scheduleView(i)),
     sensors: () => model.instigators.filter((i) => i.type === 'SENSOR' && i.location === location).map((i) => sensorView(i)),
     displayMetadata: [],
+    assetNodes: () => repositoryAssetNodes(model, location),
+    assetGroups: () => [...new Set((loc?.assets ?? []).map((a) => a.group ?? 'default'))].map((groupName) => ({ __typename: 'AssetGroup', id: `${location}:${groupName}`, groupName, assetKeys: (loc?.assets ?? []).filter((a) => (a.group ?? 'default') === groupName).map((a) => ({ __typename: 'AssetKey', path: [...a.key] })) })),
   };
+}
+
+/** One location's asset nodes, each pointing back at its repository. */
+export function repositoryAssetNodes(model: DagsterModel, location: string): View[] {
+  return allAssets(model).filter((a) => a.location === location).map((a) => assetNodeView(model, a, () => repositoryView(model, location)));
 }
 
 export function locationView(model: DagsterModel, location: string): View {
   return { __typename: 'RepositoryLocation', id: location, name: location, isReloadSupported: true, repositories: () => [repositoryView(model, location)], serverId: `${location}-server` };
 }
 
+/** A workspace entry. A location whose code failed to load is LOADED with a PythonError, as in Dagster. */
 export function locationEntryView(model: DagsterModel, location: string): View {
+  const entry = model.entry(location);
   return {
     __typename: 'WorkspaceLocationEntry',
     id: location,
     name: location,
     loadStatus: 'LOADED',
     updatedTimestamp: 0,
-    versionKey: '1',
+    versionKey: model.versionKey(location),
     displayMetadata: [],
     featureFlags: [],
     definitionsSource: 'CODE_SERVER',
     permissions: permissionViews('location'),
-    locationOrLoadError: () => locationView(model, location),
+    locationOrLoadError: () => (entry?.status === 'error' ? pythonError(entry.message) : locationView(model, location)),
   };
 }
 
-export function locationStatusView(location: string): View {
-  return { __typename: 'WorkspaceLocationStatusEntry', id: location, name: location, loadStatus: 'LOADED', updateTimestamp: 0, versionKey: '1', permissions: permissionViews('location') };
+export function locationStatusView(model: DagsterModel, location: string): View {
+  return { __typename: 'WorkspaceLocationStatusEntry', id: location, name: location, loadStatus: 'LOADED', updateTimestamp: 0, versionKey: model.versionKey(location), permissions: permissionViews('location') };
 }
 
 export function workspaceView(model: DagsterModel): View {
-  return { __typename: 'Workspace', id: 'Workspace', locationEntries: () => model.locations.map((l) => locationEntryView(model, l.name)) };
+  return { __typename: 'Workspace', id: 'Workspace', locationEntries: () => model.entries.map((e) => locationEntryView(model, entryName(e))) };
 }
 
 export function backfillView(b: Backfill): View {
