@@ -7,7 +7,8 @@
 // Environment (defaults in brackets): BENCH_SECONDS [10] per wrk run, BENCH_CONNECTIONS [50],
 // BENCH_RATE [2000] and BENCH_RATE_SECONDS [10] for the fixed-rate run, BENCH_PUSH_MIB [1024],
 // BENCH_WS_IDLE [1000], BENCH_WS_ACTIVE [100], BENCH_WS_SECONDS [10], BENCH_PORT_BASE [18080],
-// BENCH_ONLY=throughput,latency,push,websockets,audit,policy (default all), BENCH_NO_RESULTS=1
+// BENCH_ONLY=throughput,latency,push,websockets,audit,policy,impact (default all; policy and
+// impact alone start no server), BENCH_NO_RESULTS=1
 // to write no results file (a smoke run), BENCH_CPU_PROF=<dir> for CPU profiles. See README.md.
 
 import { execFileSync } from 'node:child_process';
@@ -22,7 +23,8 @@ import { spawnPinned, waitFor200 } from './lib/processes.js';
 import { printReport, type Report } from './lib/report.js';
 import { ThroughputRows } from './lib/rows.js';
 import { fromSource, nodeArgs } from './lib/scripts.js';
-import { LOAD_CPU, proxyCpus, readSettings, runs, type Settings } from './lib/settings.js';
+import { CPU_ONLY_GROUPS, LOAD_CPU, proxyCpus, readSettings, runs, type Settings } from './lib/settings.js';
+import { measureImpact } from './impact.js';
 import { measurePolicy } from './policy-eval.js';
 import { auditOnTmpfs } from './scenarios/audit.js';
 import { fixedRateLatency } from './scenarios/latency.js';
@@ -73,8 +75,26 @@ async function againstNginx(bench: Bench, rows: ThroughputRows, report: Mutable<
   }
 }
 
+/** The groups that need no server (policy evaluation, change tracking), measured in this process. */
+async function measureCpu(settings: Settings, report: Mutable<Report>): Promise<void> {
+  if (runs(settings, 'policy')) {
+    process.stderr.write('  policy evaluation alone\n');
+    report.policy = (await measurePolicy()) as unknown as Record<string, unknown>;
+  }
+  if (runs(settings, 'impact')) {
+    process.stderr.write('  change tracking alone\n');
+    report.impact = measureImpact();
+  }
+}
+
 async function measure(settings: Settings, dir: string): Promise<Report> {
   const began = performance.now();
+  if (settings.only !== undefined && [...settings.only].every((g) => CPU_ONLY_GROUPS.has(g))) {
+    const report: Mutable<Report> = { seconds: settings.seconds, connections: settings.connections, rows: [], coldStartThroughTsx: fromSource, durationSeconds: 0 };
+    await measureCpu(settings, report);
+    report.durationSeconds = (performance.now() - began) / 1000;
+    return report;
+  }
   const stops: (() => Promise<void>)[] = [];
   try {
     const upstream = spawnPinned(LOAD_CPU, process.execPath, [...nodeArgs('bench/upstream'), String(settings.ports.upstream)]);
@@ -93,10 +113,7 @@ async function measure(settings: Settings, dir: string): Promise<Report> {
     if (runs(settings, 'websockets')) report.webSockets = await webSocketsThrough(bench);
     if (runs(settings, 'audit')) report.audit = await auditOnTmpfs(bench, rows);
     if (runs(settings, 'accesslog')) await withoutAccessLog(bench, rows);
-    if (runs(settings, 'policy')) {
-      process.stderr.write('  policy evaluation alone\n');
-      report.policy = (await measurePolicy()) as unknown as Record<string, unknown>;
-    }
+    await measureCpu(settings, report);
     report.durationSeconds = (performance.now() - began) / 1000;
     return report;
   } finally {

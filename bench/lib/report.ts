@@ -1,5 +1,5 @@
 // The printed report: the throughput table, then fixed-rate latency, the push, WebSockets, the
-// audit note, policy evaluation, cold start and how long the bench took.
+// audit note, policy evaluation, change-tracking classification, cold start and how long the bench took.
 
 import type { AuditScenario } from '../scenarios/audit.js';
 import type { LatencyResult } from '../scenarios/latency.js';
@@ -7,6 +7,7 @@ import type { PushScenario } from '../scenarios/push.js';
 import type { WebSocketScenario } from '../scenarios/websockets.js';
 import type { WebSocketResult } from './websockets.js';
 import type { Row } from './rows.js';
+import type { ImpactFigures } from '../impact.js';
 import { fixed, table } from './table.js';
 
 export interface Report {
@@ -18,6 +19,7 @@ export interface Report {
   readonly webSockets?: WebSocketScenario;
   readonly audit?: AuditScenario;
   readonly policy?: Readonly<Record<string, unknown>>;
+  readonly impact?: ImpactFigures;
   readonly coldStartMs?: number;
   readonly coldStartThroughTsx: boolean;
   readonly durationSeconds: number;
@@ -119,6 +121,10 @@ export function printReport(r: Report): void {
     const flat = Object.entries(r.policy).flatMap(([k, v]) => (v !== null && typeof v === 'object' ? Object.entries(v).map(([k2, v2]) => [`${k}.${k2}`, v2] as const) : [[k, v] as const]));
     const fields = flat.map(([k, v]) => `${k} ${typeof v === 'number' ? v.toFixed(2) : JSON.stringify(v)}`);
     out(`\nPolicy evaluation alone: ${fields.join(', ')}\n`);
+  }
+  if (r.impact !== undefined) {
+    const i = r.impact;
+    out(`\nChange tracking alone: ${i.assetsPerSide} vs ${i.assetsPerSide} assets classified in ${i.medianMs} ms (median; max ${i.maxMs} ms; CPU ${i.cpuMedianMs} ms), ${i.changed} changed, ${i.downstream} downstream\n`);
   }
   if (r.coldStartMs !== undefined) out(`Cold start to ready (spawn to /readyz 200, default policies compiled${r.coldStartThroughTsx ? ', through tsx' : ''}): ${r.coldStartMs.toFixed(0)} ms\n`);
   out(`Bench duration: ${r.durationSeconds.toFixed(0)} s\n`);

@@ -26,7 +26,10 @@ export interface Settings {
   readonly writeResults: boolean;
 }
 
-export const GROUPS = ['throughput', 'latency', 'push', 'websockets', 'audit', 'accesslog', 'policy'] as const;
+export const GROUPS = ['throughput', 'latency', 'push', 'websockets', 'audit', 'accesslog', 'policy', 'impact'] as const;
+
+/** Groups that start no server: with only these, the bench starts no upstream, IdP or proxy. */
+export const CPU_ONLY_GROUPS: ReadonlySet<string> = new Set(['policy', 'impact']);
 
 export function readSettings(): Settings {
   const base = positive('BENCH_PORT_BASE', 18080);

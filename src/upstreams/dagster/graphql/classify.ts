@@ -1,6 +1,7 @@
 // Classifies one GraphQL request over HTTP: read it as Dagster does, pick the operation, refuse
 // mutations on cross-site transports, judge every mutation field, stamp run-creating ones, and
-// have the responses of queries that select permission fields rewritten per user.
+// have the responses of queries that select permission fields rewritten per user (and, on a
+// branch deployment, those that select changedReasons filled in).
 
 import type { GraphQLSchema } from 'graphql';
 import { ChangegateError } from '../../../errors.js';
@@ -14,6 +15,8 @@ import { runTags } from '../run-tags.js';
 import type { DagsterLookup } from '../lookup.js';
 import { planPermissions } from '../permissions/plan.js';
 import { permissionResponseRewrite } from '../permissions/response.js';
+import { chainRewrites, changedReasonsResponseRewrite, type ChangedReasonsSource } from '../impact/response.js';
+import { planChangedReasons } from '../impact/rewrite.js';
 import { subjectInput } from '../../../pipeline/records.js';
 import { runIdTap } from './run-id-tap.js';
 import { parseDocument, selectOperation, type SelectedOperation } from './document.js';
@@ -38,6 +41,11 @@ export interface GraphqlClassifyOptions {
   readonly maxRewriteBytes?: number;
   /** How X-Gerrit-Change claims are checked; default: only `ci` may name a change (no Gerrit to ask). */
   readonly changeClaims?: ChangeClaims;
+  /**
+   * A branch deployment's change tracking: queries that select AssetNode.changedReasons get the
+   * current result filled in. Absent (production): answers pass unchanged.
+   */
+  readonly changedReasons?: ChangedReasonsSource;
 }
 
 export async function classifyGraphql(request: ClassifyRequest, options: GraphqlClassifyOptions, base: { upstream: 'dagster'; deployment: DeploymentInput }, deployment: DagsterDeployment): Promise<Classification> {
@@ -52,7 +60,7 @@ export async function classifyGraphql(request: ClassifyRequest, options: Graphql
   const resourceOp = { ...common, operation: op.type, ...(op.name === undefined ? {} : { operationName: op.name }) };
   if (op.type !== 'mutation') {
     const fields = op.fields.map((f) => ({ field: f.name, ...(f.responseKey === f.name ? {} : { alias: f.responseKey }), action: READ, ...readScope(f.args) }));
-    const rewrite = permissionRewrite(op, request, options, base.deployment);
+    const rewrite = chainRewrites(permissionRewrite(op, request, options, base.deployment), reasonsRewrite(op, options));
     return { action: READ, resource: { ...resourceOp, fields, ...aggregate(fields) }, body: untouched, ...(rewrite === undefined ? {} : { responseRewrite: rewrite }) };
   }
   if (!gql.preflighted) {
@@ -87,6 +95,13 @@ function permissionRewrite(op: SelectedOperation, request: ClassifyRequest, opti
     request: { method: 'POST', path: request.target.path, ip: request.clientIp, requestId: request.requestId },
   };
   return permissionResponseRewrite(plan, options.decider, context, options.maxRewriteBytes ?? DEFAULT_MAX_REWRITE_BYTES);
+}
+
+/** For a query that selects changedReasons on a branch deployment: the change-tracking marks. */
+function reasonsRewrite(op: SelectedOperation, options: GraphqlClassifyOptions): ResponseRewrite | undefined {
+  const plan = options.changedReasons === undefined ? undefined : planChangedReasons(op);
+  if (plan === undefined || options.changedReasons === undefined) return undefined;
+  return changedReasonsResponseRewrite(plan, options.changedReasons, options.maxRewriteBytes ?? DEFAULT_MAX_REWRITE_BYTES);
 }
 
 function stamped(op: SelectedOperation, gql: GraphqlRequest, tags: readonly Tag[]): ForwardBody {
