@@ -30,7 +30,7 @@ export interface RestClassifierDeps {
  * submit: the impact computed for exactly that commit, or null with the reason there is none
  * (not computed yet, computed for an older patch set, the deployment failed).
  */
-export type ImpactProvider = (change: number, currentRevision: string | null) => { readonly impact: unknown } | { readonly impact: null; readonly reason: string };
+export type ImpactProvider = (change: number, project: string, currentRevision: string | null) => { readonly impact: unknown } | { readonly impact: null; readonly reason: string } | undefined;
 
 export interface RestRequest {
   readonly method: string;
@@ -121,7 +121,9 @@ function refFromFacts(f: ChangeFacts): ChangeRef {
 
 function impactOf(f: ChangeFacts, provider: ImpactProvider | undefined): Record<string, unknown> {
   if (provider === undefined) return {};
-  const found = provider(f.number, f.current_revision);
+  // Undefined: the change's project is not tracked, so its submit carries no impact at all.
+  const found = provider(f.number, f.project, f.current_revision);
+  if (found === undefined) return {};
   return found.impact === null ? { impact: null, impactReason: 'reason' in found ? found.reason : 'unknown' } : { impact: found.impact };
 }
 
