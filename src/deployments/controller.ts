@@ -246,8 +246,9 @@ export class DeploymentController {
       this.#starts.delete(change.number);
     }
     const next: Serving = { patchset: change.patchset, sha: change.commit.sha, url, handle, readyAt: this.#iso() };
+    // The route first: once the registry says ready, requests reach the new webserver.
+    await this.#d.routes.serve({ ...starting, state: { status: 'ready', serving: next } }, url);
     const ready = await this.#put(starting, { status: 'ready', serving: next });
-    await this.#d.routes.serve(ready, url);
     await this.#d.audit('ready', ready, { patchset: change.patchset, url, link: this.link(change.number) });
     if (serving !== undefined) {
       await this.#d.launcher.stop(serving.handle);

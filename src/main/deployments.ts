@@ -167,6 +167,7 @@ export async function buildDeployments(config: Config, deps: DeploymentsDeps): P
     start: async () => controller?.start(),
     stop: async () => {
       await controller?.stop();
+      await t?.settled();
       await deployOnMerge?.settled();
     },
   };
