@@ -68,6 +68,7 @@ export { classifyImpact } from './impact/classify.js';
 export { impactMessage, assetUrl, MESSAGE_LIMITS, type ImpactLinks, type MessageLimits } from './impact/message.js';
 export { changedReasonsLookup, type ChangedReasonsLookup, type AssetWhere } from './impact/lookup.js';
 export type { ChangedReasonsSource } from './impact/response.js';
+export { ImpactTracker, type ImpactTrackerOptions } from './impact/tracker.js';
 export {
   CHANGE_REASONS,
   type AssetDefinition,

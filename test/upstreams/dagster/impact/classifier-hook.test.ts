@@ -1,11 +1,11 @@
 // The classifier's hook: on an instance with a changedReasons getter, a query that selects
 // changedReasons asks for a response rewrite (and only such a query: others stream as before);
-// an instance without one (production) never does. Two rewrites chain in order.
+// an instance without one (production) never does. Several in-place rewrites share one parse.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { changedReasonsLookup } from '../../../../src/upstreams/dagster/impact/lookup.js';
-import { chainRewrites } from '../../../../src/upstreams/dagster/impact/response.js';
+import { jsonResponseRewrite } from '../../../../src/upstreams/dagster/graphql/json-rewrite.js';
 import { CHANGE_REASONS, type AssetImpact, type ChangeReason } from '../../../../src/upstreams/dagster/impact/types.js';
 import type { ChangedReasonsLookup } from '../../../../src/upstreams/dagster/impact/lookup.js';
 import { classify, startClassifyServer, testSchema, type ClassifyServer } from '../harness.js';
@@ -50,13 +50,14 @@ test('no rewrite asked for a query without changedReasons, nor ever on productio
   assert.equal(prod.rewrite, undefined);
 });
 
-test('chained rewrites run in order, with the smaller limit', () => {
-  const a = { maxBytes: 10, rewrite: (b: Buffer) => Buffer.from(`${b.toString()}a`) };
-  const b = { maxBytes: 20, rewrite: (x: Buffer) => Buffer.from(`${x.toString()}b`) };
-  const both = chainRewrites(a, b)!;
+test('several in-place rewrites: one parse, in order, serialised only when one changed something, one failing skipped', () => {
+  const add = (k: string) => (r: unknown) => ((r as Record<string, unknown>)[k] = Object.keys(r as object).length, 1);
+  const both = jsonResponseRewrite([add('a'), () => { throw new Error('boom'); }, add('b')], 10)!;
   assert.equal(both.maxBytes, 10);
-  assert.equal(both.rewrite(Buffer.from('x')).toString(), 'xab');
-  assert.equal(chainRewrites(undefined, b), b);
-  assert.equal(chainRewrites(a, undefined), a);
-  assert.equal(chainRewrites(undefined, undefined), undefined);
+  assert.equal(both.rewrite(Buffer.from('{"x":1}')).toString(), '{"x":1,"a":1,"b":2}');
+  const none = jsonResponseRewrite([() => 0], 10)!;
+  const body = Buffer.from('{ "x" : 1 }');
+  assert.equal(none.rewrite(body), body, 'unchanged: the original bytes');
+  assert.equal(both.rewrite(Buffer.from('<html>')).toString(), '<html>');
+  assert.equal(jsonResponseRewrite([], 10), undefined);
 });
