@@ -20,7 +20,8 @@ Runs the embedded development default (proxy on :8080, admin on :9901, developme
 provider on :8090) together with the test stand-ins for Gerrit (:8081) and Dagster (:3000,
 path prefix /dagster), all on loopback. The demo Gerrit's open change gets a branch
 deployment (a Dagster stand-in webserver of its own, at /dagster/changes/<change>/). Prints
-where everything runs and how to sign in. SIGTERM or SIGINT stops everything; a second signal exits immediately.`;
+where everything runs and how to sign in. SIGTERM or SIGINT stops everything, the branch
+deployments' webservers included; a second signal exits immediately.`;
 
 interface StandIn {
   readonly url: string;
@@ -57,7 +58,8 @@ function gerritSpec(ports: Ports, secrets: DemoDeploymentSecrets): StandInSpec {
     after: (h) => {
       // Change links in push output should point at the proxy, the only door.
       if (typeof h['setWebUrl'] === 'function') (h['setWebUrl'] as (u: string) => void)(publicUrl(ports));
-      // Events go to the admin listener, as the webhooks plugin posts them (the proxy is not up yet: the start's reconcile covers that).
+      // Events go to the admin listener, as the webhooks plugin posts them. The proxy is not up
+      // yet; its reconcile at start covers what was missed.
       if (typeof h['setWebhookUrl'] === 'function') (h['setWebhookUrl'] as (u: string) => void)(webhookUrl(ports.admin, secrets.webhookSecret));
     },
   };
