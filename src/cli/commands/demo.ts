@@ -178,9 +178,10 @@ export const demoCommand: Command = {
       config = started.config;
       // The last demo's deployments were of changes its Gerrit took with it.
       await forgetDeployments(config);
+      // Asked before the proxy starts, so the banner follows readiness at once (the e2e test reads it then).
+      const changes = gerrit === undefined || webserver === undefined ? undefined : await openDemoChanges(gerrit.url);
       const logger = createLogger({ level: config.log.level });
       proxy = await startChangegate(config, { logger });
-      const changes = gerrit === undefined || webserver === undefined ? undefined : await openDemoChanges(gerrit.url);
       io.stderr.write(banner(EMBEDDED_PORTS, gerrit, dagster, changes));
       const signal = await stopped;
       io.stderr.write(`changegate demo: ${signal}, stopping\n`);
