@@ -173,7 +173,8 @@ export async function buildDeployments(config: Config, deps: DeploymentsDeps): P
   };
 }
 
-async function launcherFor(d: NonNullable<Config['deployments']>): Promise<Launcher> {
+/** The configured launcher (also used to stop what an earlier run left: forget-deployments.ts). */
+export async function launcherFor(d: NonNullable<Config['deployments']>): Promise<Launcher> {
   if (d.launcher.kind === 'kubernetes') {
     if (d.kubernetes === undefined) throw new ChangegateError('config_invalid', 'deployments.launcher.kind kubernetes needs deployments.kubernetes');
     return openKubernetesLauncher(d, { baseDir: process.cwd() });
