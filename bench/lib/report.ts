@@ -5,6 +5,8 @@ import type { AuditScenario } from '../scenarios/audit.js';
 import type { LatencyResult } from '../scenarios/latency.js';
 import type { PushScenario } from '../scenarios/push.js';
 import type { WebSocketScenario } from '../scenarios/websockets.js';
+import type { WebSocketChurn } from '../scenarios/ws-churn.js';
+import { targets } from './targets.js';
 import type { WebSocketResult } from './websockets.js';
 import type { Row } from './rows.js';
 import { fixed, table } from './table.js';
@@ -16,6 +18,7 @@ export interface Report {
   readonly latency?: LatencyResult;
   readonly push?: PushScenario;
   readonly webSockets?: WebSocketScenario;
+  readonly wsChurn?: WebSocketChurn;
   readonly audit?: AuditScenario;
   readonly policy?: Readonly<Record<string, unknown>>;
   readonly coldStartMs?: number;
@@ -109,6 +112,17 @@ function webSockets(w: WebSocketScenario): void {
   }
 }
 
+function wsChurn(c: WebSocketChurn): void {
+  out(`\nWebSocket churn: ${c.starts} subscription starts (${c.completed} completed) on ${c.sockets} sockets opened and closed in waves (${c.failedToOpen} failed to open)\n`);
+  const row = (name: string, m: { rssKiB: number; heapUsedKiB?: number; externalKiB?: number }): string[] => [name, mib(m.rssKiB), m.heapUsedKiB === undefined ? '' : mib(m.heapUsedKiB), m.externalKiB === undefined ? '' : mib(m.externalKiB)];
+  out(table(['when', 'RSS MiB', 'heap used MiB', 'external MiB'], [row('before (warm, after GC)', c.before), row('right after the churn', { rssKiB: c.peakRssKiB }), row('sockets closed, after GC', c.after)]));
+}
+
+function targetTable(r: Report): void {
+  out('\nTargets (issue #15), this run\n');
+  out(table(['target', 'figure', 'verdict'], targets(r).map((t) => [t.target, t.figure, t.verdict])));
+}
+
 export function printReport(r: Report): void {
   throughput(r);
   if (r.latency !== undefined) latency(r.latency);
@@ -121,5 +135,7 @@ export function printReport(r: Report): void {
     out(`\nPolicy evaluation alone: ${fields.join(', ')}\n`);
   }
   if (r.coldStartMs !== undefined) out(`Cold start to ready (spawn to /readyz 200, default policies compiled${r.coldStartThroughTsx ? ', through tsx' : ''}): ${r.coldStartMs.toFixed(0)} ms\n`);
+  if (r.wsChurn !== undefined) wsChurn(r.wsChurn);
+  targetTable(r);
   out(`Bench duration: ${r.durationSeconds.toFixed(0)} s\n`);
 }
