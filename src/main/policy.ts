@@ -1,6 +1,7 @@
 // The policy builder: the Wasm engine with its decision cache, and the watcher that loads the
 // policy now and again whenever its sources change.
 
+import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -23,7 +24,9 @@ export async function buildPolicy(config: Config, logger: Logger, metrics: Metri
     },
   });
   readiness.register('policy', () => (engine.ready ? { ready: true } : { ready: false, reason: 'no policy is loaded' }));
-  const watcher = new PolicyWatcher(engine, config.policy, logger, (result) => metrics.policyReload(result));
+  // Compiled policies are kept in stateDir, so a restart with the same files skips the compiler.
+  const location = { ...config.policy, cacheDir: join(config.stateDir, 'policy-cache'), warn: (message: string) => logger.warn(message) };
+  const watcher = new PolicyWatcher(engine, location, logger, (result) => metrics.policyReload(result));
   await watcher.start();
   return { engine, stop: () => watcher.stop() };
 }
