@@ -26,6 +26,8 @@ export interface ProxyOptions {
   readonly ports: 'main' | 'side';
   /** `log.level`; default: left unset, as operators leave it (info: one access line per request). */
   readonly logLevel?: 'warn';
+  /** stateDir; default the run's shared one. */
+  readonly stateDir?: string;
   /** Extra node flags and environment for the process (the churn scenario's GC hook). */
   readonly extras?: StartExtras;
 }
@@ -66,7 +68,7 @@ export function createBench(init: BenchInit): Bench {
       const instanceDir = join(dir, name);
       mkdirSync(instanceDir, { recursive: true });
       const ports = options.ports === 'main' ? { proxy: settings.ports.proxy, admin: settings.ports.admin } : { proxy: settings.ports.side, admin: settings.ports.sideAdmin };
-      const config = changegateConfig({ ...init, directUrl, workers: options.workers, stateDir: join(dir, 'state'), auditPath: join(options.auditDir ?? instanceDir, 'audit.jsonl'), logLevel: options.logLevel, ...ports });
+      const config = changegateConfig({ ...init, directUrl, workers: options.workers, stateDir: options.stateDir ?? join(dir, 'state'), auditPath: join(options.auditDir ?? instanceDir, 'audit.jsonl'), logLevel: options.logLevel, ...ports });
       return startChangegate(config, instanceDir, proxyCpus(options.workers), options.extras);
     },
     load: (shape, base, headers, seconds = settings.seconds) => {

@@ -28,7 +28,7 @@ export interface Settings {
   readonly writeResults: boolean;
 }
 
-export const GROUPS = ['throughput', 'latency', 'push', 'websockets', 'wschurn', 'audit', 'accesslog', 'policy'] as const;
+export const GROUPS = ['throughput', 'latency', 'push', 'websockets', 'wschurn', 'coldstart', 'audit', 'accesslog', 'policy'] as const;
 
 export function readSettings(): Settings {
   const base = positive('BENCH_PORT_BASE', 18080);
