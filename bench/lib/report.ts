@@ -116,8 +116,8 @@ function webSockets(w: WebSocketScenario): void {
 
 function wsChurn(c: WebSocketChurn): void {
   out(`\nWebSocket churn: ${c.starts} subscription starts (${c.completed} completed) on ${c.sockets} sockets opened and closed in waves (${c.failedToOpen} failed to open)\n`);
-  const row = (name: string, m: { rssKiB: number; heapUsedKiB?: number; externalKiB?: number }): string[] => [name, mib(m.rssKiB), m.heapUsedKiB === undefined ? '' : mib(m.heapUsedKiB), m.externalKiB === undefined ? '' : mib(m.externalKiB)];
-  out(table(['when', 'RSS MiB', 'heap used MiB', 'external MiB'], [row('before (warm, after GC)', c.before), row('right after the churn', { rssKiB: c.peakRssKiB }), row('sockets closed, after GC', c.after)]));
+  const row = (name: string, m: { rssKiB: number; heapUsedKiB?: number; heapTotalKiB?: number; externalKiB?: number }): string[] => [name, mib(m.rssKiB), m.heapUsedKiB === undefined ? '' : mib(m.heapUsedKiB), m.heapTotalKiB === undefined ? '' : mib(m.heapTotalKiB), m.externalKiB === undefined ? '' : mib(m.externalKiB)];
+  out(table(['when', 'RSS MiB', 'heap used MiB', 'heap total MiB', 'external MiB'], [row('before (warm, after GC)', c.before), row('right after the churn', { rssKiB: c.peakRssKiB }), row('sockets closed, after GC', c.after)]));
 }
 
 function targetTable(r: Report): void {

@@ -9,6 +9,9 @@ import type { Readiness } from '../observability/readiness.js';
 import { PolicyEngine } from '../policy/engine.js';
 import { PolicyWatcher } from '../policy/watch.js';
 
+/** How long a cached decision is reused. */
+export const DECISION_TTL_MS = 10_000;
+
 export interface Policy {
   readonly engine: PolicyEngine;
   stop(): void;
@@ -17,7 +20,7 @@ export interface Policy {
 export async function buildPolicy(config: Config, logger: Logger, metrics: Metrics, readiness: Readiness): Promise<Policy> {
   const engine = new PolicyEngine({
     cacheSize: config.policy.cacheSize,
-    cacheTtlMs: 10_000,
+    cacheTtlMs: DECISION_TTL_MS,
     onEvaluate: (seconds, cached) => {
       metrics.policyCache(cached);
       if (!cached) metrics.observePolicyEval(seconds);
@@ -28,5 +31,14 @@ export async function buildPolicy(config: Config, logger: Logger, metrics: Metri
   const location = { ...config.policy, cacheDir: join(config.stateDir, 'policy-cache'), warn: (message: string) => logger.warn(message) };
   const watcher = new PolicyWatcher(engine, location, logger, (result) => metrics.policyReload(result));
   await watcher.start();
-  return { engine, stop: () => watcher.stop() };
+  // Expired decisions give their memory back within two TTLs, not only under cache pressure.
+  const purge = setInterval(() => engine.purgeStale(), DECISION_TTL_MS);
+  purge.unref();
+  return {
+    engine,
+    stop: () => {
+      clearInterval(purge);
+      watcher.stop();
+    },
+  };
 }
