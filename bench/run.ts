@@ -6,8 +6,8 @@
 //
 // Environment (defaults in brackets): BENCH_SECONDS [10] per wrk run, BENCH_CONNECTIONS [50],
 // BENCH_RATE [2000] and BENCH_RATE_SECONDS [10] for the fixed-rate run, BENCH_PUSH_MIB [1024],
-// BENCH_WS_IDLE [1000], BENCH_WS_ACTIVE [100], BENCH_WS_SECONDS [10], BENCH_PORT_BASE [18080],
-// BENCH_ONLY=throughput,latency,push,websockets,audit,policy,impact (default all; policy and
+// BENCH_WS_IDLE [1000], BENCH_WS_ACTIVE [100], BENCH_WS_SECONDS [10], BENCH_WS_CHURN [3000], BENCH_PORT_BASE [18080],
+// BENCH_ONLY=throughput,latency,push,websockets,wschurn,coldstart,audit,accesslog,policy,impact (default all; policy and
 // impact alone start no server), BENCH_NO_RESULTS=1
 // to write no results file (a smoke run), BENCH_CPU_PROF=<dir> for CPU profiles. See README.md.
 
@@ -32,6 +32,9 @@ import { pushThrough } from './scenarios/push.js';
 import { withoutAccessLog } from './scenarios/access-log.js';
 import { changegateThroughput, directBaselines, nginxBaselines, relayBaseline } from './scenarios/throughput.js';
 import { webSocketsThrough } from './scenarios/websockets.js';
+import { webSocketChurn } from './scenarios/ws-churn.js';
+import { coldStart } from './scenarios/cold-start.js';
+import { targets } from './lib/targets.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -111,6 +114,8 @@ async function measure(settings: Settings, dir: string): Promise<Report> {
     stops.push(async () => relay?.stop());
     await againstNginx(bench, rows, report);
     if (runs(settings, 'websockets')) report.webSockets = await webSocketsThrough(bench);
+    if (runs(settings, 'coldstart')) report.coldStart = await coldStart(bench);
+    if (runs(settings, 'wschurn')) report.wsChurn = await webSocketChurn(bench);
     if (runs(settings, 'audit')) report.audit = await auditOnTmpfs(bench, rows);
     if (runs(settings, 'accesslog')) await withoutAccessLog(bench, rows);
     await measureCpu(settings, report);
@@ -140,7 +145,7 @@ async function main(): Promise<void> {
   const date = new Date().toISOString().slice(0, 10);
   // cpus(), not availableParallelism(): this process is pinned to one core by now.
   const machine = { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', proxyCpus: proxyCpus(1), loadCpu: LOAD_CPU };
-  const result = { date: new Date().toISOString(), node: process.version, machine, fromSource, workersSupported: WORKERS_SUPPORTED, only: settings.only === undefined ? 'all' : [...settings.only], ...report };
+  const result = { date: new Date().toISOString(), node: process.version, machine, fromSource, workersSupported: WORKERS_SUPPORTED, only: settings.only === undefined ? 'all' : [...settings.only], ...report, targets: targets(report) };
   writeFileSync(join(out, `${date}.json`), JSON.stringify(result, null, 2) + '\n');
   process.stdout.write(`\nwrote bench/results/${date}.json\n`);
 }
