@@ -9,7 +9,7 @@
 // its cleanup run with the same environment. Every step is audited with the change.
 
 import { projectMatcher } from '../util/project-glob.js';
-import { checkoutPatchSet, removeCheckouts } from './checkout.js';
+import { checkoutPatchSet, removeCheckouts, type CheckoutRequest } from './checkout.js';
 import { closedMessage, DEPLOYMENT_TAG, failedMessage, readyMessage, type LocationStatus } from './messages.js';
 import type { DeploymentRecord, DeploymentState, Registry, Serving } from './registry.js';
 import { LaunchError, type ChangeSnapshot, type ChangeSource, type Launcher, type LaunchSpec } from './types.js';
@@ -56,6 +56,8 @@ export interface ControllerDeps {
   onReady?(record: DeploymentRecord): void;
   /** Told when a deployment closes. */
   onClosed?(record: DeploymentRecord): void;
+  /** Fetches a patch set's working tree; real git (checkout.ts) unless a test of the loop itself stands in. */
+  readonly checkout?: (r: CheckoutRequest) => Promise<string>;
   readonly now: () => Date;
   readonly log: (level: 'info' | 'warn' | 'error', fields: Record<string, unknown>, message: string) => void;
 }
@@ -67,6 +69,11 @@ export class DeploymentController {
   readonly #d: ControllerDeps;
   readonly #lanes = new Map<number, Promise<void>>();
   readonly #starts = new Map<number, AbortController>();
+  /**
+   * Changes whose close is signalled but not yet done: an update already waiting in the lane
+   * (read from Gerrit before the merge) must not start a webserver the close then tears down.
+   */
+  readonly #closing = new Map<number, number>();
   readonly #matches: (project: string) => boolean;
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
@@ -121,7 +128,14 @@ export class DeploymentController {
     if (this.#stopped) return;
     if (s.kind === 'closed') {
       this.#starts.get(s.change)?.abort(new Error(`the change was ${s.reason === 'MERGED' ? 'merged' : 'abandoned'}`));
-      this.#enqueue(s.change, () => this.#close(s.change, s.reason));
+      this.#closing.set(s.change, (this.#closing.get(s.change) ?? 0) + 1);
+      this.#enqueue(s.change, () =>
+        this.#close(s.change, s.reason).finally(() => {
+          const left = (this.#closing.get(s.change) ?? 1) - 1;
+          if (left === 0) this.#closing.delete(s.change);
+          else this.#closing.set(s.change, left);
+        }),
+      );
       return;
     }
     this.#enqueue(s.change, async () => {
@@ -187,7 +201,7 @@ export class DeploymentController {
   }
 
   async #ensure(change: ChangeSnapshot, force = false): Promise<void> {
-    if (this.#stopped || change.status !== 'OPEN') return;
+    if (this.#stopped || change.status !== 'OPEN' || this.#closing.has(change.number)) return;
     const record = this.#d.registry.get(change.number);
     const state = record?.state;
     const samePatchset = record !== undefined && record.change.patchset === change.patchset && record.change.commit.sha === change.commit.sha;
@@ -222,7 +236,7 @@ export class DeploymentController {
     let url: string;
     let handle: Serving['handle'];
     try {
-      const checkout = await checkoutPatchSet({
+      const checkout = await (this.#d.checkout ?? checkoutPatchSet)({
         workdir: this.#d.settings.workdir,
         change: change.number,
         patchset: change.patchset,
@@ -241,6 +255,8 @@ export class DeploymentController {
       const failed = await this.#put(starting, { status: 'failed', at: this.#iso(), error: message(e), output: output.slice(-16_384), ...(serving === undefined ? {} : { serving }) });
       await this.#d.audit('failed', failed, { patchset: change.patchset, error: message(e) });
       if (!abort.signal.aborted) await this.#post(change, failedMessage(change, message(e), output), -1);
+      // A start that failed with nothing serving holds no slot any more.
+      if (serving === undefined) this.#startQueued();
       return;
     } finally {
       this.#starts.delete(change.number);
@@ -280,7 +296,11 @@ export class DeploymentController {
     await removeCheckouts(this.#d.settings.workdir, number).catch(() => undefined);
     await this.#post(change, closedMessage(change, reason, cleanup));
     this.#d.onClosed?.(closed);
-    // A slot is free: the first queued change may start.
+    this.#startQueued();
+  }
+
+  /** A slot is free: the first queued change may start. */
+  #startQueued(): void {
     const queued = this.#d.registry.list().find((r) => r.state.status === 'queued');
     if (queued !== undefined) this.#enqueue(queued.change.number, () => this.#ensure(queued.change));
   }

@@ -60,11 +60,7 @@ export class Registry {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     }
-    if (text !== undefined) {
-      const json = JSON.parse(text) as { version?: unknown; records?: unknown };
-      if (json.version !== VERSION || !Array.isArray(json.records)) throw new Error(`${registry.#path} is not a version ${VERSION} deployments registry`);
-      for (const r of json.records as DeploymentRecord[]) registry.#records.set(r.change.number, r);
-    }
+    if (text !== undefined) for (const r of parseRecords(registry.#path, text)) registry.#records.set(r.change.number, r);
     return registry;
   }
 
@@ -105,4 +101,32 @@ export class Registry {
     }
     await rename(tmp, this.#path);
   }
+}
+
+/**
+ * The records of a registry file. Anything else is an error naming the file and left in place
+ * for a person to look at: starting empty would orphan every webserver it lists.
+ */
+function parseRecords(path: string, text: string): DeploymentRecord[] {
+  const unusable = (why: string) => new Error(`${path} is not a usable version ${VERSION} deployments registry (${why}); move it aside to start with none`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw unusable(`not JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw unusable('not an object');
+  const { version, records } = json as { version?: unknown; records?: unknown };
+  if (version !== VERSION) throw unusable(`version ${JSON.stringify(version) ?? 'missing'}`);
+  if (!Array.isArray(records)) throw unusable('no list of records');
+  return records.map((r: unknown, i) => {
+    // The shape the loop keys on; the rest is ours, written by #write.
+    const change = isObject(r) && isObject(r['change']) ? r['change'] : undefined;
+    if (!isObject(r) || change === undefined || !Number.isSafeInteger(change['number']) || !isObject(r['state']) || typeof r['state']['status'] !== 'string') throw unusable(`record ${i} is malformed`);
+    return r as unknown as DeploymentRecord;
+  });
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

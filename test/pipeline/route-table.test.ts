@@ -86,3 +86,56 @@ test('session cookies of every routed upstream are known to the table, and stay 
   await routes.remove('g');
   assert.equal(routes.isSessionCookie('GerritAccount'), true);
 });
+
+test('replace swaps in one step: the path never goes unrouted, the old instance drains and is then closed', async () => {
+  const closed: string[] = [];
+  const base = fakeUpstream({ name: 'dagster', prefix: '/dagster' });
+  const old = fakeUpstream({ name: 'change-42@1', prefix: '/dagster/changes/42', close: async () => void closed.push('change-42@1') });
+  const next = fakeUpstream({ name: 'change-42@2', prefix: '/dagster/changes/42', close: async () => void closed.push('change-42@2') });
+  const routes = new RouteTable([base, old]);
+  const held = routes.enter(routes.match('x', '/dagster/changes/42/graphql')!);
+  let done = false;
+  const swap = routes.replace('change-42@1', next).then(() => (done = true));
+  // Synchronously, before anything else can run: the new instance answers, never nothing, never the base route.
+  assert.equal(routes.match('x', '/dagster/changes/42/graphql'), next);
+  assert.deepEqual(routes.list().map((u) => u.name).sort(), ['change-42@2', 'dagster']);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(done, false, 'the old one still has a request');
+  assert.deepEqual(closed, []);
+  held();
+  await swap;
+  assert.deepEqual(closed, ['change-42@1']);
+  // The old instance is gone from the table; the new one counts its own requests.
+  assert.throws(() => routes.enter(old), /not in the route table/);
+  routes.enter(next)();
+});
+
+test('replace with nothing in flight closes the old instance at once; unknown names are an add', async () => {
+  const closed: string[] = [];
+  const a = fakeUpstream({ name: 'a', prefix: '/a', close: async () => void closed.push('a') });
+  const routes = new RouteTable([a]);
+  await routes.replace('a', fakeUpstream({ name: 'b', prefix: '/a' }));
+  assert.deepEqual(closed, ['a']);
+  await routes.replace('not-there', fakeUpstream({ name: 'c', prefix: '/c' }));
+  assert.deepEqual(routes.list().map((u) => u.name).sort(), ['b', 'c']);
+});
+
+test('replace refuses a name clash and leaves the table as it was', async () => {
+  const a = fakeUpstream({ name: 'a', prefix: '/a' });
+  const b = fakeUpstream({ name: 'b', prefix: '/b' });
+  const routes = new RouteTable([a, b]);
+  await assert.rejects(routes.replace('a', fakeUpstream({ name: 'b', prefix: '/a' })), /an upstream named b is already routed to/);
+  await assert.rejects(routes.replace('a', fakeUpstream({ name: 'a', prefix: '/a' })), /cannot replace itself/);
+  await assert.rejects(routes.replace('nope', fakeUpstream({ name: 'a', prefix: '/z' })), /already routed/);
+  assert.equal(routes.match('x', '/a/x'), a);
+  assert.equal(routes.match('x', '/b/x'), b);
+  assert.equal(routes.match('x', '/z/x'), undefined);
+  routes.enter(a)();
+});
+
+test('a replacement with a different route takes the old one\'s place in match order', async () => {
+  const routes = new RouteTable([fakeUpstream({ name: 'root', prefix: '' }), fakeUpstream({ name: 'short', prefix: '/d' })]);
+  await routes.replace('short', fakeUpstream({ name: 'long', prefix: '/d/changes/1' }));
+  assert.equal(routes.match('x', '/d/changes/1/x')?.name, 'long');
+  assert.equal(routes.match('x', '/d/other')?.name, 'root');
+});

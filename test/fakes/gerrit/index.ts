@@ -49,6 +49,11 @@ export interface FakeGerritOptions {
    * leave it out. Projects not listed are readable by all.
    */
   readonly readAccess?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The Query Limit capability (default 500): a change query answers at most this many, whatever
+   * `n` asks for, with `_more_changes` when more match, as Gerrit's QueryProcessor caps it.
+   */
+  readonly queryLimit?: number;
 }
 
 export interface WebhookDelivery {
@@ -103,6 +108,7 @@ export async function startFakeGerrit(options: FakeGerritOptions = {}): Promise<
       callbackUrl: () => `${own()}${CALLBACK_PREFIX}${secret}`,
       tokens: options.tokens ?? {},
       readAccess: options.readAccess ?? {},
+      queryLimit: options.queryLimit ?? 500,
     },
     secret,
   );

@@ -21,6 +21,8 @@ export interface RestDeps {
   readonly webUrl: string;
   /** Projects only some users may read (FakeGerritOptions.readAccess). */
   readonly readAccess: Readonly<Record<string, readonly string[]>>;
+  /** FakeGerritOptions.queryLimit. */
+  readonly queryLimit: number;
 }
 
 export interface RestCall {
@@ -138,7 +140,7 @@ async function projects(call: RestCall, deps: RestDeps, name: string | undefined
 
 function queryChanges(call: RestCall, deps: RestDeps): Result {
   const queries = call.query.getAll('q');
-  const limit = Number(call.query.get('n') ?? call.query.get('limit') ?? '500');
+  const limit = Math.min(Number(call.query.get('n') ?? call.query.get('limit') ?? String(deps.queryLimit)), deps.queryLimit);
   const start = Number(call.query.get('S') ?? call.query.get('start') ?? '0');
   const ctx = renderCtx(call, deps);
   const one = (q: string): unknown[] => {

@@ -34,6 +34,7 @@ export interface FrontDeps {
   readonly pushes: PushRecord[];
   readonly tokens: Readonly<Record<string, string>>;
   readonly readAccess: Readonly<Record<string, readonly string[]>>;
+  readonly queryLimit: number;
   webUrl(): string;
   callbackUrl(): string;
 }
@@ -109,7 +110,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: FrontDeps
   if (body instanceof Error) return sendText(res, 400, body.message);
   await handleRest(
     { req, res, method: method === 'HEAD' ? 'GET' : method, segments: decoded, query: url.searchParams, user: authenticated && user !== undefined ? deps.model.account(user) : undefined, body },
-    { model: deps.model, repos: deps.repos, webUrl: deps.webUrl(), readAccess: deps.readAccess },
+    { model: deps.model, repos: deps.repos, webUrl: deps.webUrl(), readAccess: deps.readAccess, queryLimit: deps.queryLimit },
   );
 }
 

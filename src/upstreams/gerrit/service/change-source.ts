@@ -107,7 +107,9 @@ export class GerritServiceClient {
 
   async #query(q: string): Promise<ServiceChange[]> {
     const out: ServiceChange[] = [];
-    for (let start = 0; start < MAX_CHANGES; start += PAGE) {
+    // S advances by what Gerrit returned, not by what we asked for: its Query Limit capability
+    // may cap a page below n, and stepping by n would skip the changes between.
+    for (let start = 0; start < MAX_CHANGES; ) {
       const params = new URLSearchParams({ q, n: String(PAGE), S: String(start) });
       for (const o of OPTIONS) params.append('o', o);
       const res = await this.#request(`/a/changes/?${params.toString()}`, { method: 'GET' });
@@ -120,6 +122,7 @@ export class GerritServiceClient {
       }
       const last: unknown = page[page.length - 1];
       if (!(isRecord(last) && last['_more_changes'] === true)) return out;
+      start += page.length;
     }
     throw new Error(`more than ${MAX_CHANGES} changes match "${q}"; narrow deployments.projects`);
   }
