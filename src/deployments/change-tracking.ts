@@ -21,8 +21,8 @@ export interface ImpactResult {
 }
 
 export interface ImpactPorts<I extends ImpactResult, L> {
-  /** Reads both graphs and classifies: the branch webserver at url+prefix against production. */
-  compute(branch: { url: string; pathPrefix: string }, computedFor: I['computedFor']): Promise<I>;
+  /** Reads both graphs and classifies: the branch webserver at url+prefix against production; undefined when a newer computation for the change overtook this one. */
+  compute(change: number, branch: { url: string; pathPrefix: string }, computedFor: I['computedFor']): Promise<I | undefined>;
   /** The message for the change, or undefined when nothing changed. */
   message(impact: I, links: { deploymentUrl: string; pageUrl: string }): string | undefined;
   /** What the branch UI's changedReasons are filled from. */
@@ -90,6 +90,11 @@ export class ChangeTracking<I extends ImpactResult, L> {
     });
   }
 
+  /** Production's revision as results record it (bumped on every reload through deploy on merge). */
+  get productionRevision(): string {
+    return String(this.#productionRevision);
+  }
+
   /** Production's definitions changed: every result is stale; compute them again. */
   productionReloaded(): Promise<void> {
     this.#productionRevision += 1;
@@ -152,8 +157,9 @@ export class ChangeTracking<I extends ImpactResult, L> {
     if (record.state.status !== 'ready') return;
     const serving = record.state.serving;
     const computedFor = { patchset: serving.patchset, gitSha: serving.sha, productionRevision: String(this.#productionRevision) };
-    const impact = await this.deps.ports.compute({ url: serving.url, pathPrefix: record.pathPrefix }, computedFor);
     const number = record.change.number;
+    const impact = await this.deps.ports.compute(number, { url: serving.url, pathPrefix: record.pathPrefix }, computedFor);
+    if (impact === undefined) return;
     const before = this.#results.get(number);
     const samePatchset = before !== undefined && before.impact.computedFor.gitSha === computedFor.gitSha;
     let posted = samePatchset && before.posted;

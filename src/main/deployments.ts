@@ -27,10 +27,10 @@ import {
   branchDeploymentEnv,
   changeDeployment,
   changedReasonsLookup,
-  classifyImpact,
   dagsterUpstream,
   DagsterServiceClient,
   fetchAssetGraph,
+  ImpactTracker,
   impactMessage,
   type AssetImpact,
   type ChangedReasonsLookup,
@@ -113,12 +113,11 @@ export async function buildDeployments(config: Config, deps: DeploymentsDeps): P
       verifyLabel: d.verify?.label,
     };
     const productionGraphql = `${dagster.url.replace(/\/+$/, '')}${dagster.pathPrefix === '/' ? '' : dagster.pathPrefix}/graphql`;
+    // Production's graph is read once per production revision and shared by every change.
+    const impacts = new ImpactTracker({ read: (endpoint) => fetchAssetGraph({ endpoint }), productionEndpoint: productionGraphql, productionRevision: () => tracking?.productionRevision ?? '0' });
     tracking = new ChangeTracking<AssetImpact, ChangedReasonsLookup>({
       ports: {
-        compute: async (branch, computedFor) => {
-          const [b, p] = await Promise.all([fetchAssetGraph({ endpoint: `${branch.url}${branch.pathPrefix}/graphql` }), fetchAssetGraph({ endpoint: productionGraphql })]);
-          return classifyImpact(b, p, computedFor);
-        },
+        compute: (change, branch, computedFor) => impacts.compute(change, `${branch.url}${branch.pathPrefix}/graphql`, computedFor),
         message: (impact, links) => impactMessage(impact, links),
         lookup: (impact) => changedReasonsLookup(impact),
         policyInput: impactInput,
