@@ -66,8 +66,23 @@ function gerritSpec(ports: Ports, secrets: DemoDeploymentSecrets): StandInSpec {
 }
 
 function dagsterSpec(ports: Ports): StandInSpec {
-  return { label: 'Dagster stand-in', module: '../../../test/fakes/dagster/index.js', factory: 'startFakeDagster', options: { port: ports.dagster, pathPrefix: '/dagster' } };
+  return { label: 'Dagster stand-in', module: '../../../test/fakes/dagster/index.js', factory: 'startFakeDagster', options: { port: ports.dagster, pathPrefix: '/dagster', locations: PRODUCTION_LOCATIONS } };
 }
+
+/**
+ * Production's code locations: the stand-in's defaults, with the ledger asset master defines
+ * (test/fakes/gerrit/demo.ts), so the demo change's tracked changes are its own: invoices is new.
+ */
+const PRODUCTION_LOCATIONS = [
+  { name: 'demo_location', jobs: ['demo_job', 'nightly_etl'], schedules: [['daily_demo_schedule', 'nightly_etl']], sensors: [['new_file_sensor', 'demo_job']] },
+  {
+    name: 'finance',
+    jobs: ['ledger_job', 'payroll_job', 'smoke_test'],
+    schedules: [['month_end_close', 'ledger_job']],
+    sensors: [['invoice_sensor', 'payroll_job']],
+    assets: [{ key: ['finance', 'ledger'], opVersion: 'v1', group: 'accounting', owners: ['bob@example.test'] }],
+  },
+];
 
 /** The module, or undefined when that very file is absent (a build without the test tree). */
 async function importIfPresent(url: URL): Promise<Record<string, unknown> | undefined> {
