@@ -6,8 +6,9 @@
 //
 // Environment (defaults in brackets): BENCH_SECONDS [10] per wrk run, BENCH_CONNECTIONS [50],
 // BENCH_RATE [2000] and BENCH_RATE_SECONDS [10] for the fixed-rate run, BENCH_PUSH_MIB [1024],
-// BENCH_WS_IDLE [1000], BENCH_WS_ACTIVE [100], BENCH_WS_SECONDS [10], BENCH_PORT_BASE [18080],
-// BENCH_ONLY=throughput,latency,push,websockets,audit,policy (default all), BENCH_NO_RESULTS=1
+// BENCH_WS_IDLE [1000], BENCH_WS_ACTIVE [100], BENCH_WS_SECONDS [10], BENCH_WS_CHURN [3000], BENCH_PORT_BASE [18080],
+// BENCH_ONLY=throughput,latency,push,websockets,wschurn,coldstart,audit,accesslog,policy,impact (default all; policy and
+// impact alone start no server), BENCH_NO_RESULTS=1
 // to write no results file (a smoke run), BENCH_CPU_PROF=<dir> for CPU profiles. See README.md.
 
 import { execFileSync } from 'node:child_process';
@@ -22,7 +23,8 @@ import { spawnPinned, waitFor200 } from './lib/processes.js';
 import { printReport, type Report } from './lib/report.js';
 import { ThroughputRows } from './lib/rows.js';
 import { fromSource, nodeArgs } from './lib/scripts.js';
-import { LOAD_CPU, proxyCpus, readSettings, runs, type Settings } from './lib/settings.js';
+import { CPU_ONLY_GROUPS, LOAD_CPU, proxyCpus, readSettings, runs, type Settings } from './lib/settings.js';
+import { measureImpact } from './impact.js';
 import { measurePolicy } from './policy-eval.js';
 import { auditOnTmpfs } from './scenarios/audit.js';
 import { fixedRateLatency } from './scenarios/latency.js';
@@ -30,6 +32,9 @@ import { pushThrough } from './scenarios/push.js';
 import { withoutAccessLog } from './scenarios/access-log.js';
 import { changegateThroughput, directBaselines, nginxBaselines, relayBaseline } from './scenarios/throughput.js';
 import { webSocketsThrough } from './scenarios/websockets.js';
+import { webSocketChurn } from './scenarios/ws-churn.js';
+import { coldStart } from './scenarios/cold-start.js';
+import { targets } from './lib/targets.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -73,8 +78,26 @@ async function againstNginx(bench: Bench, rows: ThroughputRows, report: Mutable<
   }
 }
 
+/** The groups that need no server (policy evaluation, change tracking), measured in this process. */
+async function measureCpu(settings: Settings, report: Mutable<Report>): Promise<void> {
+  if (runs(settings, 'policy')) {
+    process.stderr.write('  policy evaluation alone\n');
+    report.policy = (await measurePolicy()) as unknown as Record<string, unknown>;
+  }
+  if (runs(settings, 'impact')) {
+    process.stderr.write('  change tracking alone\n');
+    report.impact = measureImpact();
+  }
+}
+
 async function measure(settings: Settings, dir: string): Promise<Report> {
   const began = performance.now();
+  if (settings.only !== undefined && [...settings.only].every((g) => CPU_ONLY_GROUPS.has(g))) {
+    const report: Mutable<Report> = { seconds: settings.seconds, connections: settings.connections, rows: [], coldStartThroughTsx: fromSource, durationSeconds: 0 };
+    await measureCpu(settings, report);
+    report.durationSeconds = (performance.now() - began) / 1000;
+    return report;
+  }
   const stops: (() => Promise<void>)[] = [];
   try {
     const upstream = spawnPinned(LOAD_CPU, process.execPath, [...nodeArgs('bench/upstream'), String(settings.ports.upstream)]);
@@ -91,12 +114,11 @@ async function measure(settings: Settings, dir: string): Promise<Report> {
     stops.push(async () => relay?.stop());
     await againstNginx(bench, rows, report);
     if (runs(settings, 'websockets')) report.webSockets = await webSocketsThrough(bench);
+    if (runs(settings, 'coldstart')) report.coldStart = await coldStart(bench);
+    if (runs(settings, 'wschurn')) report.wsChurn = await webSocketChurn(bench);
     if (runs(settings, 'audit')) report.audit = await auditOnTmpfs(bench, rows);
     if (runs(settings, 'accesslog')) await withoutAccessLog(bench, rows);
-    if (runs(settings, 'policy')) {
-      process.stderr.write('  policy evaluation alone\n');
-      report.policy = (await measurePolicy()) as unknown as Record<string, unknown>;
-    }
+    await measureCpu(settings, report);
     report.durationSeconds = (performance.now() - began) / 1000;
     return report;
   } finally {
@@ -123,7 +145,7 @@ async function main(): Promise<void> {
   const date = new Date().toISOString().slice(0, 10);
   // cpus(), not availableParallelism(): this process is pinned to one core by now.
   const machine = { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', proxyCpus: proxyCpus(1), loadCpu: LOAD_CPU };
-  const result = { date: new Date().toISOString(), node: process.version, machine, fromSource, workersSupported: WORKERS_SUPPORTED, only: settings.only === undefined ? 'all' : [...settings.only], ...report };
+  const result = { date: new Date().toISOString(), node: process.version, machine, fromSource, workersSupported: WORKERS_SUPPORTED, only: settings.only === undefined ? 'all' : [...settings.only], ...report, targets: targets(report) };
   writeFileSync(join(out, `${date}.json`), JSON.stringify(result, null, 2) + '\n');
   process.stdout.write(`\nwrote bench/results/${date}.json\n`);
 }

@@ -14,7 +14,13 @@ export interface RunningChangegate {
   readonly coldStartMs: number;
 }
 
-export async function startChangegate(config: Record<string, unknown> & { listen: string; admin: { listen: string } }, dir: string, cpus: string): Promise<RunningChangegate> {
+/** `nodeFlags` go before the script (e.g. `--expose-gc`), `env` on top of this process's. */
+export interface StartExtras {
+  readonly nodeFlags?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export async function startChangegate(config: Record<string, unknown> & { listen: string; admin: { listen: string } }, dir: string, cpus: string, extras: StartExtras = {}): Promise<RunningChangegate> {
   const file = join(dir, 'config.yaml');
   writeFileSync(file, stringify(config));
   const started = performance.now();
@@ -24,7 +30,7 @@ export async function startChangegate(config: Record<string, unknown> & { listen
   const profile = profileDir === undefined || profileDir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(resolve(profileDir), basename(dir))}`];
   // The log goes where an operator's log shipper would read it: a file on the instance's disk.
   const log = openSync(join(dir, 'stdout.log'), 'a');
-  const child = spawnPinned(cpus, process.execPath, [...profile, ...nodeArgs('src/cli'), 'serve', '--config', file], process.env, log);
+  const child = spawnPinned(cpus, process.execPath, [...profile, ...(extras.nodeFlags ?? []), ...nodeArgs('src/cli'), 'serve', '--config', file], { ...process.env, ...extras.env }, log);
   closeSync(log);
   try {
     await waitFor200(`http://${config.admin.listen}/readyz`);

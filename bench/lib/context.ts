@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { configSchema } from '../../src/config/schema.js';
 import { packageRoot } from '../../src/util/package-root.js';
-import { startChangegate, type RunningChangegate } from './changegate.js';
+import { startChangegate, type RunningChangegate, type StartExtras } from './changegate.js';
 import { LOAD_CPU, proxyCpus, type Settings } from './settings.js';
 import type { Shape } from './shapes.js';
 import { writeScript, wrk, type LoadResult } from './wrk.js';
@@ -26,6 +26,10 @@ export interface ProxyOptions {
   readonly ports: 'main' | 'side';
   /** `log.level`; default: left unset, as operators leave it (info: one access line per request). */
   readonly logLevel?: 'warn';
+  /** stateDir; default the run's shared one. */
+  readonly stateDir?: string;
+  /** Extra node flags and environment for the process (the churn scenario's GC hook). */
+  readonly extras?: StartExtras;
 }
 
 export interface Bench {
@@ -64,8 +68,8 @@ export function createBench(init: BenchInit): Bench {
       const instanceDir = join(dir, name);
       mkdirSync(instanceDir, { recursive: true });
       const ports = options.ports === 'main' ? { proxy: settings.ports.proxy, admin: settings.ports.admin } : { proxy: settings.ports.side, admin: settings.ports.sideAdmin };
-      const config = changegateConfig({ ...init, directUrl, workers: options.workers, stateDir: join(dir, 'state'), auditPath: join(options.auditDir ?? instanceDir, 'audit.jsonl'), logLevel: options.logLevel, ...ports });
-      return startChangegate(config, instanceDir, proxyCpus(options.workers));
+      const config = changegateConfig({ ...init, directUrl, workers: options.workers, stateDir: options.stateDir ?? join(dir, 'state'), auditPath: join(options.auditDir ?? instanceDir, 'audit.jsonl'), logLevel: options.logLevel, ...ports });
+      return startChangegate(config, instanceDir, proxyCpus(options.workers), options.extras);
     },
     load: (shape, base, headers, seconds = settings.seconds) => {
       const common = { seconds, connections: settings.connections, cpu: LOAD_CPU };

@@ -1,12 +1,16 @@
 // The printed report: the throughput table, then fixed-rate latency, the push, WebSockets, the
-// audit note, policy evaluation, cold start and how long the bench took.
+// audit note, policy evaluation, change-tracking classification, cold start and how long the bench took.
 
 import type { AuditScenario } from '../scenarios/audit.js';
 import type { LatencyResult } from '../scenarios/latency.js';
 import type { PushScenario } from '../scenarios/push.js';
 import type { WebSocketScenario } from '../scenarios/websockets.js';
+import type { WebSocketChurn } from '../scenarios/ws-churn.js';
+import type { ColdStart } from '../scenarios/cold-start.js';
+import { targets } from './targets.js';
 import type { WebSocketResult } from './websockets.js';
 import type { Row } from './rows.js';
+import type { ImpactFigures } from '../impact.js';
 import { fixed, table } from './table.js';
 
 export interface Report {
@@ -16,9 +20,12 @@ export interface Report {
   readonly latency?: LatencyResult;
   readonly push?: PushScenario;
   readonly webSockets?: WebSocketScenario;
+  readonly wsChurn?: WebSocketChurn;
   readonly audit?: AuditScenario;
   readonly policy?: Readonly<Record<string, unknown>>;
+  readonly impact?: ImpactFigures;
   readonly coldStartMs?: number;
+  readonly coldStart?: ColdStart;
   readonly coldStartThroughTsx: boolean;
   readonly durationSeconds: number;
 }
@@ -109,6 +116,17 @@ function webSockets(w: WebSocketScenario): void {
   }
 }
 
+function wsChurn(c: WebSocketChurn): void {
+  out(`\nWebSocket churn: ${c.starts} subscription starts (${c.completed} completed) on ${c.sockets} sockets opened and closed in waves (${c.failedToOpen} failed to open)\n`);
+  const row = (name: string, m: { rssKiB: number; heapUsedKiB?: number; heapTotalKiB?: number; externalKiB?: number }): string[] => [name, mib(m.rssKiB), m.heapUsedKiB === undefined ? '' : mib(m.heapUsedKiB), m.heapTotalKiB === undefined ? '' : mib(m.heapTotalKiB), m.externalKiB === undefined ? '' : mib(m.externalKiB)];
+  out(table(['when', 'RSS MiB', 'heap used MiB', 'heap total MiB', 'external MiB'], [row('before (warm, after GC)', c.before), row('right after the churn', { rssKiB: c.peakRssKiB }), row('sockets closed, after GC', c.after)]));
+}
+
+function targetTable(r: Report): void {
+  out('\nTargets (issue #15), this run\n');
+  out(table(['target', 'figure', 'verdict'], targets(r).map((t) => [t.target, t.figure, t.verdict])));
+}
+
 export function printReport(r: Report): void {
   throughput(r);
   if (r.latency !== undefined) latency(r.latency);
@@ -120,6 +138,13 @@ export function printReport(r: Report): void {
     const fields = flat.map(([k, v]) => `${k} ${typeof v === 'number' ? v.toFixed(2) : JSON.stringify(v)}`);
     out(`\nPolicy evaluation alone: ${fields.join(', ')}\n`);
   }
-  if (r.coldStartMs !== undefined) out(`Cold start to ready (spawn to /readyz 200, default policies compiled${r.coldStartThroughTsx ? ', through tsx' : ''}): ${r.coldStartMs.toFixed(0)} ms\n`);
+  if (r.impact !== undefined) {
+    const i = r.impact;
+    out(`\nChange tracking alone: ${i.assetsPerSide} vs ${i.assetsPerSide} assets classified in ${i.medianMs} ms (median; max ${i.maxMs} ms; CPU ${i.cpuMedianMs} ms), ${i.changed} changed, ${i.downstream} downstream\n`);
+  }
+  if (r.coldStart !== undefined) out(`Cold start to ready (spawn to /readyz 200${r.coldStartThroughTsx ? ', through tsx' : ''}): first start on a fresh stateDir (policy compiled) ${r.coldStart.firstMs.toFixed(0)} ms, restart (compiled policy from stateDir) ${r.coldStart.restartMs.toFixed(0)} ms\n`);
+  if (r.coldStartMs !== undefined) out(`First Changegate of the run to ready (spawn to /readyz 200, default policies compiled${r.coldStartThroughTsx ? ', through tsx' : ''}): ${r.coldStartMs.toFixed(0)} ms\n`);
+  if (r.wsChurn !== undefined) wsChurn(r.wsChurn);
+  targetTable(r);
   out(`Bench duration: ${r.durationSeconds.toFixed(0)} s\n`);
 }

@@ -20,13 +20,18 @@ export interface Settings {
   readonly wsIdle: number;
   readonly wsActive: number;
   readonly wsSeconds: number;
+  /** Subscription starts in the WebSocket churn scenario. */
+  readonly wsChurn: number;
   readonly ports: { readonly proxy: number; readonly upstream: number; readonly nginx: number; readonly side: number; readonly relay: number; readonly admin: number; readonly sideAdmin: number };
   /** Scenario groups to run (BENCH_ONLY); all when absent. */
   readonly only: ReadonlySet<string> | undefined;
   readonly writeResults: boolean;
 }
 
-export const GROUPS = ['throughput', 'latency', 'push', 'websockets', 'audit', 'accesslog', 'policy'] as const;
+export const GROUPS = ['throughput', 'latency', 'push', 'websockets', 'wschurn', 'coldstart', 'audit', 'accesslog', 'policy', 'impact'] as const;
+
+/** Groups that start no server: with only these, the bench starts no upstream, IdP or proxy. */
+export const CPU_ONLY_GROUPS: ReadonlySet<string> = new Set(['policy', 'impact']);
 
 export function readSettings(): Settings {
   const base = positive('BENCH_PORT_BASE', 18080);
@@ -43,6 +48,7 @@ export function readSettings(): Settings {
     wsIdle: positive('BENCH_WS_IDLE', 1000),
     wsActive: positive('BENCH_WS_ACTIVE', 100),
     wsSeconds: positive('BENCH_WS_SECONDS', 10),
+    wsChurn: positive('BENCH_WS_CHURN', 3000),
     ports: { proxy: base, upstream: base + 1, nginx: base + 2, side: base + 3, relay: base + 4, admin: base + 10, sideAdmin: base + 11 },
     only: groups,
     writeResults: process.env['BENCH_NO_RESULTS'] !== '1',

@@ -38,13 +38,13 @@ export interface WebSocketResult {
 const SUBSCRIPTION = 'subscription Logs($runId: ID!) { pipelineRunLogs(runId: $runId) { __typename } }';
 const OPEN_TIMEOUT_MS = 10_000;
 
-interface Frame {
+export interface Frame {
   readonly type: string;
   readonly id?: string;
   readonly payload?: unknown;
 }
 
-interface Session {
+export interface Session {
   readonly socket: WebSocket;
   /** Resolves on the next frame of one of these types for this id. */
   next(id: string | undefined, types: readonly string[]): Promise<Frame>;
@@ -83,7 +83,7 @@ function open(url: string, headers: Readonly<Record<string, string>>): Promise<S
 }
 
 /** Opens `count` sessions, `batch` at a time. Failures are counted, not thrown. */
-async function openMany(url: string, headers: Readonly<Record<string, string>>, count: number, batch = 50): Promise<{ sessions: Session[]; failed: number }> {
+export async function openMany(url: string, headers: Readonly<Record<string, string>>, count: number, batch = 50): Promise<{ sessions: Session[]; failed: number }> {
   const sessions: Session[] = [];
   let failed = 0;
   for (let i = 0; i < count; i += batch) {
@@ -101,7 +101,7 @@ function rssOf(pids: Readonly<Record<string, number>>): Record<string, number> {
 }
 
 /** Closes sessions, waiting a bounded time for each close handshake. */
-function closeAll(sessions: readonly Session[]): Promise<unknown> {
+export function closeAll(sessions: readonly Session[]): Promise<unknown> {
   return Promise.all(
     sessions.map(
       (s) =>
@@ -115,7 +115,7 @@ function closeAll(sessions: readonly Session[]): Promise<unknown> {
   );
 }
 
-async function roundTrip(s: Session, id: string): Promise<Frame> {
+export async function roundTrip(s: Session, id: string): Promise<Frame> {
   const answer = s.next(id, ['complete', 'error']);
   s.socket.send(JSON.stringify({ type: 'start', id, payload: { query: SUBSCRIPTION, variables: { runId: `bench-run-${id}` }, operationName: 'Logs' } }));
   let timer: NodeJS.Timeout | undefined;

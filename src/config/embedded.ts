@@ -14,6 +14,8 @@ export const EMBEDDED_PORTS = { ingress: 8080, admin: 9901, idp: 8090, gerrit: 8
 export interface EmbeddedOptions {
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
+  /** Adds to the raw config before it is parsed (the demo's branch deployments and Gerrit service account). */
+  readonly extend?: (raw: Record<string, unknown>) => Record<string, unknown>;
 }
 
 export interface Embedded {
@@ -30,7 +32,7 @@ export async function loadEmbeddedConfig(options: EmbeddedOptions): Promise<Embe
       `changegate: development identity provider at ${idp.issuer}\n` +
       `changegate: sign in at ${publicUrl}/.changegate/login as alice (admin), bob (reviewer), carol (operator) or dave (viewer), any password\n`,
   );
-  const config = configSchema.parse({
+  const raw: Record<string, unknown> = {
     listen: `127.0.0.1:${EMBEDDED_PORTS.ingress}`,
     admin: { listen: `127.0.0.1:${EMBEDDED_PORTS.admin}` },
     publicUrl,
@@ -42,6 +44,13 @@ export async function loadEmbeddedConfig(options: EmbeddedOptions): Promise<Embe
     identity: devIdentityConfig(idp.issuer),
     policy: { path: join(packageRoot(), 'policies') },
     audit: { path: join(options.cwd, 'var', 'audit.jsonl') },
-  });
+  };
+  let config: Config;
+  try {
+    config = configSchema.parse(options.extend === undefined ? raw : options.extend(raw));
+  } catch (e) {
+    await idp.close();
+    throw e;
+  }
   return { config, close: () => idp.close() };
 }

@@ -104,7 +104,7 @@ const deployments = z
         kind: z.enum(['process', 'kubernetes']).default('process'),
         /** argv; placeholders {port} {pathPrefix} {change} {patchset} {checkout} {name}. */
         command: z.array(z.string().min(1)).min(1).default(['dagster-webserver', '-w', 'workspace.yaml', '-h', '127.0.0.1', '-p', '{port}', '--path-prefix', '{pathPrefix}']),
-        /** The change is checked out at {workdir}/{change}/{patchset}; relative to stateDir's parent when relative. */
+        /** The change is checked out at {workdir}/{change}/{patchset}; a relative path is relative to the working directory. */
         workdir: z.string().min(1).default('var/deployments'),
         env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name'), z.string()).default({}),
         readyTimeoutSeconds: z.number().int().positive().max(3600).default(180),

@@ -262,11 +262,9 @@ export class DeploymentController {
       this.#starts.delete(change.number);
     }
     const next: Serving = { patchset: change.patchset, sha: change.commit.sha, url, handle, readyAt: this.#iso() };
-    // The registry says ready (in memory) and the route is swapped in the same tick, so no reader
-    // (the pages, the placeholder, a poll) sees ready while the previous webserver still answers;
-    // the write to disk finishes beside the swap instead of before it.
-    const ready: DeploymentRecord = { ...starting, updatedAt: this.#iso(), state: { status: 'ready', serving: next } };
-    await Promise.all([this.#d.registry.put(ready), this.#d.routes.serve(ready, url)]);
+    // The route first: once the registry says ready, requests reach the new webserver.
+    await this.#d.routes.serve({ ...starting, state: { status: 'ready', serving: next } }, url);
+    const ready = await this.#put(starting, { status: 'ready', serving: next });
     await this.#d.audit('ready', ready, { patchset: change.patchset, url, link: this.link(change.number) });
     if (serving !== undefined) {
       await this.#d.launcher.stop(serving.handle);

@@ -31,6 +31,8 @@ export interface DeployOnMergeDeps {
   readonly audit: AuditSink;
   readonly kind: string;
   readonly now: () => Date;
+  /** Told after production's locations were reloaded (change tracking computes again). */
+  readonly onReloaded?: () => void;
   readonly log: (level: 'info' | 'warn' | 'error', fields: Record<string, unknown>, message: string) => void;
 }
 
@@ -103,6 +105,7 @@ export class DeployOnMerge {
         lines.push(step);
       }
     }
+    if (rules.some((r) => r.locations.length > 0)) this.#d.onReloaded?.();
     const message = [`Deployed to production on merge into ${change.branch}:`, '', ...lines].join('\n');
     await this.#d.source.post({ change: change.number, patchset: change.patchset, tag: DEPLOY_TAG, message }).catch((e: unknown) =>
       this.#d.log('warn', { component: 'deploy-on-merge', change: change.number, err: e instanceof Error ? e.message : String(e) }, 'could not post on the Gerrit change'),

@@ -20,13 +20,18 @@ export function clientResponseHeaders(upstream: Readonly<Record<string, string |
     if (value === undefined || HOP_BY_HOP.has(name) || named?.has(name) === true) continue;
     if (name !== 'set-cookie') out[name] = value;
   }
+  // Most responses carry no cookies either way: no arrays built for them.
+  if (ours.length === 0 && upstream['set-cookie'] === undefined) return out;
   const cookies = [...ours, ...headerList(upstream['set-cookie']).filter((line) => !drop(setCookieName(line)))];
   if (cookies.length > 0) out['set-cookie'] = cookies;
   return out;
 }
 
+/** `Connection: keep-alive` (or close), which nearly every upstream response carries, names no header. */
+const NAMES_NONE = /^[\t ]*(?:keep-alive|close)[\t ]*$/i;
+
 function connectionTokens(value: string | string[] | undefined): ReadonlySet<string> | undefined {
-  if (value === undefined) return undefined;
+  if (value === undefined || (typeof value === 'string' && NAMES_NONE.test(value))) return undefined;
   const tokens = headerList(value)
     .flatMap((v) => v.split(','))
     .map((t) => t.trim().toLowerCase())

@@ -21,7 +21,23 @@ import { deploymentsRouter } from '../deployments/pages.js';
 import { placeholderUpstream } from '../deployments/placeholder.js';
 import { Registry, type DeploymentRecord } from '../deployments/registry.js';
 import type { Launcher } from '../deployments/types.js';
-import { branchDeploymentEnv, changeDeployment, dagsterUpstream, DagsterServiceClient, type DagsterConfig } from '../upstreams/dagster/index.js';
+import { ChangeTracking, type ImpactAnswer } from '../deployments/change-tracking.js';
+import { changesRouter } from '../deployments/changes-page.js';
+import {
+  branchDeploymentEnv,
+  changeDeployment,
+  changedReasonsLookup,
+  dagsterUpstream,
+  DagsterServiceClient,
+  fetchAssetGraph,
+  ImpactTracker,
+  impactMessage,
+  type AssetImpact,
+  type ChangedReasonsLookup,
+  type DagsterConfig,
+} from '../upstreams/dagster/index.js';
+import { projectMatcher } from '../util/project-glob.js';
+import { join } from 'node:path';
 import { GerritServiceClient } from '../upstreams/gerrit/index.js';
 import type { Auth } from './auth.js';
 import type { UpstreamDeps } from './upstreams.js';
@@ -29,6 +45,9 @@ import type { UpstreamDeps } from './upstreams.js';
 export interface Deployments {
   /** Where Gerrit's events and proxied requests report changes. */
   signal(s: ChangeSignal): void;
+  /** The submit decision's resource.change.impact (undefined: the project is not tracked). */
+  impact(change: number, project: string, currentRevision: string | null): ImpactAnswer | undefined;
+  readonly tracking: ChangeTracking<AssetImpact, ChangedReasonsLookup> | undefined;
   readonly controller: DeploymentController | undefined;
   readonly deployOnMerge: DeployOnMerge | undefined;
   start(): Promise<void>;
@@ -46,7 +65,7 @@ export interface DeploymentsDeps {
   readonly now?: () => Date;
 }
 
-const NONE: Deployments = { signal: () => undefined, controller: undefined, deployOnMerge: undefined, start: async () => undefined, stop: async () => undefined };
+const NONE: Deployments = { signal: () => undefined, impact: () => undefined, tracking: undefined, controller: undefined, deployOnMerge: undefined, start: async () => undefined, stop: async () => undefined };
 
 export async function buildDeployments(config: Config, deps: DeploymentsDeps): Promise<Deployments> {
   const { gerrit, dagster } = config.upstreams;
@@ -71,11 +90,13 @@ export async function buildDeployments(config: Config, deps: DeploymentsDeps): P
           audit: deps.audit,
           kind: 'dagster',
           now,
+          onReloaded: () => void tracking?.productionReloaded(),
           log,
         });
 
   const d = config.deployments;
   let controller: DeploymentController | undefined;
+  let tracking: ChangeTracking<AssetImpact, ChangedReasonsLookup> | undefined;
   if (d !== undefined) {
     const registry = await Registry.open(config.stateDir);
     const settings = {
@@ -91,7 +112,26 @@ export async function buildDeployments(config: Config, deps: DeploymentsDeps): P
       publicUrl: config.publicUrl,
       verifyLabel: d.verify?.label,
     };
-    const instances = new BranchInstances(deps.routes, dagster, deps.upstreamDeps, () => controller);
+    const productionGraphql = `${dagster.url.replace(/\/+$/, '')}${dagster.pathPrefix === '/' ? '' : dagster.pathPrefix}/graphql`;
+    // Production's graph is read once per production revision and shared by every change.
+    const impacts = new ImpactTracker({ read: (endpoint) => fetchAssetGraph({ endpoint }), productionEndpoint: productionGraphql, productionRevision: () => tracking?.productionRevision ?? '0' });
+    tracking = new ChangeTracking<AssetImpact, ChangedReasonsLookup>({
+      ports: {
+        compute: (change, branch, computedFor) => impacts.compute(change, `${branch.url}${branch.pathPrefix}/graphql`, computedFor),
+        message: (impact, links) => impactMessage(impact, links),
+        lookup: (impact) => changedReasonsLookup(impact),
+        policyInput: impactInput,
+      },
+      dir: join(config.stateDir, 'deployments', 'impact'),
+      source,
+      link: (n) => deploymentLink(settings, n),
+      pageUrl: (n) => `${new URL(config.publicUrl).origin}/.changegate/changes/${n}/assets`,
+      get: (n) => controller?.get(n),
+      log,
+    });
+    await tracking.load();
+    const t = tracking;
+    const instances = new BranchInstances(deps.routes, dagster, deps.upstreamDeps, () => controller, (n) => t.lookup(n));
     controller = new DeploymentController({
       settings,
       source,
@@ -101,17 +141,24 @@ export async function buildDeployments(config: Config, deps: DeploymentsDeps): P
       environment: (change, url) => branchDeploymentEnv({ ...change, deploymentUrl: url }),
       inspect: async (url, prefix) => new DagsterServiceClient({ url, pathPrefix: prefix }).locations(),
       audit: (step, record, details) => deps.audit.append(stepRecord('dagster', step, record, details, now())),
+      onReady: (record) => void t.track(record),
+      onClosed: (record) => void t.forget(record.change.number),
       now,
       log,
     });
     const c = controller;
     deps.routes.add(placeholderUpstream({ kind: 'dagster', prefix: d.pathPrefix.slice(0, d.pathPrefix.lastIndexOf('/')), timeoutMs: dagster.timeoutMs, lookup: (n) => c.get(n) }));
     deps.auth.pages.use(deploymentsRouter({ kind: 'dagster', list: () => c.list(), link: (n) => deploymentLink(settings, n), identify: (req) => deps.auth.identify(req), decider: deps.decider, now }));
+    deps.auth.pages.use(changesRouter({ kind: 'dagster', get: (n) => c.get(n), result: (n) => t.result(n), link: (n) => deploymentLink(settings, n), identify: (req) => deps.auth.identify(req), decider: deps.decider }));
   }
 
+  const tracked = d === undefined ? undefined : projectMatcher(d.projects);
+  const t = tracking;
   return {
     controller,
+    tracking,
     deployOnMerge,
+    impact: (change, project, revision) => (t === undefined || tracked === undefined || !tracked(project) ? undefined : t.answer(change, revision)),
     signal: (s) => {
       controller?.signal(s);
       if (s.kind === 'closed' && s.reason === 'MERGED') deployOnMerge?.merged(s.change);
@@ -119,12 +166,14 @@ export async function buildDeployments(config: Config, deps: DeploymentsDeps): P
     start: async () => controller?.start(),
     stop: async () => {
       await controller?.stop();
+      await t?.settled();
       await deployOnMerge?.settled();
     },
   };
 }
 
-async function launcherFor(d: NonNullable<Config['deployments']>): Promise<Launcher> {
+/** The configured launcher (also used to stop what an earlier run left: forget-deployments.ts). */
+export async function launcherFor(d: NonNullable<Config['deployments']>): Promise<Launcher> {
   if (d.launcher.kind === 'kubernetes') {
     if (d.kubernetes === undefined) throw new ChangegateError('config_invalid', 'deployments.launcher.kind kubernetes needs deployments.kubernetes');
     return openKubernetesLauncher(d, { baseDir: process.cwd() });
@@ -144,6 +193,7 @@ class BranchInstances {
     private readonly dagster: DagsterConfig,
     private readonly deps: UpstreamDeps,
     private readonly controller: () => DeploymentController | undefined,
+    private readonly reasons: (change: number) => ChangedReasonsLookup | undefined,
   ) {}
 
   async serve(record: DeploymentRecord, url: string): Promise<void> {
@@ -161,6 +211,7 @@ class BranchInstances {
         ...(this.deps.onRunLaunched === undefined ? {} : { onRunLaunched: this.deps.onRunLaunched }),
         // Read per request: the change's reviewers and status move while the instance serves.
         deployment: () => changeDeployment(this.controller()?.get(number)?.change ?? record.change),
+        changedReasons: () => this.reasons(number),
       },
     );
     const previous = this.#current.get(number);
@@ -174,4 +225,16 @@ class BranchInstances {
     this.#current.delete(record.change.number);
     if (name !== undefined) await this.routes.remove(name);
   }
+}
+
+/** resource.change.impact: asset keys as "a/b" strings, which is how policies name them. */
+function impactInput(impact: AssetImpact): unknown {
+  const asset = (a: AssetImpact['downstream'][number]): Record<string, unknown> => ({ key: a.key.join('/'), location: a.location, group: a.group, tags: a.tags, owners: a.owners });
+  return {
+    patchset: impact.computedFor.patchset,
+    computedFor: impact.computedFor,
+    assets: impact.assets.map((a) => ({ ...asset(a), reasons: a.reasons })),
+    downstream: impact.downstream.map(asset),
+    counts: impact.counts,
+  };
 }

@@ -62,11 +62,20 @@ export async function startChangegate(config: Config, options: StartOptions = {}
   const auth = await buildAuth(config, logger);
   const policy = await buildPolicy(config, logger, metrics, readiness);
   // Gerrit tells the branch-deployment loop of changes; the loop is built once the routes exist.
-  let signal: Deployments['signal'] = () => undefined;
-  const built = buildUpstreams(config, { limits: config.limits, decider: policy.engine, audit, metrics, logger, revokeForChange: auth.revokeForChange, onChange: (s) => signal(s) });
+  let loop: Pick<Deployments, 'signal' | 'impact'> | undefined;
+  const built = buildUpstreams(config, {
+    limits: config.limits,
+    decider: policy.engine,
+    audit,
+    metrics,
+    logger,
+    revokeForChange: auth.revokeForChange,
+    onChange: (s) => loop?.signal(s),
+    ...(config.deployments === undefined ? {} : { impact: (n: number, project: string, revision: string | null) => loop?.impact(n, project, revision) }),
+  });
   const routes = new RouteTable(built.upstreams);
   const deployments = await buildDeployments(config, { routes, audit, decider: policy.engine, auth, logger, upstreamDeps: built.deps });
-  signal = deployments.signal;
+  loop = deployments;
   // Our cookies, and every upstream's session cookies, never pass the proxy in either direction.
   const dropCookie = upstreamCookieRule((name) => routes.isSessionCookie(name));
   const forwarder = new Forwarder({ dropSetCookie: dropCookie, webSocketIdleMs: config.limits.webSocketIdleMs });

@@ -12,7 +12,7 @@ import type { Metrics } from '../observability/metrics.js';
 import type { Upstream } from '../pipeline/types.js';
 import type { Decider } from '../policy/types.js';
 import { dagsterUpstream, DEFAULT_CHANGE_CLAIMS, type ChangeClaims, type RunLaunch } from '../upstreams/dagster/index.js';
-import { GERRIT_USERNAME_HEADER, gerritChangeVisibility, gerritRunNotifier, gerritUpstream, type ChangeSignal } from '../upstreams/gerrit/index.js';
+import { GERRIT_USERNAME_HEADER, gerritChangeVisibility, gerritRunNotifier, gerritUpstream, type ChangeSignal, type ImpactProvider } from '../upstreams/gerrit/index.js';
 
 /** What every kind may use to build an instance. */
 export interface UpstreamDeps {
@@ -29,6 +29,8 @@ export interface UpstreamDeps {
   readonly changeClaims: ChangeClaims;
   /** Told when a Gerrit change gets a patch set, closes or reopens (the branch-deployment loop). */
   readonly onChange?: (signal: ChangeSignal) => void;
+  /** Change tracking's answer for a submit decision (resource.change.impact). */
+  readonly impact?: ImpactProvider;
 }
 
 type Kinds = { readonly [K in keyof Config['upstreams']]-?: (config: NonNullable<Config['upstreams'][K]>, deps: UpstreamDeps) => Upstream };

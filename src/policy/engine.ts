@@ -46,6 +46,15 @@ export class PolicyEngine implements Decider {
     this.#cache?.clear();
   }
 
+  /**
+   * Drops expired decisions. Entries past their TTL are never returned, but the cache only
+   * replaces them under pressure: after a burst of distinct requests (a WebSocket churn, each
+   * start a new run id) they would hold their memory until then. The owner calls this on a timer.
+   */
+  purgeStale(): void {
+    this.#cache?.purgeStale();
+  }
+
   decide(input: PolicyInput): Decision {
     const snapshot = this.#snapshot;
     if (snapshot === undefined) return denied('policy_not_loaded', 'none');

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { ChangegateError } from '../errors.js';
 import { compileParsedToWasm, loadWasmPolicy, parseSources, type Module } from '../rego/index.js';
 import { readBundle } from './bundle.js';
+import { cacheKey, readCompiled, writeCompiled } from './compiled-cache.js';
 import type { PolicySnapshot } from './engine.js';
 import type { PolicyModule } from './module.js';
 import { readPolicySources, type PolicySources } from './sources.js';
@@ -18,6 +19,10 @@ export interface PolicyLocation {
   readonly bundle?: string | undefined;
   /** Entry point, such as `changegate/decision`. */
   readonly entrypoint: string;
+  /** Where compiled policies are kept between starts (compiled-cache.ts); none when absent. */
+  readonly cacheDir?: string | undefined;
+  /** Told when the cache cannot be written. */
+  readonly warn?: (message: string) => void;
 }
 
 export interface LoadedPolicy {
@@ -38,10 +43,24 @@ export async function loadPolicy(location: PolicyLocation): Promise<LoadedPolicy
     return { snapshot: await instantiate(bundle.wasm, bundle.data, location.entrypoint, revision), tests: [] };
   }
   const sources = readPolicySources(location.path);
+  const { cacheDir } = location;
+  const key = cacheDir === undefined ? undefined : cacheKey(sources, location.entrypoint);
+  const cached = cacheDir === undefined || key === undefined ? undefined : readCompiled(cacheDir, key);
+  if (cached !== undefined) {
+    const module = await instantiateModule(cached.wasm, sources.data).catch(() => undefined);
+    // A module that does not load (a damaged file) is compiled again below.
+    if (module !== undefined && module.entrypoints.includes(location.entrypoint)) {
+      return { snapshot: snapshotOf(module, location.entrypoint, sources.revision), tests: runTests(module, cached.tests) };
+    }
+  }
   const modules = parseModules(sources);
   const tests = discoverTests(modules);
-  const module = await instantiateModule(compileModulesToWasm(modules, [location.entrypoint, ...tests.map((t) => t.name)]), sources.data);
-  return { snapshot: snapshotOf(module, location.entrypoint, sources.revision), tests: runTests(module, tests) };
+  const wasm = compileModulesToWasm(modules, [location.entrypoint, ...tests.map((t) => t.name)]);
+  const module = await instantiateModule(wasm, sources.data);
+  const results = runTests(module, tests);
+  // Only a policy whose tests pass is worth keeping: a failing one is not swapped in anyway.
+  if (cacheDir !== undefined && key !== undefined && results.every((t) => t.passed)) writeCompiled(cacheDir, key, { wasm, tests }, location.warn ?? (() => undefined));
+  return { snapshot: snapshotOf(module, location.entrypoint, sources.revision), tests: results };
 }
 
 /** Compiles and runs only the test_* rules of a directory (`changegate policy test`). */

@@ -29,3 +29,6 @@ export type { Policy as IrPolicy } from './ir/types.js';
 export { hostBuiltins, type HostBuiltins, type HostBuiltin, type HostOptions } from './builtins/host/index.js';
 export { requiredMemoryPages } from './wasm/index.js';
 export { loadWasmPolicy } from './load.js';
+
+// Which compiler this is (a hash of its code), for caches of what it compiled.
+export { compilerFingerprint } from './fingerprint.js';

@@ -93,7 +93,7 @@ test('a new patch set replaces the old webserver only once it answers: routed fi
   assert.deepEqual(h.audits.find((a) => a.step === 'created' && a.details['replacing'] === 1)?.details['patchset'], 2);
 });
 
-test('the registry says ready in the same tick the route is swapped, not a disk write earlier', async (t) => {
+test('the new webserver is routed before the registry says ready; the old one stops once ready is on disk', async (t) => {
   const h = await harness();
   t.after(() => h.dispose());
   await readyAt(h, 15, 1);

@@ -14,6 +14,9 @@ import { parseConfigText } from '../../src/config/load.js';
 import { parseDocument, selectOperation } from '../../src/upstreams/dagster/graphql/document.js';
 import { planPermissions } from '../../src/upstreams/dagster/permissions/plan.js';
 import { parseClientFrame } from '../../src/upstreams/dagster/ws/frames.js';
+import { changedReasonsLookup } from '../../src/upstreams/dagster/impact/lookup.js';
+import { AnswerError, parseDefinitions, parseKeys } from '../../src/upstreams/dagster/impact/parse.js';
+import { planChangedReasons, rewriteChangedReasonsBody } from '../../src/upstreams/dagster/impact/rewrite.js';
 import { isChangegateError } from '../../src/errors.js';
 import { parseChangeIdSegment } from '../../src/upstreams/gerrit/change-id.js';
 import { classifyCommand } from '../../src/upstreams/gerrit/git/push-commands.js';
@@ -271,6 +274,50 @@ const WS_FRAMES: Target = {
   growth: [{ name: 'variables', n: 2000, make: (n) => text(JSON.stringify({ type: 'start', id: '1', payload: { query: '{ __typename }', variables: Object.fromEntries(Array.from({ length: n }, (_, i) => [`v${i}`, i])) } })) }],
 };
 
+// --- Dagster asset answers (change tracking) -----------------------------------------------------
+
+const REASONS_OP = selectOperation(parseDocument('{ n: assetNodes { id k: assetKey { path } repository { name location { name } } changedReasons r: changedReasons dependedBy { asset { id changedReasons } } } }', undefined), undefined, {});
+const REASONS_PLAN = planChangedReasons(REASONS_OP)!;
+const REASONS_LOOKUP = changedReasonsLookup({
+  computedFor: { patchset: 1, gitSha: 'x' },
+  assets: [{ key: ['a'], location: 'l', repository: 'r', group: 'g', tags: {}, owners: [], reasons: ['NEW'] }],
+  downstream: [],
+  counts: { NEW: 1, CODE_VERSION: 0, DEPENDENCIES: 0, PARTITIONS_DEFINITION: 0, TAGS: 0, METADATA: 0, REMOVED: 0 },
+});
+const ASSET_NODE = { assetKey: { path: ['a'] }, opVersion: null, dependencyKeys: [], dependencies: [], tags: [{ key: 't', value: 'v' }], metadataEntries: [{ __typename: 'TextMetadataEntry', label: 'x', text: 'y' }], partitionDefinition: null, groupName: 'g', owners: [{ __typename: 'TeamAssetOwner', team: 't' }], kinds: [], repository: { name: 'r', location: { name: 'l' } } };
+
+/** A branch deployment's answers: read strictly by fetch (parse.ts), and rewritten for changedReasons. */
+const DAGSTER_ASSETS: Target = {
+  name: 'dagster-assets',
+  seeds: () =>
+    [
+      { data: { assetNodes: [ASSET_NODE] } },
+      { data: { assetNodes: [{ assetKey: { path: ['a', 'b'] } }] } },
+      { data: { n: [{ id: 'l.r.["a"]', k: { path: ['a'] }, repository: { name: 'r', location: { name: 'l' } }, changedReasons: [], r: [], dependedBy: [{ asset: { id: 'l.r.["a"]', changedReasons: [] } }] }] } },
+    ].map((o) => Buffer.from(JSON.stringify(o))),
+  mutators: GENERIC,
+  run: (input) => {
+    let body: unknown;
+    try {
+      body = JSON.parse(str(input));
+    } catch {
+      return;
+    }
+    for (const read of [parseKeys, parseDefinitions]) {
+      try {
+        read(body);
+      } catch (e) {
+        if (!(e instanceof AnswerError)) throw e;
+      }
+    }
+    rewriteChangedReasonsBody(input.data, REASONS_PLAN, REASONS_LOOKUP);
+  },
+  growth: [
+    { name: 'asset nodes', n: 500, make: (n) => text(JSON.stringify({ data: { assetNodes: Array.from({ length: n }, () => ASSET_NODE) } })) },
+    { name: 'nested lists', n: 2000, make: (n) => text(`{"data":{"n":${'['.repeat(n)}${']'.repeat(n)}}}`) },
+  ],
+};
+
 // --- config YAML ----------------------------------------------------------------------------------
 
 const CONFIG_SEEDS = [
@@ -348,7 +395,7 @@ const AUDIT: Target = {
   msPer64KiB: 150,
 };
 
-export const TARGETS: readonly Target[] = [NORMALIZE, PUSH_HEAD, PUSH_OPTIONS, SIDEBAND, GERRIT_REST, DAGSTER_GRAPHQL, WS_FRAMES, CONFIG_YAML, AUDIT];
+export const TARGETS: readonly Target[] = [NORMALIZE, PUSH_HEAD, PUSH_OPTIONS, SIDEBAND, GERRIT_REST, DAGSTER_GRAPHQL, DAGSTER_ASSETS, WS_FRAMES, CONFIG_YAML, AUDIT];
 
 export function targetNamed(name: string): Target {
   const t = TARGETS.find((x) => x.name === name);

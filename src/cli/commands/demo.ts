@@ -3,6 +3,8 @@
 // through everything in a browser. The stand-ins live under test/fakes/; they are found relative
 // to this file, which works from src/ (tsx) and from dist/src/ (compiled, beside dist/test/).
 // A missing or failing stand-in is reported and the demo runs without it.
+// The demo Gerrit's open change gets a branch deployment (demo-deployments.ts): the reconcile at
+// start deploys it and posts its link on the change.
 
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../config/schema.js';
@@ -10,13 +12,16 @@ import { DEV_MACHINE_CLIENT_ID, DEV_MACHINE_CLIENT_SECRET, DEV_USERS } from '../
 import { createLogger } from '../../observability/logger.js';
 import { parseArgs, UsageError } from '../args.js';
 import type { Command, CliIo } from '../command.js';
+import { demoDeploymentSecrets, deploymentBanner, openDemoChanges, standInWebserver, webhookUrl, withBranchDeployments, type DemoDeploymentSecrets, type OpenChange } from './demo-deployments.js';
 
 const USAGE = `Usage: changegate demo
 
 Runs the embedded development default (proxy on :8080, admin on :9901, development identity
 provider on :8090) together with the test stand-ins for Gerrit (:8081) and Dagster (:3000,
-path prefix /dagster), all on loopback. Prints where everything runs and how to sign
-in. SIGTERM or SIGINT stops everything; a second signal exits immediately.`;
+path prefix /dagster), all on loopback. The demo Gerrit's open change gets a branch
+deployment (a Dagster stand-in webserver of its own, at /dagster/changes/<change>/). Prints
+where everything runs and how to sign in. SIGTERM or SIGINT stops everything, the branch
+deployments' webservers included; a second signal exits immediately.`;
 
 interface StandIn {
   readonly url: string;
@@ -43,20 +48,41 @@ interface Ports {
 
 const publicUrl = (ports: Ports): string => `http://127.0.0.1:${ports.ingress}`;
 
-function gerritSpec(ports: Ports): StandInSpec {
+function gerritSpec(ports: Ports, secrets: DemoDeploymentSecrets): StandInSpec {
   return {
     label: 'Gerrit stand-in',
-    module: '../../../test/fakes/gerrit/index.js',
-    factory: 'startFakeGerrit',
-    options: { port: ports.gerrit, projects: ['demo'] },
-    // Change links in push output should point at the proxy, the only door.
-    after: (h) => (typeof h['setWebUrl'] === 'function' ? (h['setWebUrl'] as (u: string) => void)(publicUrl(ports)) : undefined),
+    // The demo Gerrit: projects demo and external/bison, and bob's open change in demo.
+    module: '../../../test/fakes/gerrit/demo.js',
+    factory: 'startDemoGerrit',
+    options: { port: ports.gerrit, tokens: { [secrets.serviceAccount.username]: secrets.serviceAccount.token } },
+    after: (h) => {
+      // Change links in push output should point at the proxy, the only door.
+      if (typeof h['setWebUrl'] === 'function') (h['setWebUrl'] as (u: string) => void)(publicUrl(ports));
+      // Events go to the admin listener, as the webhooks plugin posts them. The proxy is not up
+      // yet; its reconcile at start covers what was missed.
+      if (typeof h['setWebhookUrl'] === 'function') (h['setWebhookUrl'] as (u: string) => void)(webhookUrl(ports.admin, secrets.webhookSecret));
+    },
   };
 }
 
 function dagsterSpec(ports: Ports): StandInSpec {
-  return { label: 'Dagster stand-in', module: '../../../test/fakes/dagster/index.js', factory: 'startFakeDagster', options: { port: ports.dagster, pathPrefix: '/dagster' } };
+  return { label: 'Dagster stand-in', module: '../../../test/fakes/dagster/index.js', factory: 'startFakeDagster', options: { port: ports.dagster, pathPrefix: '/dagster', locations: PRODUCTION_LOCATIONS } };
 }
+
+/**
+ * Production's code locations: the stand-in's defaults, with the ledger asset master defines
+ * (test/fakes/gerrit/demo.ts), so the demo change's tracked changes are its own: invoices is new.
+ */
+const PRODUCTION_LOCATIONS = [
+  { name: 'demo_location', jobs: ['demo_job', 'nightly_etl'], schedules: [['daily_demo_schedule', 'nightly_etl']], sensors: [['new_file_sensor', 'demo_job']] },
+  {
+    name: 'finance',
+    jobs: ['ledger_job', 'payroll_job', 'smoke_test'],
+    schedules: [['month_end_close', 'ledger_job']],
+    sensors: [['invoice_sensor', 'payroll_job']],
+    assets: [{ key: ['finance', 'ledger'], opVersion: 'v1', group: 'accounting', owners: ['bob@example.test'] }],
+  },
+];
 
 /** The module, or undefined when that very file is absent (a build without the test tree). */
 async function importIfPresent(url: URL): Promise<Record<string, unknown> | undefined> {
@@ -95,7 +121,7 @@ async function startStandIn(spec: StandInSpec, io: CliIo): Promise<StandIn | und
   }
 }
 
-function banner(ports: Ports, gerrit: StandIn | undefined, dagster: StandIn | undefined): string {
+function banner(ports: Ports, gerrit: StandIn | undefined, dagster: StandIn | undefined, changes: readonly OpenChange[] | undefined): string {
   const proxyUrl = publicUrl(ports);
   const users = DEV_USERS.filter((u) => u.username !== 'gus').map((u) => `${u.username} (${u.groups.join(', ') || 'no groups'})`).join(', ');
   const idp = `http://127.0.0.1:${ports.idp}`;
@@ -106,6 +132,7 @@ function banner(ports: Ports, gerrit: StandIn | undefined, dagster: StandIn | un
     `  Dagster, through Changegate  ${proxyUrl}/dagster/${dagster === undefined ? '   (stand-in not running: 502)' : ''}`,
     `  sign in                      ${proxyUrl}/.changegate/login  (any password)`,
     `      dev users: ${users}`,
+    ...deploymentBanner(proxyUrl, changes),
     `  admin listener               http://127.0.0.1:${ports.admin}/healthz  /readyz  /metrics`,
     `  development IdP              ${idp}`,
     `  stand-ins (direct, no proxy) ${gerrit?.url ?? '-'}  ${dagster?.url ?? '-'}`,
@@ -146,23 +173,38 @@ export const demoCommand: Command = {
     const stopped = untilSignal(io);
     // Loaded here, not at the top: every other command would otherwise pay for oidc-provider and the proxy.
     const { EMBEDDED_PORTS, loadEmbeddedConfig } = await import('../../config/embedded.js');
-    const gerrit = await startStandIn(gerritSpec(EMBEDDED_PORTS), io);
+    const secrets = demoDeploymentSecrets();
+    const gerrit = await startStandIn(gerritSpec(EMBEDDED_PORTS, secrets), io);
     const dagster = await startStandIn(dagsterSpec(EMBEDDED_PORTS), io);
+    // Branch deployments need the demo Gerrit (their changes) and the stand-in's webserver main.
+    const webserver = gerrit === undefined ? undefined : standInWebserver();
     let proxy: { close(): Promise<void> } | undefined;
     let embedded: { close(): Promise<void> } | undefined;
+    let config: Config | undefined;
+    const { forgetDeployments } = await import('../../main/forget-deployments.js');
     try {
       const { startChangegate } = await import('../../main/server.js');
-      const started = await loadEmbeddedConfig({ env: io.env, cwd: io.cwd });
+      const started = await loadEmbeddedConfig({
+        env: io.env,
+        cwd: io.cwd,
+        ...(webserver === undefined ? {} : { extend: (raw: Record<string, unknown>) => withBranchDeployments(raw, { secrets, webserver }) }),
+      });
       embedded = started;
-      const config: Config = started.config;
+      config = started.config;
+      // The last demo's deployments were of changes its Gerrit took with it.
+      await forgetDeployments(config);
+      // Asked before the proxy starts, so the banner follows readiness at once (the e2e test reads it then).
+      const changes = gerrit === undefined || webserver === undefined ? undefined : await openDemoChanges(gerrit.url);
       const logger = createLogger({ level: config.log.level });
       proxy = await startChangegate(config, { logger });
-      io.stderr.write(banner(EMBEDDED_PORTS, gerrit, dagster));
+      io.stderr.write(banner(EMBEDDED_PORTS, gerrit, dagster, changes));
       const signal = await stopped;
       io.stderr.write(`changegate demo: ${signal}, stopping\n`);
       return 0;
     } finally {
       await proxy?.close();
+      // The proxy leaves webservers running for its next start to adopt; the demo's Gerrit is gone by then.
+      if (config !== undefined) await forgetDeployments(config).catch((e: unknown) => io.stderr.write(`changegate demo: could not stop the branch deployments (${e instanceof Error ? e.message : String(e)})\n`));
       await embedded?.close();
       await closeAll([dagster, gerrit]);
     }

@@ -20,6 +20,7 @@ import { GraphqlLookup } from './lookup.js';
 import { announceRun, type RunLaunch } from './run-notice.js';
 import { loadDagsterSchema } from './schema.js';
 import { graphqlWsTunnel } from './ws/tunnel.js';
+import type { ChangedReasonsSource } from './impact/response.js';
 
 /** `upstreams.dagster` in the config. */
 export type DagsterConfig = NonNullable<Config['upstreams']['dagster']>;
@@ -44,6 +45,12 @@ export interface DagsterUpstreamDeps {
    * CLOSED without rebuilding the upstream. Return the same object until something changes.
    */
   readonly deployment?: () => DagsterDeployment;
+  /**
+   * A branch deployment's change tracking, read when each answer is in: AssetNode.changedReasons
+   * in its GraphQL answers is filled from it. Undefined (no current result) leaves Dagster's [];
+   * production instances get none and are never touched.
+   */
+  readonly changedReasons?: ChangedReasonsSource;
 }
 
 export { DEFAULT_CHANGE_CLAIMS, type ChangeClaims, type ChangeVerifier } from './change.js';
@@ -55,6 +62,25 @@ export { branchDeploymentName, type BranchChange, type BranchChangeStatus, type 
 export { changeDeployment, deploymentFromConfig, deploymentInput, type DagsterDeployment, type DeploymentChange, type DeploymentInput } from './deployment.js';
 export { DEPLOYMENT_TAG, PATCHSET_TAG, SHADOW_SUFFIX_TAG } from './run-tags.js';
 export { DagsterServiceClient, type LocationLoad } from './service/client.js';
+// Change tracking (issue #17): read both graphs, classify, tell Gerrit, mark the branch's UI.
+export { fetchAssetGraph, FETCH_DEFAULTS, type FetchAssetGraphOptions } from './impact/fetch.js';
+export { classifyImpact } from './impact/classify.js';
+export { impactMessage, assetUrl, MESSAGE_LIMITS, type ImpactLinks, type MessageLimits } from './impact/message.js';
+export { changedReasonsLookup, type ChangedReasonsLookup, type AssetWhere } from './impact/lookup.js';
+export type { ChangedReasonsSource } from './impact/response.js';
+export { ImpactTracker, type ImpactTrackerOptions } from './impact/tracker.js';
+export {
+  CHANGE_REASONS,
+  type AssetDefinition,
+  type AssetDependency,
+  type AssetGraph,
+  type AssetImpact,
+  type AssetKeyPath,
+  type ChangeReason,
+  type ChangedAsset,
+  type ComputedFor,
+  type ImpactedAsset,
+} from './impact/types.js';
 
 export function dagsterUpstream(config: DagsterConfig, deps: DagsterUpstreamDeps): Upstream {
   const route = routeFromConfig(config);
@@ -77,6 +103,7 @@ export function dagsterUpstream(config: DagsterConfig, deps: DagsterUpstreamDeps
       ...shared,
       ...(deps.decider === undefined ? {} : { decider: deps.decider }),
       ...(deps.changeClaims === undefined ? {} : { changeClaims: deps.changeClaims }),
+      ...(deps.changedReasons === undefined ? {} : { changedReasons: deps.changedReasons }),
     }),
     stamping: {},
     tunnel: graphqlWsTunnel({ ...shared, maxFrameBytes: deps.maxClassifiedBodyBytes, idleMs: deps.webSocketIdleMs }),

@@ -14,6 +14,7 @@
 import { ChangegateError } from '../../errors.js';
 import type { ChangeRef } from '../../pipeline/types.js';
 import { changeFacts, parseGerritJson } from './change-info.js';
+import { gerritHttp } from './gerrit-http.js';
 
 export interface ChangeVisibilityOptions {
   /** Gerrit's base URL (upstreams.gerrit.url). */
@@ -27,27 +28,27 @@ export interface ChangeVisibilityOptions {
 export type ChangeVisibility = (username: string, claimed: ChangeRef) => Promise<ChangeRef>;
 
 export function gerritChangeVisibility(options: ChangeVisibilityOptions): ChangeVisibility {
-  const base = options.url.replace(/\/+$/, '');
+  const http = gerritHttp(options.url);
   return async (username, claimed) => {
     const id = claimed.number === undefined ? claimed.changeId : String(claimed.number);
     if (id === undefined) throw new ChangegateError('bad_header', 'X-Gerrit-Change names no change');
-    let response: Response;
+    let status: number;
+    let text: string;
     try {
-      response = await fetch(`${base}/a/changes/${encodeURIComponent(id)}`, {
+      ({ status, text } = await http.request(`/a/changes/${encodeURIComponent(id)}`, {
         headers: { accept: 'application/json', [options.usernameHeader.toLowerCase()]: username },
-        signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
-      });
+        timeoutMs: options.timeoutMs ?? 5000,
+      }));
     } catch (e) {
       throw unavailable(id, 'Gerrit did not answer', e);
     }
-    const text = await response.text().catch(() => '');
-    if (response.status === 404) {
+    if (status === 404) {
       throw new ChangegateError('bad_header', `X-Gerrit-Change names change ${id}, which does not exist or which you (${username}) cannot see in Gerrit`);
     }
-    if (response.status === 401 || response.status === 403) {
+    if (status === 401 || status === 403) {
       throw new ChangegateError('bad_header', `Gerrit does not know you as ${JSON.stringify(username)}, so the change named in X-Gerrit-Change cannot be checked; sign in to Gerrit once, or leave the header out`);
     }
-    if (!response.ok) throw unavailable(id, `Gerrit answered ${response.status}`);
+    if (status < 200 || status >= 300) throw unavailable(id, `Gerrit answered ${status}`);
     let facts;
     try {
       facts = changeFacts(parseGerritJson(text));

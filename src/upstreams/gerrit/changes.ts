@@ -5,6 +5,7 @@
 import { LRUCache } from 'lru-cache';
 import { ChangegateError } from '../../errors.js';
 import { changeFacts, parseGerritJson, type ChangeFacts } from './change-info.js';
+import { gerritHttp, type GerritHttp } from './gerrit-http.js';
 
 export interface ChangeSource {
   /** `id` is the decoded {change-id} exactly as the client named the change. */
@@ -26,16 +27,21 @@ export interface GerritChangeSourceOptions {
 
 const QUERY = 'o=LABELS&o=DETAILED_LABELS&o=CURRENT_REVISION&o=DETAILED_ACCOUNTS';
 
+
 export class GerritChangeSource implements ChangeSource {
   readonly #cache: LRUCache<string, ChangeFacts>;
   /** Change number -> the ids it is cached under (number, Change-Id, project~number, ...). */
   readonly #keysOf = new Map<number, Set<string>>();
   readonly #options: GerritChangeSourceOptions;
   readonly #base: string;
+  readonly #http: GerritHttp;
+  readonly #authorization: string;
 
   constructor(options: GerritChangeSourceOptions) {
     this.#options = options;
     this.#base = options.url.replace(/\/+$/, '');
+    this.#http = gerritHttp(this.#base);
+    this.#authorization = `Basic ${Buffer.from(`${options.serviceAccount.username}:${options.serviceAccount.token}`).toString('base64')}`;
     this.#cache = new LRUCache({
       max: options.maxEntries ?? 1000,
       ttl: options.ttlMs ?? 2000,
@@ -69,22 +75,18 @@ export class GerritChangeSource implements ChangeSource {
   }
 
   async #fetch(id: string): Promise<ChangeFacts> {
-    const url = `${this.#base}/a/changes/${encodeURIComponent(id)}?${QUERY}`;
-    const { username, token } = this.#options.serviceAccount;
-    const headers: Record<string, string> = {
-      accept: 'application/json',
-      authorization: `Basic ${Buffer.from(`${username}:${token}`).toString('base64')}`,
-    };
-    if (this.#options.usernameHeader !== undefined) headers[this.#options.usernameHeader.toLowerCase()] = username;
-    let response: Response;
+    const path = `/a/changes/${encodeURIComponent(id)}?${QUERY}`;
+    const headers: Record<string, string> = { accept: 'application/json', authorization: this.#authorization };
+    if (this.#options.usernameHeader !== undefined) headers[this.#options.usernameHeader.toLowerCase()] = this.#options.serviceAccount.username;
+    let status: number;
+    let text: string;
     try {
-      response = await fetch(url, { headers, signal: AbortSignal.timeout(this.#options.timeoutMs ?? 5000) });
+      ({ status, text } = await this.#http.request(path, { headers, timeoutMs: this.#options.timeoutMs ?? 5000 }));
     } catch (e) {
       throw unavailable(id, 'Gerrit did not answer', e);
     }
-    const text = await response.text().catch(() => '');
-    if (response.status === 404) throw new ChangegateError('not_found', `change ${id} was not found in Gerrit`);
-    if (!response.ok) throw unavailable(id, `Gerrit answered ${response.status}`);
+    if (status === 404) throw new ChangegateError('not_found', `change ${id} was not found in Gerrit`);
+    if (status < 200 || status >= 300) throw unavailable(id, `Gerrit answered ${status}`);
     let facts: ChangeFacts | undefined;
     try {
       facts = changeFacts(parseGerritJson(text));

@@ -6,7 +6,7 @@ import type { Classification, Classifier, ClassifyRequest } from '../../pipeline
 import { GerritChangeSource, type ChangeSource } from './changes.js';
 import { classifyGit } from './git/classify.js';
 import { gitTarget } from './git/paths.js';
-import { classifyRest } from './rest/classify.js';
+import { classifyRest, type ImpactProvider } from './rest/classify.js';
 
 export interface GerritClassifierOptions {
   /** The Gerrit route's path prefix ('/' when Gerrit is mounted at the root). */
@@ -15,6 +15,8 @@ export interface GerritClassifierOptions {
   readonly maxClassifiedBodyBytes: number;
   /** Where submit and review decisions read the change; absent = those requests fail closed. */
   readonly changes?: ChangeSource;
+  /** What the change does to the asset graph, for submit decisions (resource.change.impact). */
+  readonly impact?: ImpactProvider;
 }
 
 export function createGerritClassifier(options: GerritClassifierOptions): Classifier {
@@ -25,14 +27,14 @@ export function createGerritClassifier(options: GerritClassifierOptions): Classi
       if (git !== undefined) return classifyGit({ method, path: target.path, query: target.query, req }, git, options.maxClassifiedBodyBytes);
       return classifyRest(
         { method, path: target.path, query: target.query, req, identity },
-        { pathPrefix: options.pathPrefix, maxBodyBytes: options.maxClassifiedBodyBytes, ...(options.changes === undefined ? {} : { changes: options.changes }) },
+        { pathPrefix: options.pathPrefix, maxBodyBytes: options.maxClassifiedBodyBytes, ...(options.changes === undefined ? {} : { changes: options.changes }), ...(options.impact === undefined ? {} : { impact: options.impact }) },
       );
     },
   };
 }
 
 /** The classifier for a configured Gerrit upstream; `usernameHeader` is Gerrit's auth.httpHeader. */
-export function gerritClassifierFromConfig(gerrit: GerritConfig, maxClassifiedBodyBytes: number, usernameHeader: string): Classifier {
+export function gerritClassifierFromConfig(gerrit: GerritConfig, maxClassifiedBodyBytes: number, usernameHeader: string, impact?: ImpactProvider): Classifier {
   const account = gerrit.serviceAccount;
   const changes =
     account !== undefined
@@ -42,6 +44,7 @@ export function gerritClassifierFromConfig(gerrit: GerritConfig, maxClassifiedBo
     pathPrefix: gerrit.pathPrefix,
     maxClassifiedBodyBytes,
     ...(changes === undefined ? {} : { changes }),
+    ...(impact === undefined ? {} : { impact }),
   });
 }
 

@@ -11,6 +11,7 @@ import { gerritMetrics } from './metrics.js';
 import { routeFromConfig } from '../../pipeline/route-table.js';
 import type { AdminRoute, Upstream } from '../../pipeline/types.js';
 import { gerritClassifierFromConfig, type GerritConfig } from './classifier.js';
+import type { ImpactProvider } from './rest/classify.js';
 import { WebhookAccess } from './events/access.js';
 import { revokeOnClose } from './events/revoke-on-close.js';
 import { signalChanges, type ChangeSignal } from './events/signal.js';
@@ -20,6 +21,7 @@ import { GERRIT_USERNAME_HEADER, gerritStamping } from './session.js';
 
 export type { GerritConfig } from './classifier.js';
 export type { ChangeSignal } from './events/signal.js';
+export type { ImpactProvider } from './rest/classify.js';
 export { GerritServiceClient, type ServiceChange, type ServiceMessage } from './service/change-source.js';
 export { gerritChangeVisibility } from './change-visibility.js';
 export { GERRIT_USERNAME_HEADER } from './session.js';
@@ -37,6 +39,8 @@ export interface GerritUpstreamDeps {
   readonly logger: Logger;
   /** Told when a change gets a patch set, closes or reopens (webhook events and requests through us). */
   readonly onChange?: (signal: ChangeSignal) => void;
+  /** Change tracking's result for a submit decision (resource.change.impact). */
+  readonly impact?: ImpactProvider;
 }
 
 type Source = 'webhook' | 'proxy';
@@ -54,7 +58,7 @@ export function gerritUpstream(config: GerritConfig, deps: GerritUpstreamDeps): 
     kind: 'gerrit',
     name: deps.name ?? 'gerrit',
     route: routeFromConfig(config),
-    classifier: gerritClassifierFromConfig(config, deps.maxClassifiedBodyBytes, GERRIT_USERNAME_HEADER),
+    classifier: gerritClassifierFromConfig(config, deps.maxClassifiedBodyBytes, GERRIT_USERNAME_HEADER, deps.impact),
     stamping: gerritStamping,
     effects: [
       // A merged or abandoned change takes the access tokens bound to it along.

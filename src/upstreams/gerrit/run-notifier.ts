@@ -4,6 +4,8 @@
 // with exponential backoff; it never delays or fails the launch. Outcomes go to `onResult`
 // (logs and metrics).
 
+import { gerritHttp, type GerritHttp } from './gerrit-http.js';
+
 export interface RunNotice {
   readonly change: number;
   readonly project?: string;
@@ -39,9 +41,11 @@ export class GerritRunNotifier {
   readonly #options: GerritNotifierOptions;
   readonly #pending = new Set<Promise<void>>();
   #closed = false;
+  readonly #http: GerritHttp;
 
   constructor(options: GerritNotifierOptions) {
     this.#options = options;
+    this.#http = gerritHttp(options.gerritUrl);
   }
 
   /** Returns at once; the post happens in the background. */
@@ -54,18 +58,17 @@ export class GerritRunNotifier {
   async #post(notice: RunNotice): Promise<void> {
     const attempts = this.#options.attempts ?? 5;
     const id = notice.project === undefined ? String(notice.change) : `${encodeURIComponent(notice.project)}~${notice.change}`;
-    const url = `${this.#options.gerritUrl.replace(/\/+$/, '')}/a/changes/${id}/revisions/current/review`;
+    const path = `/a/changes/${id}/revisions/current/review`;
     const body = JSON.stringify({ message: noticeMessage(notice, this.#options.dagsterUiUrl), tag: NOTICE_TAG });
     const auth = `Basic ${Buffer.from(`${this.#options.username}:${this.#options.token}`).toString('base64')}`;
     let error = '';
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
-        const res = await fetch(url, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(10_000) });
-        await res.arrayBuffer();
-        if (res.ok) return this.#options.onResult?.({ ok: true, notice, attempts: attempt });
-        error = `Gerrit answered ${res.status}`;
+        const { status } = await this.#http.request(path, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body, timeoutMs: 10_000 });
+        if (status >= 200 && status < 300) return this.#options.onResult?.({ ok: true, notice, attempts: attempt });
+        error = `Gerrit answered ${status}`;
         // Only overload and server errors are worth another try; a 4xx will not change.
-        if (res.status < 500 && res.status !== 429) break;
+        if (status < 500 && status !== 429) break;
       } catch (e) {
         error = e instanceof Error ? e.message : String(e);
       }

@@ -237,7 +237,7 @@ test('the demo stand-in starts with its projects and one open change to review',
     const res = await fetch(`${demo.url}/changes/?q=status:open&o=CURRENT_REVISION&o=DETAILED_ACCOUNTS`);
     const list = JSON.parse((await res.text()).slice(XSSI_PREFIX.length)) as { _number: number; project: string; subject: string; topic: string; owner: { username: string }; current_revision: string }[];
     assert.equal(list.length, 1);
-    assert.deepEqual([list[0]?._number, list[0]?.project, list[0]?.subject, list[0]?.topic, list[0]?.owner.username], [1, 'demo', 'Document the demo', 'demo', 'bob']);
+    assert.deepEqual([list[0]?._number, list[0]?.project, list[0]?.subject, list[0]?.topic, list[0]?.owner.username], [1, 'demo', 'Add the invoices asset', 'demo', 'bob']);
     const refs = (await git.ok(['ls-remote', `${demo.url}/demo`])).stdout;
     assert.match(refs, new RegExp(`^${list[0]?.current_revision}\\trefs/changes/01/1/1$`, 'm'));
     assert.match((await git.ok(['ls-remote', `${demo.url}/external/bison`])).stdout, /refs\/heads\/master/);

@@ -1,19 +1,23 @@
 // Classifies one GraphQL request over HTTP: read it as Dagster does, pick the operation, refuse
 // mutations on cross-site transports, judge every mutation field, stamp run-creating ones, and
-// have the responses of queries that select permission fields rewritten per user.
+// have the responses of queries that select permission fields rewritten per user (and, on a
+// branch deployment, those that select changedReasons filled in).
 
 import type { GraphQLSchema } from 'graphql';
 import { ChangegateError } from '../../../errors.js';
 import type { Decider } from '../../../policy/types.js';
 import { isAuthenticated } from '../../../identity/types.js';
-import type { Classification, ClassifyRequest, ForwardBody, ResponseRewrite } from '../../../pipeline/types.js';
+import type { Classification, ClassifyRequest, ForwardBody } from '../../../pipeline/types.js';
 import { LAUNCH_ACTIONS, READ, topAction } from '../actions.js';
 import { changeInput, DEFAULT_CHANGE_CLAIMS, requestChange, type ChangeClaims } from '../change.js';
 import { deploymentChangeRef, type DagsterDeployment, type DeploymentInput } from '../deployment.js';
 import { runTags } from '../run-tags.js';
 import type { DagsterLookup } from '../lookup.js';
 import { planPermissions } from '../permissions/plan.js';
-import { permissionResponseRewrite } from '../permissions/response.js';
+import { permissionJsonRewrite } from '../permissions/response.js';
+import { changedReasonsJsonRewrite, type ChangedReasonsSource } from '../impact/response.js';
+import { jsonResponseRewrite, type JsonRewrite } from './json-rewrite.js';
+import { planChangedReasons } from '../impact/rewrite.js';
 import { subjectInput } from '../../../pipeline/records.js';
 import { runIdTap } from './run-id-tap.js';
 import { parseDocument, selectOperation, type SelectedOperation } from './document.js';
@@ -38,6 +42,11 @@ export interface GraphqlClassifyOptions {
   readonly maxRewriteBytes?: number;
   /** How X-Gerrit-Change claims are checked; default: only `ci` may name a change (no Gerrit to ask). */
   readonly changeClaims?: ChangeClaims;
+  /**
+   * A branch deployment's change tracking: queries that select AssetNode.changedReasons get the
+   * current result filled in. Absent (production): answers pass unchanged.
+   */
+  readonly changedReasons?: ChangedReasonsSource;
 }
 
 export async function classifyGraphql(request: ClassifyRequest, options: GraphqlClassifyOptions, base: { upstream: 'dagster'; deployment: DeploymentInput }, deployment: DagsterDeployment): Promise<Classification> {
@@ -52,7 +61,8 @@ export async function classifyGraphql(request: ClassifyRequest, options: Graphql
   const resourceOp = { ...common, operation: op.type, ...(op.name === undefined ? {} : { operationName: op.name }) };
   if (op.type !== 'mutation') {
     const fields = op.fields.map((f) => ({ field: f.name, ...(f.responseKey === f.name ? {} : { alias: f.responseKey }), action: READ, ...readScope(f.args) }));
-    const rewrite = permissionRewrite(op, request, options, base.deployment);
+    const rewrites = [permissionRewrite(op, request, options, base.deployment), reasonsRewrite(op, options)].filter((r) => r !== undefined);
+    const rewrite = jsonResponseRewrite(rewrites, options.maxRewriteBytes ?? DEFAULT_MAX_REWRITE_BYTES);
     return { action: READ, resource: { ...resourceOp, fields, ...aggregate(fields) }, body: untouched, ...(rewrite === undefined ? {} : { responseRewrite: rewrite }) };
   }
   if (!gql.preflighted) {
@@ -77,7 +87,7 @@ export async function classifyGraphql(request: ClassifyRequest, options: Graphql
 }
 
 /** For a query that selects permission fields: the per-user rewrite of Dagster's answers. */
-function permissionRewrite(op: SelectedOperation, request: ClassifyRequest, options: GraphqlClassifyOptions, deployment: DeploymentInput): ResponseRewrite | undefined {
+function permissionRewrite(op: SelectedOperation, request: ClassifyRequest, options: GraphqlClassifyOptions, deployment: DeploymentInput): JsonRewrite | undefined {
   const plan = options.decider === undefined ? undefined : planPermissions(op);
   if (plan === undefined || options.decider === undefined) return undefined;
   const context = {
@@ -86,7 +96,14 @@ function permissionRewrite(op: SelectedOperation, request: ClassifyRequest, opti
     // Asked as the mutation a button would send: a POST to this same path.
     request: { method: 'POST', path: request.target.path, ip: request.clientIp, requestId: request.requestId },
   };
-  return permissionResponseRewrite(plan, options.decider, context, options.maxRewriteBytes ?? DEFAULT_MAX_REWRITE_BYTES);
+  return permissionJsonRewrite(plan, options.decider, context);
+}
+
+/** For a query that selects changedReasons on a branch deployment: the change-tracking marks. */
+function reasonsRewrite(op: SelectedOperation, options: GraphqlClassifyOptions): JsonRewrite | undefined {
+  const plan = options.changedReasons === undefined ? undefined : planChangedReasons(op);
+  if (plan === undefined || options.changedReasons === undefined) return undefined;
+  return changedReasonsJsonRewrite(plan, options.changedReasons);
 }
 
 function stamped(op: SelectedOperation, gql: GraphqlRequest, tags: readonly Tag[]): ForwardBody {

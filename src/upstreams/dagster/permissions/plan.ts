@@ -46,14 +46,23 @@ export const PLAN_LIMITS = {
 } as const;
 
 export function planPermissions(op: SelectedOperation): PermissionPlan | undefined {
+  return planSelections(op, (name) => name === 'permissions' || Object.hasOwn(BOOLEAN_FIELDS, name));
+}
+
+/**
+ * The merged selection tree of a query (limits as above), or undefined when it selects no field
+ * `wanted` names: shared by every rewrite that must find its fields under any alias or fragment.
+ */
+export function planSelections(op: SelectedOperation, wanted: (fieldName: string) => boolean): PermissionPlan | undefined {
   if (op.type !== 'query') return undefined;
-  const planner = new Planner(op);
+  const planner = new Planner(op, wanted);
   const root = planner.selectionSet(op.operation.selectionSet, 0);
   return planner.found ? { root } : undefined;
 }
 
 class Planner {
   found = false;
+  readonly #wanted: (fieldName: string) => boolean;
   readonly #fragments = new Map<string, FragmentDefinitionNode>();
   /** Each fragment's merged fields, planned once. The plan ignores type conditions, so the name is the whole key. */
   readonly #memo = new Map<string, readonly PlanField[]>();
@@ -64,7 +73,8 @@ class Planner {
   #work = 0;
   #aliases = 0;
 
-  constructor(op: SelectedOperation) {
+  constructor(op: SelectedOperation, wanted: (fieldName: string) => boolean) {
+    this.#wanted = wanted;
     this.#variables = op.variables;
     for (const d of op.document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) this.#fragments.set(d.name.value, d);
   }
@@ -91,7 +101,7 @@ class Planner {
   #field(s: FieldNode, depth: number): PlanField {
     if (depth >= PLAN_LIMITS.depth) throw tooBig(`nests fields more than ${PLAN_LIMITS.depth} deep`);
     const name = s.name.value;
-    if (name === 'permissions' || Object.hasOwn(BOOLEAN_FIELDS, name)) this.found = true;
+    if (this.#wanted(name)) this.found = true;
     if (s.alias !== undefined && ++this.#aliases > PLAN_LIMITS.aliases) throw tooBig(`uses more than ${PLAN_LIMITS.aliases} aliases`);
     const scope = argumentScope(s, this.#variables);
     const children = this.selectionSet(s.selectionSet, depth + 1);

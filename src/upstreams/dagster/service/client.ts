@@ -3,6 +3,7 @@
 // and launching the configured jobs. Answers are hostile bytes like any other: bounded in time
 // and size, read field by field.
 
+import { boundedText } from '../../../http/bounded-text.js';
 export interface LocationLoad {
   readonly name: string;
   readonly loaded: boolean;
@@ -104,7 +105,7 @@ export class DagsterServiceClient {
       signal: AbortSignal.timeout(this.#timeoutMs),
       redirect: 'error',
     });
-    const body = await bounded(res, this.#maxBytes);
+    const body = await boundedText(res, this.#maxBytes, 'Dagster');
     let json: unknown;
     try {
       json = JSON.parse(body);
@@ -126,20 +127,6 @@ function locationLoad(e: Record<string, unknown>): LocationLoad {
   return { name, loaded: loe['__typename'] === 'RepositoryLocation' };
 }
 
-async function bounded(res: Response, maxBytes: number): Promise<string> {
-  if (res.body === null) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of res.body) {
-    size += chunk.byteLength;
-    if (size > maxBytes) {
-      await res.body.cancel().catch(() => undefined);
-      throw new Error(`Dagster's answer is larger than ${maxBytes} bytes`);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 function record(v: unknown): Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};

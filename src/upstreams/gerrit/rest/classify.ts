@@ -21,7 +21,16 @@ export interface RestClassifierDeps {
   readonly maxBodyBytes: number;
   /** Absent: decisions that need the change's approvals fail closed. */
   readonly changes?: ChangeSource;
+  /** Absent: submit decisions carry no `impact` (change tracking is not configured). */
+  readonly impact?: ImpactProvider;
 }
+
+/**
+ * What a change does to the Dagster asset graph (change tracking), for the commit it is about to
+ * submit: the impact computed for exactly that commit, or null with the reason there is none
+ * (not computed yet, computed for an older patch set, the deployment failed).
+ */
+export type ImpactProvider = (change: number, project: string, currentRevision: string | null) => { readonly impact: unknown } | { readonly impact: null; readonly reason: string } | undefined;
 
 export interface RestRequest {
   readonly method: string;
@@ -59,7 +68,7 @@ export async function classifyRest(request: RestRequest, deps: RestClassifierDep
     const facts = match.action === ACTIONS.read ? undefined : await changeData(match, parsed, deps.changes);
     if (facts !== undefined) {
       change = refFromFacts(facts);
-      resource['change'] = { id: parsed.raw, form: parsed.form, ...changeResource(facts) };
+      resource['change'] = { id: parsed.raw, form: parsed.form, ...changeResource(facts), ...(match.action === ACTIONS.submit ? impactOf(facts, deps.impact) : {}) };
       resource['labels'] = facts.labels;
     }
   }
@@ -108,6 +117,14 @@ function refFromId(p: ParsedChangeId): ChangeRef {
 
 function refFromFacts(f: ChangeFacts): ChangeRef {
   return { number: f.number, project: f.project, branch: f.branch, ...(f.change_id === null ? {} : { changeId: f.change_id }) };
+}
+
+function impactOf(f: ChangeFacts, provider: ImpactProvider | undefined): Record<string, unknown> {
+  if (provider === undefined) return {};
+  // Undefined: the change's project is not tracked, so its submit carries no impact at all.
+  const found = provider(f.number, f.project, f.current_revision);
+  if (found === undefined) return {};
+  return found.impact === null ? { impact: null, impactReason: 'reason' in found ? found.reason : 'unknown' } : { impact: found.impact };
 }
 
 function changeResource(f: ChangeFacts): Record<string, unknown> {

@@ -6,6 +6,7 @@
 // Shapes are src/deployments/types.ts's ChangeSnapshot, stated here again (an upstream imports
 // nothing above it); TypeScript checks that the two agree where main wires them.
 
+import { boundedText } from '../../../http/bounded-text.js';
 import { parseGerritJson } from '../change-info.js';
 import { projectMatcher } from '../../../util/project-glob.js';
 
@@ -135,25 +136,11 @@ export class GerritServiceClient {
       signal: AbortSignal.timeout(this.#timeoutMs),
       redirect: 'error',
     });
-    const text = await boundedText(res, this.#maxBytes);
+    const text = await boundedText(res, this.#maxBytes, 'Gerrit');
     return { ok: res.ok, status: res.status, text };
   }
 }
 
-async function boundedText(res: Response, maxBytes: number): Promise<string> {
-  if (res.body === null) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of res.body) {
-    size += chunk.byteLength;
-    if (size > maxBytes) {
-      await res.body.cancel().catch(() => undefined);
-      throw new Error(`Gerrit's answer is larger than ${maxBytes} bytes`);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 function quote(project: string): string {
   return /^[A-Za-z0-9._/-]+$/.test(project) ? project : `"${project.replace(/["\\]/g, '')}"`;

@@ -1,0 +1,32 @@
+// The proxy's own requests to Gerrit (change lookups, visibility checks, run notices): undici's
+// Pool.request on a keep-alive pool per Gerrit, not the global fetch(), which cost about four
+// times the CPU per request (measured 380 against 105 us, server included) on paths every
+// uncached vote and every launched run take. Idle sockets do not hold the process open.
+
+import { Pool } from 'undici';
+
+/** Requests in flight at once to one Gerrit, per proxy process; more wait for a connection. */
+const CONNECTIONS = 32;
+
+export interface GerritHttp {
+  /** `path` below Gerrit's base URL, starting with `/`. One deadline for answer and body. */
+  request(path: string, init: { readonly method?: 'GET' | 'POST'; readonly headers: Record<string, string>; readonly body?: string; readonly timeoutMs: number }): Promise<{ readonly status: number; readonly text: string }>;
+}
+
+export function gerritHttp(baseUrl: string): GerritHttp {
+  const base = new URL(baseUrl.replace(/\/+$/, ''));
+  const prefix = base.pathname.replace(/\/+$/, '');
+  const pool = new Pool(base.origin, { connections: CONNECTIONS });
+  return {
+    request: async (path, init) => {
+      const response = await pool.request({
+        path: prefix + path,
+        method: init.method ?? 'GET',
+        headers: init.headers,
+        ...(init.body === undefined ? {} : { body: init.body }),
+        signal: AbortSignal.timeout(init.timeoutMs),
+      });
+      return { status: response.statusCode, text: await response.body.text().catch(() => '') };
+    },
+  };
+}
