@@ -30,6 +30,8 @@ export interface ProxyOptions {
   readonly stateDir?: string;
   /** Extra node flags and environment for the process (the churn scenario's GC hook). */
   readonly extras?: StartExtras;
+  /** `limits` overrides, for a scenario whose one client exceeds a per-client default on purpose. */
+  readonly limits?: Readonly<Record<string, number>>;
 }
 
 export interface Bench {
@@ -68,7 +70,7 @@ export function createBench(init: BenchInit): Bench {
       const instanceDir = join(dir, name);
       mkdirSync(instanceDir, { recursive: true });
       const ports = options.ports === 'main' ? { proxy: settings.ports.proxy, admin: settings.ports.admin } : { proxy: settings.ports.side, admin: settings.ports.sideAdmin };
-      const config = changegateConfig({ ...init, directUrl, workers: options.workers, stateDir: options.stateDir ?? join(dir, 'state'), auditPath: join(options.auditDir ?? instanceDir, 'audit.jsonl'), logLevel: options.logLevel, ...ports });
+      const config = changegateConfig({ ...init, directUrl, workers: options.workers, stateDir: options.stateDir ?? join(dir, 'state'), auditPath: join(options.auditDir ?? instanceDir, 'audit.jsonl'), logLevel: options.logLevel, limits: options.limits, ...ports });
       return startChangegate(config, instanceDir, proxyCpus(options.workers), options.extras);
     },
     load: (shape, base, headers, seconds = settings.seconds) => {
@@ -89,6 +91,7 @@ interface ConfigInputs {
   readonly stateDir: string;
   readonly auditPath: string;
   readonly logLevel: 'warn' | undefined;
+  readonly limits: Readonly<Record<string, number>> | undefined;
   readonly proxy: number;
   readonly admin: number;
 }
@@ -124,5 +127,6 @@ function changegateConfig(c: ConfigInputs): Record<string, unknown> & { listen: 
     policy: { path: join(root, 'policies'), watch: false },
     audit: { path: c.auditPath },
     ...(c.logLevel === undefined ? {} : { log: { level: c.logLevel } }),
+    ...(c.limits === undefined ? {} : { limits: c.limits }),
   };
 }

@@ -16,7 +16,12 @@ export async function webSocketsThrough(bench: Bench): Promise<WebSocketScenario
   process.stderr.write(`  WebSockets: ${idle} idle + ${active} active for ${seconds} s, through changegate (fresh process), then direct\n`);
   const options = { headers: bench.bearer, idle, active, seconds };
   const ws = (base: string): string => `${base.replace(/^http:/, 'ws:')}${PATH}`;
-  const proxy = await bench.startProxy('websockets', { workers: 1, ports: 'side' });
+  // One bench client opens every socket from one address with one identity: the per-address and
+  // per-identity caps (256 connections, 32 WebSockets by default) would refuse all but a few, and
+  // the row would measure the refusals. An operator expecting this load raises them the same way.
+  const sockets = idle + active;
+  const limits = { maxWebSockets: sockets + 64, maxWebSocketsPerIdentity: sockets, maxConnectionsPerAddress: sockets + 64, maxConnections: Math.max(4096, sockets + 64) };
+  const proxy = await bench.startProxy('websockets', { workers: 1, ports: 'side', limits });
   let changegate: WebSocketResult;
   try {
     changegate = await webSockets({ ...options, url: ws(proxy.url), pids: { changegate: proxy.child.pid, upstream: bench.upstreamPid } });

@@ -271,7 +271,8 @@ export class DeploymentController {
       await this.#d.audit('replaced', ready, { patchset: serving.patchset, by: change.patchset });
     }
     const locations = await this.#d.inspect(url, ready.pathPrefix).catch((e: unknown) => message(e));
-    const allLoaded = typeof locations !== 'string' && locations.every((l) => l.loaded);
+    // No code location at all is a workspace that loads nothing: not a pass.
+    const allLoaded = typeof locations !== 'string' && locations.length > 0 && locations.every((l) => l.loaded);
     await this.#post(change, readyMessage(change, this.link(change.number), locations), allLoaded ? 1 : -1);
     this.#d.onReady?.(ready);
   }

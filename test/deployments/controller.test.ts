@@ -52,6 +52,11 @@ test('the verify label is -1 when a code location fails to load, or when they ca
   await readyAt(h, 2, 1);
   assert.deepEqual(h.source.posts.at(-1)?.labels, { Verified: -1 });
   assert.equal(h.state(2)?.status, 'ready', 'a webserver that answers is served even when its locations are broken');
+  // A workspace with no code location loads nothing: that is not a pass either.
+  h.locations = [];
+  await readyAt(h, 4, 1);
+  assert.deepEqual(h.source.posts.at(-1)?.labels, { Verified: -1 });
+  assert.match(h.source.posts.at(-1)!.message, /Code locations: none/);
 });
 
 test('a launch that fails ends failed with its output, a -1 and the output on the change', async (t) => {
