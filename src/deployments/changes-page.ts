@@ -5,6 +5,7 @@
 import express from 'express';
 import type { IncomingMessage } from 'node:http';
 import type { Request, Response } from 'express';
+import { pageViewer, sendPageError } from './pages.js';
 import { escapeHtml, sendPage } from '../auth/web/html.js';
 import { ChangegateError } from '../errors.js';
 import type { AuthenticatedIdentity } from '../identity/types.js';
@@ -50,28 +51,15 @@ interface Found {
 }
 
 async function visible(deps: ChangesPageDeps, req: Request, res: Response): Promise<Found | undefined> {
-  const requestId = String(res.getHeader('x-request-id') ?? '');
-  const fail = (e: ChangegateError): undefined => {
-    res.status(e.status).set('cache-control', 'no-store').json(e.toBody(requestId));
-    return undefined;
-  };
-  const identity = await deps.identify(req).catch(() => undefined);
-  if (identity === undefined) return fail(new ChangegateError('unauthenticated', 'sign in first (/.changegate/login) or present a token'));
+  const viewer = await pageViewer(deps, req, res);
+  if (viewer === undefined) return undefined;
   const raw = String(req.params['change'] ?? '');
-  if (!/^[1-9][0-9]{0,9}$/.test(raw)) return fail(new ChangegateError('bad_path', 'expected a change number'));
+  if (!/^[1-9][0-9]{0,9}$/.test(raw)) return sendPageError(res, new ChangegateError('bad_path', 'expected a change number'));
   const change = Number(raw);
   const record = deps.get(change);
   // Not found and not visible answer alike, so the page does not tell which changes exist.
-  const missing = new ChangegateError('not_found', `change ${change} has no branch deployment you can see`);
-  if (record === undefined) return fail(missing);
+  if (record === undefined || !viewer.maySee(record)) return sendPageError(res, new ChangegateError('not_found', `change ${change} has no branch deployment you can see`));
   const c = record.change;
-  const allowed = deps.decider.decide({
-    subject: { id: identity.id, username: identity.username, groups: identity.groups, roles: identity.roles, via: identity.via, human: identity.human, ...(identity.email === undefined ? {} : { email: identity.email }) },
-    action: 'deployment.view',
-    resource: { upstream: deps.kind, deployment: { name: record.name, isBranchDeployment: true, branch: true, change: { number: c.number, id: c.id, project: c.project, branch: c.branch, patchset: c.patchset, owner: c.owner, reviewers: c.reviewers, status: c.status } } },
-    request: { method: 'GET', path: req.path, ip: req.socket.remoteAddress ?? '', requestId },
-  }).allow;
-  if (!allowed) return fail(missing);
   const result = deps.result(change);
   if (result === undefined) return { change, patchset: c.patchset, status: 'pending', reason: 'not computed yet: it is computed once the branch deployment is ready', impact: null };
   return { change, patchset: c.patchset, status: result.stale === undefined ? 'current' : 'stale', ...(result.stale === undefined ? {} : { reason: result.stale }), impact: result.impact };

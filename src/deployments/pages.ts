@@ -8,7 +8,8 @@ import type { Request, Response } from 'express';
 import { escapeHtml, sendPage } from '../auth/web/html.js';
 import { ChangegateError } from '../errors.js';
 import type { AuthenticatedIdentity } from '../identity/types.js';
-import type { Decider, SubjectInput, UpstreamName } from '../policy/types.js';
+import type { Decider, UpstreamName } from '../policy/types.js';
+import { subjectInput } from '../pipeline/records.js';
 import type { DeploymentRecord } from './registry.js';
 
 export interface DeploymentsPageDeps {
@@ -53,26 +54,43 @@ export function deploymentsRouter(deps: DeploymentsPageDeps): express.Router {
 }
 
 async function visibleTo(deps: DeploymentsPageDeps, req: Request, res: Response): Promise<DeploymentView[] | undefined> {
-  const requestId = String(res.getHeader('x-request-id') ?? '');
-  const identity = await deps.identify(req).catch(() => undefined);
-  if (identity === undefined) {
-    const err = new ChangegateError('unauthenticated', 'sign in first (/.changegate/login) or present a token');
-    res.status(err.status).set('cache-control', 'no-store').json(err.toBody(requestId));
-    return undefined;
-  }
-  const subject: SubjectInput = { id: identity.id, username: identity.username, groups: identity.groups, roles: identity.roles, via: identity.via, human: identity.human, ...(identity.email === undefined ? {} : { email: identity.email }) };
+  const viewer = await pageViewer(deps, req, res);
+  if (viewer === undefined) return undefined;
   const now = deps.now().getTime();
   return deps
     .list()
-    .filter((r) =>
+    .filter((r) => viewer.maySee(r))
+    .map((r) => view(r, deps.link(r.change.number), now));
+}
+
+/** Answers with the error and `cache-control: no-store`, as every one of our JSON errors. */
+export function sendPageError(res: Response, e: ChangegateError): undefined {
+  res.status(e.status).set('cache-control', 'no-store').json(e.toBody(String(res.getHeader('x-request-id') ?? '')));
+  return undefined;
+}
+
+/**
+ * The caller of a deployments page and which deployments they may see (policy action
+ * `deployment.view`, the change in the resource); undefined, after a 401, for nobody.
+ */
+export async function pageViewer(
+  deps: Pick<DeploymentsPageDeps, 'kind' | 'identify' | 'decider'>,
+  req: Request,
+  res: Response,
+): Promise<{ maySee(record: DeploymentRecord): boolean } | undefined> {
+  const identity = await deps.identify(req).catch(() => undefined);
+  if (identity === undefined) return sendPageError(res, new ChangegateError('unauthenticated', 'sign in first (/.changegate/login) or present a token'));
+  const subject = subjectInput(identity);
+  const request = { method: 'GET', path: req.path, ip: req.socket.remoteAddress ?? '', requestId: String(res.getHeader('x-request-id') ?? '') };
+  return {
+    maySee: (r) =>
       deps.decider.decide({
         subject,
         action: 'deployment.view',
         resource: { upstream: deps.kind, deployment: { name: r.name, isBranchDeployment: true, branch: true, change: changeInput(r) } },
-        request: { method: 'GET', path: req.path, ip: req.socket.remoteAddress ?? '', requestId },
+        request,
       }).allow,
-    )
-    .map((r) => view(r, deps.link(r.change.number), now));
+  };
 }
 
 function changeInput(r: DeploymentRecord): Record<string, unknown> {
