@@ -6,7 +6,7 @@
 // Shapes are src/deployments/types.ts's ChangeSnapshot, stated here again (an upstream imports
 // nothing above it); TypeScript checks that the two agree where main wires them.
 
-import { boundedText } from '../../../http/bounded-text.js';
+import { gerritHttp, type GerritHttp } from '../gerrit-http.js';
 import { parseGerritJson } from '../change-info.js';
 import { projectMatcher } from '../../../util/project-glob.js';
 
@@ -58,12 +58,15 @@ const MAX_CHANGES = 10_000;
 
 export class GerritServiceClient {
   readonly #base: string;
+  readonly #http: GerritHttp;
   readonly #auth: string;
   readonly #timeoutMs: number;
   readonly #maxBytes: number;
 
   constructor(options: GerritServiceOptions) {
     this.#base = options.url.replace(/\/+$/, '');
+    // The same keep-alive pool kind as the proxy's other requests to Gerrit (gerrit-http.ts).
+    this.#http = gerritHttp(this.#base);
     this.#auth = `Basic ${Buffer.from(`${options.username}:${options.token}`).toString('base64')}`;
     this.#timeoutMs = options.timeoutMs ?? 10_000;
     this.#maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
@@ -128,16 +131,15 @@ export class GerritServiceClient {
     throw new Error(`more than ${MAX_CHANGES} changes match "${q}"; narrow deployments.projects`);
   }
 
-  async #request(path: string, init: { method: string; body?: string; headers?: Record<string, string> }): Promise<{ ok: boolean; status: number; text: string }> {
-    const res = await fetch(`${this.#base}${path}`, {
+  async #request(path: string, init: { method: 'GET' | 'POST'; body?: string; headers?: Record<string, string> }): Promise<{ ok: boolean; status: number; text: string }> {
+    const res = await this.#http.request(path, {
       method: init.method,
       headers: { ...init.headers, authorization: this.#auth, accept: 'application/json' },
       ...(init.body === undefined ? {} : { body: init.body }),
-      signal: AbortSignal.timeout(this.#timeoutMs),
-      redirect: 'error',
+      timeoutMs: this.#timeoutMs,
+      maxBytes: this.#maxBytes,
     });
-    const text = await boundedText(res, this.#maxBytes, 'Gerrit');
-    return { ok: res.ok, status: res.status, text };
+    return { ok: res.status >= 200 && res.status < 300, status: res.status, text: res.text };
   }
 }
 
