@@ -29,22 +29,55 @@ export const SECRET_KEYS = [
 /** How deep below the top level the key-based redaction looks (req.headers.x is depth 2). */
 const DEPTH = 4;
 
-function accessor(key: string): string {
-  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? key : `["${key}"]`;
+/** The secret names, lower-cased: a key matches in any casing (`Proxy-Authorization` too). */
+const SECRET_NAMES: ReadonlySet<string> = new Set(SECRET_KEYS.map((k) => k.toLowerCase()));
+
+/**
+ * A log line's fields with every secret-named field, at the top level and down to DEPTH levels
+ * below it, replaced by REDACTED, and credential parameters scrubbed out of strings at those levels.
+ * The object is copied only where something changes; the caller's objects are never modified.
+ *
+ * One walk over the fields, linear in what the line prints. It replaces pino's path redaction
+ * (each secret key under 0..4 wildcards, 85 paths), which cost tens of microseconds on every
+ * structured line, 99 us of each launched run's 630 us of CPU.
+ */
+export function redactFields(fields: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  let out: Record<string, unknown> | undefined;
+  for (const key of Object.keys(fields)) {
+    const value = fields[key];
+    const clean = SECRET_NAMES.has(key.toLowerCase()) ? censored(value) : redactValue(value, 1);
+    if (clean !== value) (out ??= { ...fields })[key] = clean;
+  }
+  return out ?? (fields as Record<string, unknown>);
 }
 
-/** pino redact paths: each secret key at the top level and under 1..DEPTH wildcards. */
-export function redactPaths(): string[] {
-  const paths: string[] = [];
-  for (const key of SECRET_KEYS) {
-    const acc = accessor(key);
-    for (let depth = 0; depth <= DEPTH; depth++) {
-      const prefix = '*.'.repeat(depth);
-      paths.push(acc.startsWith('[') ? `${prefix.slice(0, -1)}${acc}` : `${prefix}${acc}`);
+function censored(value: unknown): unknown {
+  return value === undefined ? value : REDACTED;
+}
+
+/** `value` at `depth` below the top level, as JSON.stringify would see it, redacted. */
+function redactValue(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return scrubString(value);
+  if (value === null || typeof value !== 'object' || depth > DEPTH) return value;
+  // What JSON.stringify prints is what must be clean: a toJSON() result, not the object.
+  const json = (value as { toJSON?: unknown }).toJSON;
+  if (typeof json === 'function') return redactValue((json as () => unknown).call(value), depth);
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const clean = redactValue(value[i], depth + 1);
+      if (clean !== value[i]) (copy ??= [...value])[i] = clean;
     }
+    return copy ?? value;
   }
-  // A top-level bracketed key has no wildcard prefix to attach to; pino wants it bare.
-  return paths.map((p) => (p.startsWith('[') ? p.slice(2, -2) : p));
+  const record = value as Record<string, unknown>;
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(record)) {
+    const v = record[key];
+    const clean = SECRET_NAMES.has(key.toLowerCase()) ? censored(v) : redactValue(v, depth + 1);
+    if (clean !== v) (copy ??= { ...record })[key] = clean;
+  }
+  return copy ?? record;
 }
 
 const SECRET_PARAM = /([?&;](?:access_token|refresh_token|id_token|client_secret|password|token|assertion)=)[^&#\s"']*/gi;
