@@ -3,7 +3,7 @@
 // JSON.stringify writes them. Keys whose value is undefined are left out, as JSON.stringify does,
 // so a record hashed in memory and the same record parsed back from its line hash alike.
 
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -20,59 +20,73 @@ export class NestingTooDeep extends RangeError {
   }
 }
 
-export function canonicalJson(value: unknown, omitTopLevel: ReadonlySet<string> = new Set()): string {
-  const copy = sortedCopy(value, omitTopLevel, 0);
-  // JSON.stringify is native and several times faster than writing by hand, but objects list
-  // integer-like keys ("10", "9") first in numeric order whatever the insertion order; only then
-  // is the hand-written path needed.
-  return copy === undefined ? write(value, omitTopLevel, 0) : (JSON.stringify(copy) ?? 'null');
+export function canonicalJson(value: unknown, omitTopLevel: ReadonlySet<string> = NO_OMIT): string {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return canonicalValue(value, 0);
+  // A chain line puts `seq` and `prev` first and leaves fields out, so its top level is copied
+  // in sorted order, while its members, built in canonical order, are only checked; then one
+  // native JSON.stringify writes it all. Any member that is not canonical sends the whole line
+  // to the hand-written path.
+  const record = value as Record<string, unknown>;
+  const sorted: Record<string, unknown> = {};
+  for (const key of sortedKeys(record)) {
+    const v = record[key];
+    if (v === undefined || typeof v === 'function' || omitTopLevel.has(key)) continue;
+    if (integerLike(key) || !isCanonical(v, 1)) return write(record, omitTopLevel, 0);
+    sorted[key] = v;
+  }
+  return JSON.stringify(sorted);
+}
+
+const NO_OMIT: ReadonlySet<string> = new Set();
+
+/** The keys in UTF-16 code unit order, sorted only when they are not already. */
+function sortedKeys(record: Record<string, unknown>): string[] {
+  const keys = Object.keys(record);
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return keys.sort();
+  return keys;
+}
+
+/**
+ * A value below the top level. Records are built in canonical order, so nearly every member is
+ * checked (no allocation) and handed to the native JSON.stringify whole; only a member that is
+ * not canonical as it stands is written by hand.
+ */
+function canonicalValue(value: unknown, depth: number): string {
+  return isCanonical(value, depth) ? (JSON.stringify(value) ?? 'null') : write(value, undefined, depth);
 }
 
 const INTEGER_LIKE = /^(?:0|[1-9]\d*)$/;
 
+/** Array-index-like keys, which objects list first whatever the insertion order. The first character rules out nearly every key without the regex. */
+function integerLike(key: string): boolean {
+  const c = key.charCodeAt(0);
+  return c >= 48 && c <= 57 && INTEGER_LIKE.test(key);
+}
+
 /**
- * The value with object keys in sorted order, or undefined when an integer-like key prevents it.
- * A subtree already in canonical order is returned as is: records are mostly built that way, and
- * copying them was a measurable part of every request's cost.
+ * True when JSON.stringify(value) is already its canonical form: every object's keys in sorted
+ * order, none integer-like (objects list those first, in numeric order), no undefined or
+ * function members (JSON.stringify drops them; the canonical form does too, but an array turns
+ * them into null, which write() does as well, so arrays may hold them only through write()).
  */
-function sortedCopy(value: unknown, omit: ReadonlySet<string> | undefined, depth: number): unknown {
-  if (value === null || typeof value !== 'object') return value;
+function isCanonical(value: unknown, depth: number): boolean {
+  if (value === null || typeof value !== 'object') return typeof value !== 'bigint';
   if (depth >= MAX_NESTING) throw new NestingTooDeep();
   if (Array.isArray(value)) {
-    let out: unknown[] | undefined;
-    for (let i = 0; i < value.length; i++) {
-      const v: unknown = value[i];
-      const c = sortedCopy(v, undefined, depth + 1);
-      if (c === undefined && v !== undefined) return undefined;
-      if (c !== v) out ??= value.slice(0, i);
-      out?.push(c);
-    }
-    return out ?? value;
+    for (const v of value) if (v === undefined || typeof v === 'function' || !isCanonical(v, depth + 1)) return false;
+    return true;
   }
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record);
-  let changed = false;
-  for (let i = 1; i < keys.length; i++) {
-    if (keys[i - 1]! > keys[i]!) {
-      changed = true;
-      keys.sort();
-      break;
-    }
-  }
-  const out: Record<string, unknown> = {};
-  for (const key of keys) {
-    if (INTEGER_LIKE.test(key)) return undefined;
+  let previous: string | undefined;
+  for (const key in record) {
+    if (!Object.prototype.hasOwnProperty.call(record, key)) return false;
+    if ((previous !== undefined && previous >= key) || integerLike(key)) return false;
+    previous = key;
     const v = record[key];
-    if (v === undefined || typeof v === 'function' || (omit !== undefined && omit.has(key))) {
-      changed = true;
-      continue;
-    }
-    const c = sortedCopy(v, undefined, depth + 1);
-    if (c === undefined) return undefined;
-    if (c !== v) changed = true;
-    out[key] = c;
+    if (v === undefined || typeof v === 'function' || !isCanonical(v, depth + 1)) return false;
   }
-  return changed ? out : record;
+  return true;
 }
 
 // Plain loops and string concatenation: this runs once per audit line on the request path, and
@@ -84,7 +98,7 @@ function write(value: unknown, omit: ReadonlySet<string> | undefined, depth: num
     let out = '[';
     for (let i = 0; i < value.length; i++) {
       const v: unknown = value[i];
-      out += (i === 0 ? '' : ',') + (v === undefined || typeof v === 'function' ? 'null' : write(v, undefined, depth + 1));
+      out += (i === 0 ? '' : ',') + (v === undefined || typeof v === 'function' ? 'null' : canonicalValue(v, depth + 1));
     }
     return `${out}]`;
   }
@@ -95,7 +109,7 @@ function write(value: unknown, omit: ReadonlySet<string> | undefined, depth: num
   for (const key of keys) {
     const v = record[key];
     if (v === undefined || typeof v === 'function' || (omit !== undefined && omit.has(key))) continue;
-    out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${write(v, undefined, depth + 1)}`;
+    out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${canonicalValue(v, depth + 1)}`;
   }
   return `${out}}`;
 }
@@ -131,6 +145,7 @@ export function hashedLine(unhashed: Readonly<Record<string, unknown>>): { reado
   return { line: `${text.slice(0, -1)},"hash":"${hash}"}\n`, hash };
 }
 
+/** One-shot crypto.hash (Node >= 20.12): no Hash object per line, a third less CPU than createHash. */
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  return hash('sha256', data, 'hex');
 }

@@ -1,7 +1,7 @@
 // Builds the policy input and the audit records from one exchange. Kept together so the
 // audit record always says exactly what the policy saw.
 
-import type { CompletionRecord, DecisionRecord } from '../audit/types.js';
+import type { AuditSubject, CompletionRecord, DecisionRecord } from '../audit/types.js';
 import { isAuthenticated, type AuthenticatedIdentity, type Identity } from '../identity/types.js';
 import type { Decision, PolicyInput, SubjectInput } from '../policy/types.js';
 import { Recent } from '../policy/recent.js';
@@ -11,6 +11,7 @@ import type { Classification, Exchange, ForwardOutcome } from './types.js';
 // for a token while it is cached, and the policy engine serialises each subject object only once.
 // Not a WeakMap: sessions build a new identity per request, and dead WeakMap keys are costly.
 const subjects = new Recent<AuthenticatedIdentity, SubjectInput>(16);
+const auditSubjects = new Recent<AuthenticatedIdentity, AuditSubject>(16);
 
 export function subjectInput(identity: Identity): SubjectInput | null {
   if (!isAuthenticated(identity)) return null;
@@ -59,26 +60,39 @@ export function decisionRecord(
     kind: 'decision',
     time: new Date().toISOString(),
     requestId: exchange.requestId,
-    subject: isAuthenticated(identity)
-      ? {
-          id: identity.id,
-          ...(identity.email === undefined ? {} : { email: identity.email }),
-          roles: identity.roles,
-          via: identity.via,
-          ...('tokenId' in identity && identity.tokenId !== undefined ? { tokenId: identity.tokenId } : {}),
-        }
-      : null,
+    subject: auditSubject(identity),
     action: classification.action,
     resource: classification.resource,
     ...(classification.change === undefined ? {} : { change: classification.change }),
     decision: { allow: decision.allow, reasons: decision.reasons, revision: decision.revision },
+    // Keys in sorted order, as in the subject: the audit chain's canonical JSON then takes the
+    // object as it is instead of writing it out by hand (src/audit/canonical.ts).
     request: {
+      ip: exchange.client.ip,
       method: exchange.req.method ?? 'GET',
       path: exchange.target.path,
-      ip: exchange.client.ip,
       userAgent: exchange.client.userAgent,
     },
   };
+}
+
+/** Who the audit record names, remembered per identity object like the policy's subject. */
+function auditSubject(identity: Identity): AuditSubject | null {
+  if (!isAuthenticated(identity)) return null;
+  let subject = auditSubjects.get(identity);
+  if (subject === undefined) {
+    const tokenId = 'tokenId' in identity ? identity.tokenId : undefined;
+    // Sorted keys (email, id, roles, tokenId, via), optional ones left out rather than undefined.
+    subject = {
+      ...(identity.email === undefined ? {} : { email: identity.email }),
+      id: identity.id,
+      roles: identity.roles,
+      ...(tokenId === undefined ? {} : { tokenId }),
+      via: identity.via,
+    };
+    auditSubjects.set(identity, subject);
+  }
+  return subject;
 }
 
 export function completionRecord(exchange: Exchange, outcome: ForwardOutcome): CompletionRecord {

@@ -38,3 +38,39 @@ test('a hashed line parses back to a record whose hash is its canonical hash', (
   assert.equal(parsed['hash'], hash);
   assert.equal(lineHash(parsed), hash);
 });
+
+/** The definition, written the slow and obvious way: what canonicalJson must always agree with. */
+function reference(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined || typeof v === 'function' ? 'null' : reference(v))).join(',')}]`;
+  const record = value as Record<string, unknown>;
+  const members = Object.keys(record)
+    .sort()
+    .filter((k) => record[k] !== undefined && typeof record[k] !== 'function')
+    .map((k) => `${JSON.stringify(k)}:${reference(record[k])}`);
+  return `{${members.join(',')}}`;
+}
+
+test('canonicalJson agrees with the definition on random values (sorted or not, integer-like keys, holes)', () => {
+  let seed = 7;
+  const random = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const keys = ['a', 'b', 'kind', 'seq', 'prev', '0', '10', '9', 'Z', 'é', 'a b', '01'];
+  const scalars: unknown[] = [0, -1, 1.5, 'text', '', '"quoted"\n', true, false, null, undefined];
+  const value = (depth: number): unknown => {
+    const pick = random(depth > 3 ? 2 : 5);
+    if (pick < 2) return scalars[random(scalars.length)];
+    if (pick === 2) return Array.from({ length: random(4) }, () => value(depth + 1));
+    const out: Record<string, unknown> = {};
+    // Half the objects in sorted order, as records are built, half in any order.
+    const chosen = keys.filter(() => random(3) === 0);
+    for (const k of random(2) === 0 ? chosen.sort() : chosen) out[k] = value(depth + 1);
+    return out;
+  };
+  for (let i = 0; i < 2000; i++) {
+    const v = value(0);
+    assert.equal(canonicalJson(v), reference(v), JSON.stringify(v));
+  }
+});
