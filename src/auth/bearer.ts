@@ -8,7 +8,7 @@
 // reusing its token costs one signature check a minute; the cost is that a key the IdP withdraws
 // keeps working for that minute.
 
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import { ChangegateError } from '../errors.js';
@@ -92,7 +92,7 @@ export class BearerAuthenticator implements Authenticator {
     if (this.#verified === undefined) return looksLikeJwt(token) ? this.verify(token) : { kind: 'absent' };
     // A hash, so the cache does not keep bearer tokens in memory. Only verified JWTs get in, so
     // a hit needs no further look at the token.
-    const key = createHash('sha256').update(token).digest('base64url');
+    const key = hash('sha256', token, 'base64url');
     const hit = this.#verified.get(key);
     if (hit !== undefined && Date.now() < hit.until) return { kind: 'authenticated', identity: hit.identity };
     if (!looksLikeJwt(token)) return { kind: 'absent' };
