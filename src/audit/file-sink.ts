@@ -1,7 +1,10 @@
 // The write-ahead audit log: hash-chained JSON lines with group commit. Records that arrive while
 // an fsync is in flight are linked and written together and share the next fsync, so durability
-// costs one fsync per batch rather than per request. Checkpoint lines sign the chain head every
-// N records or T seconds (and at close and before each rotation).
+// costs one fsync per batch rather than per request. A record nobody waits on (`coalesce`: a
+// completion) does not start a write of its own while the next decision is at most `lingerMs`
+// away: at a moderate rate that halves the writes, and with them the time a decision waits behind
+// another write. Checkpoint lines sign the chain head every N records or T seconds (and at close
+// and before each rotation).
 
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -10,12 +13,13 @@ import { Chain } from './chain.js';
 import { recover } from './recovery.js';
 import { defaultWarn, signingKeyFor, type FileSinkOptions } from './sink-options.js';
 import type { AuditSigningKey } from './signing-key.js';
-import type { AuditRecord, AuditSink } from './types.js';
+import type { AppendUrgency, AuditRecord, AuditSink } from './types.js';
 
 export type { FileSinkOptions } from './sink-options.js';
 
 interface Pending {
   readonly record: AuditRecord;
+  readonly urgency: AppendUrgency;
   readonly resolve: () => void;
   readonly reject: (e: Error) => void;
 }
@@ -36,6 +40,9 @@ export class FileAuditSink implements AuditSink {
   readonly #timer: NodeJS.Timeout;
   readonly #warn: (message: string) => void;
   #queue: Pending[] = [];
+  /** Pending records someone waits on: while 0, the queue may linger. */
+  #urgent = 0;
+  #linger: NodeJS.Timeout | undefined;
   #flushing = false;
   #idle: Promise<void> = Promise.resolve();
   #unsigned = 0;
@@ -88,7 +95,7 @@ export class FileAuditSink implements AuditSink {
     return { ...this.#stats };
   }
 
-  append(record: AuditRecord): Promise<void> {
+  append(record: AuditRecord, urgency: AppendUrgency = 'now'): Promise<void> {
     if (this.#failure !== undefined || this.#closed) {
       if (this.#failure !== undefined && this.failOpenReads && isRead(record)) {
         this.#warn(`audit log down (${this.#failure.message}); read ${record.requestId} forwarded without a durable record`);
@@ -98,15 +105,36 @@ export class FileAuditSink implements AuditSink {
       return Promise.reject(new Error(this.notReadyReason));
     }
     return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ record, resolve, reject });
-      this.#kick();
+      this.#queue.push({ record, urgency, resolve, reject });
+      if (urgency === 'now') {
+        this.#urgent += 1;
+        this.#kick();
+      } else {
+        this.#lingerOrKick();
+      }
     });
   }
 
+  /** Starts writing the queue now (a no-op while a write is in flight: the drain loop takes it). */
   #kick(): void {
+    if (this.#linger !== undefined) {
+      clearTimeout(this.#linger);
+      this.#linger = undefined;
+    }
     if (this.#flushing) return;
     this.#flushing = true;
     this.#idle = this.#drain();
+  }
+
+  /** Queue holds only records nobody waits on: write them when the linger runs out, or with the next urgent one. */
+  #lingerOrKick(): void {
+    if (this.#flushing || this.#linger !== undefined) return;
+    const linger = this.#options.lingerMs ?? 20;
+    if (linger <= 0 || this.#options.groupCommit === false) return this.#kick();
+    this.#linger = setTimeout(() => {
+      this.#linger = undefined;
+      this.#kick();
+    }, linger);
   }
 
   #checkpointTick(): void {
@@ -115,10 +143,17 @@ export class FileAuditSink implements AuditSink {
     this.#kick();
   }
 
+  /**
+   * Writes the queue, then again while a record someone waits on (or a checkpoint, or the close)
+   * is queued behind that write. What is left then is only records nobody waits on: they linger.
+   */
   async #drain(): Promise<void> {
     try {
-      while (this.#failure === undefined && (this.#queue.length > 0 || this.#checkpointDue)) {
+      let first = true;
+      while (this.#failure === undefined && (first ? this.#queue.length > 0 || this.#checkpointDue : this.#mustWriteAgain())) {
+        first = false;
         const batch = this.#options.groupCommit === false ? this.#queue.splice(0, 1) : this.#queue.splice(0);
+        for (const p of batch) if (p.urgency === 'now') this.#urgent -= 1;
         try {
           await this.#writeBatch(batch);
           for (const p of batch) p.resolve();
@@ -126,6 +161,7 @@ export class FileAuditSink implements AuditSink {
           // Once a write fails the log's tail is unknown; stay failed so nothing is forwarded
           // without a record until an operator restarts the proxy (which seals the tail).
           this.#failure = e instanceof Error ? e : new Error(String(e));
+          this.#urgent = 0;
           for (const p of [...batch, ...this.#queue.splice(0)]) {
             this.#options.observe?.failure?.();
             p.reject(this.#failure);
@@ -135,7 +171,14 @@ export class FileAuditSink implements AuditSink {
     } finally {
       this.#checkpointDue = false;
       this.#flushing = false;
+      if (this.#failure === undefined && this.#queue.length > 0) this.#lingerOrKick();
     }
+  }
+
+  #mustWriteAgain(): boolean {
+    if (this.#checkpointDue) return true;
+    if (this.#queue.length === 0) return false;
+    return this.#urgent > 0 || this.#closed || this.#options.groupCommit === false;
   }
 
   async #writeBatch(batch: readonly Pending[]): Promise<void> {
@@ -185,6 +228,8 @@ export class FileAuditSink implements AuditSink {
     if (this.#closed) return this.#idle;
     this.#closed = true;
     clearInterval(this.#timer);
+    // Lingering records go now; the drain writes until the queue is empty once closed.
+    if (this.#queue.length > 0) this.#kick();
     await this.#idle;
     if (this.#failure === undefined && this.#unsigned > 0) {
       this.#checkpointDue = true;

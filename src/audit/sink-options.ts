@@ -24,6 +24,8 @@ export interface FileSinkOptions {
   readonly failOpenReads?: boolean;
   /** False gives one fsync per record: the baseline the benchmark compares against. */
   readonly groupCommit?: boolean;
+  /** How long a `coalesce` record may wait for a `now` record to share a write. Default 20 ms. */
+  readonly lingerMs?: number;
   readonly warn?: (message: string) => void;
   /** Metrics hooks: each durable write (seconds, from write to fsync), each failed record. */
   readonly observe?: { readonly write?: (seconds: number) => void; readonly failure?: () => void };

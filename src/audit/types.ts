@@ -89,9 +89,17 @@ export interface TornRecord {
 export type LogRecord = AuditRecord | CheckpointRecord | TornRecord;
 export type ChainedRecord = LogRecord & ChainFields;
 
+/**
+ * How soon a record's write must start. `now`: someone waits on it before acting (a decision
+ * before forwarding, a refusal before answering). `coalesce`: nobody does (a completion record:
+ * the response has gone already), so it may wait a few milliseconds for a `now` record to share
+ * that record's write instead of costing a write of its own.
+ */
+export type AppendUrgency = 'now' | 'coalesce';
+
 export interface AuditSink {
   /** Resolves once the record is durable (fsync'd). Rejects when it cannot be made durable. */
-  append(record: AuditRecord): Promise<void>;
+  append(record: AuditRecord, urgency?: AppendUrgency): Promise<void>;
   /** False while the sink cannot write; requests then fail closed. */
   readonly ready: boolean;
   readonly notReadyReason: string | undefined;

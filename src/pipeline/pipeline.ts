@@ -14,7 +14,7 @@
 // decide + audit stages (`frameGate`), under the request id `<handshake id>/ws<n>`.
 
 import type { AuthRequest, AuthResult } from '../auth/types.js';
-import type { AuditRecord, AuditSink } from '../audit/types.js';
+import type { AppendUrgency, AuditRecord, AuditSink } from '../audit/types.js';
 import { ChangegateError } from '../errors.js';
 import { declaresBody } from '../http/read-body.js';
 import { sendError } from '../http/respond.js';
@@ -90,7 +90,8 @@ export async function runPipeline(exchange: Exchange, deps: PipelineDeps): Promi
 
     deps.stamp(exchange, identity, classification);
     const outcome = await forward(exchange, identity, classification, deps);
-    void appendRecord(deps.audit, completionRecord(exchange, outcome)).then((durable) => {
+    // Nobody waits on the completion record (the response is out), so it shares the next decision's write.
+    void appendRecord(deps.audit, completionRecord(exchange, outcome), 'coalesce').then((durable) => {
       if (durable && succeeded(outcome)) runAfterForwardEffects(exchange, identity, classification, outcome, deps);
     });
     return finish(outcome.error ? 'error' : 'allow', outcome.status, decision.reasons);
@@ -196,9 +197,9 @@ async function recordRefusal(audit: AuditSink, exchange: Exchange, identity: Ide
 }
 
 /** Appends a record that no forwarding waits on; resolves to whether it is durable. */
-async function appendRecord(audit: AuditSink, record: AuditRecord): Promise<boolean> {
+async function appendRecord(audit: AuditSink, record: AuditRecord, urgency: AppendUrgency = 'now'): Promise<boolean> {
   try {
-    await audit.append(record);
+    await audit.append(record, urgency);
     return true;
   } catch {
     // Nothing was forwarded on this path, so a lost refusal record loses no forwarded request;

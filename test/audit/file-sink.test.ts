@@ -248,3 +248,47 @@ test('an idle log gets its checkpoint after checkpointSeconds, without a further
   assert.equal(parsed(path).at(-1)?.['kind'], 'checkpoint');
   assert.equal(sink.stats.checkpoints, 1);
 });
+
+test('a record nobody waits on shares the next urgent write, or goes alone once the linger runs out', async (t) => {
+  const path = join(tempDir(t), 'audit.jsonl');
+  const sink = await openSink({ path, lingerMs: 60_000 });
+  // A linger longer than the test: only the urgent record can write the completion.
+  const lingering = sink.append(completion('r1'), 'coalesce');
+  assert.equal(sink.stats.batches, 0);
+  await sink.append(decision('r2'));
+  await lingering;
+  assert.equal(sink.stats.batches, 1, 'one write for both');
+  assert.deepEqual(parsed(path).map((l) => l['requestId']), ['r1', 'r2'], 'chain order is append order');
+
+  const short = await openSink({ path: join(tempDir(t), 'audit.jsonl'), lingerMs: 5 });
+  await short.append(completion('r3'), 'coalesce');
+  assert.equal(short.stats.batches, 1, 'written by the linger alone');
+  await Promise.all([sink.close(), short.close()]);
+});
+
+test('close writes what lingers; a failed log rejects lingering records too', async (t) => {
+  const path = join(tempDir(t), 'audit.jsonl');
+  const sink = await openSink({ path, lingerMs: 60_000 });
+  const lingering = sink.append(completion('r1'), 'coalesce');
+  await sink.close();
+  await lingering;
+  assert.deepEqual(parsed(path).filter((l) => l['kind'] === 'completion').map((l) => l['requestId']), ['r1']);
+
+  const full = await openSink({ path: '/dev/full', lingerMs: 60_000 });
+  const failing = full.append(completion('r2'), 'coalesce');
+  await assert.rejects(full.append(decision('r3')));
+  await assert.rejects(failing);
+  await full.close();
+});
+
+test('at a steady request rate, completions ride on decisions: about one write per request instead of two', async (t) => {
+  const path = join(tempDir(t), 'audit.jsonl');
+  const sink = await openSink({ path, lingerMs: 60_000 });
+  for (let i = 0; i < 50; i++) {
+    await sink.append(decision(`d${i}`));
+    void sink.append(completion(`d${i}`), 'coalesce');
+  }
+  await sink.close();
+  assert.ok(sink.stats.batches <= 52, `${sink.stats.batches} writes for 100 records`);
+  assert.equal(parsed(path).filter((l) => l['kind'] !== 'checkpoint').length, 100);
+});
