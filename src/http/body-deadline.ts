@@ -18,10 +18,18 @@ export interface BodyDeadlines {
 
 export const DEFAULT_BODY_DEADLINES: BodyDeadlines = Object.freeze({ idleMs: 10_000, totalMs: 60_000 });
 
-const configured = new WeakMap<IncomingMessage, BodyDeadlines>();
+// On the request itself, not in a WeakMap: every request gets one, and a WeakMap entry per
+// request is work for the garbage collector long after the request is gone.
+const DEADLINES = Symbol('changegate.bodyDeadlines');
+type WithDeadlines = IncomingMessage & { [DEADLINES]?: BodyDeadlines };
 
 export function setBodyDeadlines(req: IncomingMessage, deadlines: BodyDeadlines): void {
-  configured.set(req, deadlines);
+  (req as WithDeadlines)[DEADLINES] = deadlines;
+}
+
+/** The deadlines the ingress set for this request, or the defaults. */
+export function bodyDeadlinesOf(req: IncomingMessage): BodyDeadlines {
+  return (req as WithDeadlines)[DEADLINES] ?? DEFAULT_BODY_DEADLINES;
 }
 
 /** A request body's chunks, each of which must arrive within the deadlines, else 408. */
@@ -34,7 +42,7 @@ export interface TimedChunks extends AsyncIterableIterator<Buffer> {
 }
 
 export function timedChunks(req: IncomingMessage): TimedChunks {
-  const { idleMs, totalMs } = configured.get(req) ?? DEFAULT_BODY_DEADLINES;
+  const { idleMs, totalMs } = bodyDeadlinesOf(req);
   const source = (req as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   const endsAt = performance.now() + totalMs;
   const timed: TimedChunks = {
@@ -67,6 +75,6 @@ export function timedChunks(req: IncomingMessage): TimedChunks {
   return timed;
 }
 
-function timedOut(reason: string): ChangegateError {
+export function timedOut(reason: string): ChangegateError {
   return new ChangegateError('request_timeout', `${reason}; send the whole body without pausing`);
 }
