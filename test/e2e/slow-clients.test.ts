@@ -34,7 +34,7 @@ function decisionFor(h: Harness, requestId: string | undefined): { allow?: boole
 describe('slow bodies', () => {
   let h: Harness;
   before(async () => {
-    h = await startHarness({ config: (c) => ({ ...c, limits: { bodyIdleMs: 300, bodyTotalMs: 1500 } }) });
+    h = await startHarness({ config: (c) => ({ ...c, limits: { bodyIdleMs: 300, bodyTotalMs: 1500, maxClassifiedBodyBytes: 16 * 1024 } }) });
   });
   after(() => h.close());
 
@@ -87,6 +87,19 @@ describe('slow bodies', () => {
     }
     assert.match(raw, /^HTTP\/1\.1 408 /);
     assert.match(raw, /did not arrive within 1500 ms/);
+  });
+
+  test('a chunked body over the inspected limit gets its 413 (the proxy stops reading, answers, then closes)', async () => {
+    const token = await h.token('ci-runner');
+    const head = buildRequest('POST /dagster/graphql HTTP/1.1', ['Host: 127.0.0.1', `Authorization: Bearer ${token}`, 'Content-Type: application/json', 'Transfer-Encoding: chunked']);
+    // 64 KiB chunks past the 16 KiB limit, and no terminating chunk: the proxy must not wait for one.
+    const chunk = Buffer.concat([Buffer.from('10000\r\n', 'latin1'), Buffer.alloc(0x10000, 0x20), Buffer.from('\r\n', 'latin1')]);
+    const r = await rawRequest(h.proxy.ingress.port, Buffer.concat([Buffer.from(head, 'latin1'), chunk, chunk]), { timeoutMs: GUARD_MS, untilClose: true });
+    assert.equal(r.timedOut, false, 'the proxy closed the connection');
+    assert.equal(r.status, 413, r.raw.slice(0, 300));
+    assert.equal(json(r)['error'], 'payload_too_large');
+    assert.deepEqual(decisionFor(h, header(r, 'x-request-id'))?.reasons, ['payload_too_large']);
+    assert.ok(!h.dagster.received.some((x) => x.url.startsWith('/dagster/graphql')), 'nothing reached Dagster');
   });
 
   test('a push whose command list stalls gets 408', async () => {
