@@ -139,7 +139,15 @@ export async function buildDeployments(config: Config, deps: DeploymentsDeps): P
       registry,
       routes: instances,
       environment: (change, url) => branchDeploymentEnv({ ...change, deploymentUrl: url }),
-      inspect: async (url, prefix) => new DagsterServiceClient({ url, pathPrefix: prefix }).locations(),
+      inspect: async (url, prefix) => {
+        // One call per branch deployment: its connection is closed, not left idle.
+        const client = new DagsterServiceClient({ url, pathPrefix: prefix });
+        try {
+          return await client.locations();
+        } finally {
+          void client.close().catch(() => undefined);
+        }
+      },
       audit: (step, record, details) => deps.audit.append(stepRecord('dagster', step, record, details, now())),
       onReady: (record) => void t.track(record),
       onClosed: (record) => void t.forget(record.change.number),

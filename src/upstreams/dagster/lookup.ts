@@ -4,6 +4,8 @@
 // an error, never "unknown, so allow": the classifier turns it into a refusal.
 
 import { LRUCache } from 'lru-cache';
+import { Pool } from 'undici';
+import { collect, type Collected } from '../../http/collect.js';
 import { ChangegateError } from '../../errors.js';
 import { obj, str, list } from './graphql/values.js';
 import { BACKFILL_QUERY, INSTIGATORS_QUERY, RUN_QUERY } from './lookup-queries.js';
@@ -19,15 +21,27 @@ export interface GraphqlLookupOptions {
   /** How long the schedule/sensor id map is reused before it is fetched again. */
   readonly instigatorTtlMs?: number;
   readonly headers?: Readonly<Record<string, string>>;
+  /** Largest answer read (default 8 MiB); the instigator map of a large workspace is the biggest. */
+  readonly maxBytes?: number;
 }
+
+/** Lookups in flight at once to one webserver, per proxy process; more wait for a connection. */
+const CONNECTIONS = 32;
+const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
 
 export class GraphqlLookup implements DagsterLookup {
   readonly #options: GraphqlLookupOptions;
   readonly #runs: LRUCache<string, RunScope>;
   #instigators: { at: number; byId: Map<string, InstigatorScope> } | undefined;
+  /** Keep-alive connections to the webserver; redirects are not followed (a 3xx is refused). */
+  readonly #pool: Pool;
+  readonly #path: string;
 
   constructor(options: GraphqlLookupOptions) {
     this.#options = options;
+    const endpoint = new URL(options.endpoint);
+    this.#pool = new Pool(endpoint.origin, { connections: CONNECTIONS });
+    this.#path = endpoint.pathname + endpoint.search;
     this.#runs = new LRUCache({ max: options.maxEntries ?? 10_000 });
   }
 
@@ -114,21 +128,27 @@ export class GraphqlLookup implements DagsterLookup {
   }
 
   async #query(query: string, variables: Record<string, unknown>, what: string): Promise<Record<string, unknown>> {
-    let response: Response;
+    let answer: Collected;
     try {
-      response = await fetch(this.#options.endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', ...this.#options.headers },
-        body: JSON.stringify({ query, variables }),
-        signal: AbortSignal.timeout(this.#options.timeoutMs ?? 5_000),
-      });
+      answer = await collect(
+        this.#pool,
+        {
+          path: this.#path,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json', ...this.#options.headers },
+          body: JSON.stringify({ query, variables }),
+        },
+        { timeoutMs: this.#options.timeoutMs ?? 5_000, maxBytes: this.#options.maxBytes ?? DEFAULT_MAX_BYTES },
+      );
     } catch (e) {
       throw failed(what, e instanceof Error ? e.message : String(e));
     }
-    if (!response.ok) throw failed(what, `HTTP ${response.status}`);
+    if (answer.status < 200 || answer.status >= 300) throw failed(what, `HTTP ${answer.status}`);
     let body: unknown;
     try {
-      body = await response.json();
+      // A body that broke off is not JSON either.
+      if (!answer.complete) throw new Error('incomplete');
+      body = JSON.parse(answer.body.toString('utf8'));
     } catch {
       throw failed(what, 'the answer was not JSON');
     }

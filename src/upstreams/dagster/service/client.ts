@@ -3,7 +3,9 @@
 // and launching the configured jobs. Answers are hostile bytes like any other: bounded in time
 // and size, read field by field.
 
-import { boundedText } from '../../../http/bounded-text.js';
+import { Pool } from 'undici';
+import { AnswerTooLarge, collect, type Collected } from '../../../http/collect.js';
+
 export interface LocationLoad {
   readonly name: string;
   readonly loaded: boolean;
@@ -56,15 +58,27 @@ const LAUNCH = `mutation ChangegateLaunch($p: ExecutionParams!) {
   }
 }`;
 
+/** Requests in flight at once to one webserver from this client; more wait for a connection. */
+const CONNECTIONS = 8;
+
 export class DagsterServiceClient {
-  readonly #endpoint: string;
+  /** Keep-alive connections to the webserver. Redirects are not followed: a 3xx is refused. */
+  readonly #pool: Pool;
+  readonly #path: string;
   readonly #timeoutMs: number;
   readonly #maxBytes: number;
 
   constructor(o: DagsterServiceOptions) {
-    this.#endpoint = `${o.url.replace(/\/+$/, '')}${o.pathPrefix.replace(/\/+$/, '')}/graphql`;
+    const endpoint = new URL(`${o.url.replace(/\/+$/, '')}${o.pathPrefix.replace(/\/+$/, '')}/graphql`);
+    this.#pool = new Pool(endpoint.origin, { connections: CONNECTIONS });
+    this.#path = endpoint.pathname + endpoint.search;
     this.#timeoutMs = o.timeoutMs ?? 10_000;
     this.#maxBytes = o.maxBytes ?? 8 * 1024 * 1024;
+  }
+
+  /** Closes its connections; for a client made for one call. */
+  close(): Promise<void> {
+    return this.#pool.close();
   }
 
   /** Every code location of the workspace and whether it loaded. */
@@ -98,23 +112,27 @@ export class DagsterServiceClient {
   }
 
   async #graphql(query: string, variables: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const res = await fetch(this.#endpoint, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ query, variables }),
-      signal: AbortSignal.timeout(this.#timeoutMs),
-      redirect: 'error',
-    });
-    const body = await boundedText(res, this.#maxBytes, 'Dagster');
+    let answer: Collected;
+    try {
+      answer = await collect(
+        this.#pool,
+        { path: this.#path, method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ query, variables }) },
+        { timeoutMs: this.#timeoutMs, maxBytes: this.#maxBytes },
+      );
+    } catch (e) {
+      if (e instanceof AnswerTooLarge) throw new Error(`Dagster's answer is larger than ${this.#maxBytes} bytes`, { cause: e });
+      throw e;
+    }
+    if (!answer.complete) throw new Error(`Dagster's answer (${answer.status}) broke off`);
     let json: unknown;
     try {
-      json = JSON.parse(body);
+      json = JSON.parse(answer.body.toString('utf8'));
     } catch {
-      throw new Error(`Dagster answered ${res.status} with something other than JSON`);
+      throw new Error(`Dagster answered ${answer.status} with something other than JSON`);
     }
     const errors = record(json)['errors'];
     if (Array.isArray(errors) && errors.length > 0) throw new Error(`Dagster: ${text(record(errors[0])['message']) ?? 'GraphQL error'}`);
-    if (!res.ok) throw new Error(`Dagster answered ${res.status}`);
+    if (answer.status < 200 || answer.status >= 300) throw new Error(`Dagster answered ${answer.status}`);
     return record(record(json)['data']);
   }
 }
