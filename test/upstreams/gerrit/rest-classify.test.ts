@@ -17,7 +17,7 @@ before(async () => {
   rest = await startFakeRest();
   const one = changeInfo(1, 'alice', [['bob', 2, 2]]);
   for (const name of ['1', 'p~1', 'external/bison~1', `p~main~${KEY}`, `p~refs/heads/main~${KEY}`, KEY, 'abcdef1']) rest.changes.set(name, one);
-  const changes = new GerritChangeSource({ url: rest.url, serviceAccount: { username: 'svc', token: 'svc-token' }, usernameHeader: 'X-Forwarded-User', ttlMs: 60_000 });
+  const changes = new GerritChangeSource({ url: rest.url, serviceAccount: { username: 'svc', token: 'svc-token' }, usernameHeader: 'X-Forwarded-User' });
   server = await startClassifyServer({ pathPrefix: '/', maxClassifiedBodyBytes: 4096, changes });
 });
 

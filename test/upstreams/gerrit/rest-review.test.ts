@@ -1,5 +1,5 @@
 // Review and submit bodies, and the change data decisions are made on: read from a real
-// loopback Gerrit REST stand-in with the service account, cached, invalidated, failing closed.
+// loopback Gerrit REST stand-in with the service account, asked afresh for every write, failing closed.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';

@@ -81,12 +81,8 @@ async function changeData(match: RestMatch, parsed: ParsedChangeId, changes: Cha
     if (!needed) return undefined;
     throw new ChangegateError('upstream_unavailable', `cannot decide ${match.action}: no Gerrit service account is configured to read the change`);
   }
-  // A submit is decided on fresh approvals, never on a cached answer.
-  if (match.action === ACTIONS.submit) changes.invalidate(parsed.raw, parsed.number);
-  const facts = needed ? await changes.get(parsed.raw) : closesUnnumbered(match, parsed) ? await changes.get(parsed.raw).catch(() => undefined) : undefined;
-  // This write may change owner, status or votes: what we knew is stale once it goes through.
-  changes.invalidate(parsed.raw, facts?.number ?? parsed.number);
-  return facts;
+  // Gerrit's answer of now (changes.ts): a submit is decided on the approvals as they are.
+  return needed ? changes.get(parsed.raw) : closesUnnumbered(match, parsed) ? changes.get(parsed.raw).catch(() => undefined) : undefined;
 }
 
 /**
