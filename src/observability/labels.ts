@@ -17,8 +17,9 @@ export class BoundedLabel {
 
   value(raw: string | undefined): string {
     if (raw === undefined || raw === '') return 'none';
-    if (!SHAPE.test(raw)) return OTHER;
+    // A value admitted before passed the shape test then: a set lookup, not a regex, per request.
     if (this.#seen.has(raw)) return raw;
+    if (!SHAPE.test(raw)) return OTHER;
     if (this.#seen.size >= this.#limit) return OTHER;
     this.#seen.add(raw);
     return raw;

@@ -4,6 +4,7 @@
 // upstream's own metrics register on the same registry (src/upstreams/gerrit/metrics.ts).
 
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { TallyCounter, TallyHistogram } from './tallies.js';
 import {
   BoundedLabel,
   statusLabel,
@@ -53,13 +54,14 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
   const actions = new BoundedLabel(MAX_ACTIONS);
   const upstreamKinds = new BoundedLabel(MAX_UPSTREAM_KINDS);
 
-  const requests = new Counter({
+  // The two that every request touches are tallies (tallies.ts); the rest are prom-client's own.
+  const requests = new TallyCounter({
     name: 'changegate_requests_total',
     help: 'Requests handled, by upstream, action, policy decision and response status.',
     labelNames: ['upstream', 'action', 'decision', 'status'] as const,
     registers,
   });
-  const duration = new Histogram({
+  const duration = new TallyHistogram({
     name: 'changegate_request_duration_seconds',
     help: 'Time from request received to response finished.',
     labelNames: ['upstream', 'decision'] as const,
