@@ -25,6 +25,7 @@ export const LogField = {
   Url: 'url',
   Address: 'address',
   Reason: 'reason',
+  Dropped: 'dropped',
 } as const;
 
 export type LogField = (typeof LogField)[keyof typeof LogField];

@@ -2,6 +2,7 @@
 // Request-scoped loggers are children that carry `requestId` on every line.
 
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
+import { LogDestination } from './log-destination.js';
 import { LogField, type RequestLine } from './log-fields.js';
 import { redactFields, scrubString } from './redact.js';
 
@@ -50,8 +51,24 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         },
       },
     },
-    options.destination ?? pino.destination({ dest: 1, sync: false }),
+    options.destination ?? stdoutDestination(),
   );
+}
+
+let stdout: LogDestination | undefined;
+
+/**
+ * The one stdout destination every default logger shares, so lines from several loggers keep
+ * their order and one exit listener covers them. Exit (process.exit, or the loop running dry)
+ * runs no more callbacks, so what is still pending is written synchronously then.
+ */
+function stdoutDestination(): LogDestination {
+  if (stdout === undefined) {
+    const destination = new LogDestination();
+    process.on('exit', () => destination.flushSync());
+    stdout = destination;
+  }
+  return stdout;
 }
 
 /** A child logger whose every line carries the request id. */

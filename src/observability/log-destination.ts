@@ -1,0 +1,223 @@
+// The logger's stdout destination: every line written during one event-loop turn goes out in ONE
+// fs.write. pino.destination({ sync: false }) (sonic-boom) issued a thread-pool write per line on
+// a one-core proxy (the pool thread competes with the main thread, so lines hardly coalesced), and
+// its per-line bookkeeping cost ~10 us of CPU per request.
+//
+// Memory is bounded (a cap on pending text; lines beyond it are dropped and counted, and the next
+// write that succeeds is preceded by one line saying how many), every wait has a deadline (a
+// non-blocking stdout that stays full is given up on), and write() never throws.
+
+import { write as fsWrite, writeSync as fsWriteSync } from 'node:fs';
+import { LogField } from './log-fields.js';
+
+/** fs.write's shape (position: current), injectable so tests can count calls and fake errors. */
+export type WriteFn = (fd: number, buffer: Buffer, offset: number, length: number, done: (err: NodeJS.ErrnoException | null, written: number) => void) => void;
+/** fs.writeSync's shape, for flushSync(). */
+export type WriteSyncFn = (fd: number, buffer: Buffer, offset: number, length: number) => number;
+
+export interface LogDestinationOptions {
+  /** The file descriptor; stdout (1) when omitted. */
+  readonly fd?: number;
+  /**
+   * Pending text beyond this is dropped (counted in UTF-16 units: the lines are JSON, ASCII but
+   * for user-supplied strings, so this is the bytes V8 holds for them). 16 MiB by default.
+   */
+  readonly maxPendingBytes?: number;
+  /** Wait between retries while the fd answers EAGAIN; 10 ms by default. */
+  readonly retryDelayMs?: number;
+  /** How long in total the fd may answer EAGAIN before the batch is dropped; 5 s by default. */
+  readonly maxBlockedMs?: number;
+  readonly write?: WriteFn;
+  readonly writeSync?: WriteSyncFn;
+  readonly now?: () => number;
+}
+
+const MiB = 1024 * 1024;
+
+const defaultWrite: WriteFn = (fd, buffer, offset, length, done) => fsWrite(fd, buffer, offset, length, null, done);
+
+function wouldBlock(err: NodeJS.ErrnoException): boolean {
+  return err.code === 'EAGAIN' || err.code === 'EWOULDBLOCK';
+}
+
+/** The line in the logger's shape (level, time, bindings, msg) that reports dropped lines. */
+export function droppedLinesLine(count: number, time: Date): string {
+  return `{"level":40,"time":"${time.toISOString()}","service":"changegate","${LogField.Event}":"log_lines_dropped","${LogField.Dropped}":${count},"msg":"log lines dropped: stdout is not keeping up"}\n`;
+}
+
+/** One batch handed to the fd: its bytes, how far they got, and how many log lines it holds. */
+interface Batch {
+  readonly bytes: Buffer;
+  offset: number;
+  readonly lines: number;
+  /** Drops this batch reports in its leading line; counted again if the batch is lost. */
+  readonly reportsDropped: number;
+}
+
+export class LogDestination {
+  readonly #fd: number;
+  readonly #maxPending: number;
+  readonly #retryDelayMs: number;
+  readonly #maxBlockedMs: number;
+  readonly #write: WriteFn;
+  readonly #writeSync: WriteSyncFn;
+  readonly #now: () => number;
+
+  #pending: string[] = [];
+  #pendingBytes = 0;
+  #inFlight: Batch | undefined;
+  #scheduled = false;
+  #dropped = 0;
+  /** When the current run of EAGAIN answers began; undefined while the fd takes writes. */
+  #blockedSince: number | undefined;
+  /** EPIPE: the reader is gone; nothing written later can arrive, so stop trying. */
+  #broken = false;
+  #closed = false;
+  #whenIdle: (() => void)[] = [];
+
+  constructor(options: LogDestinationOptions = {}) {
+    this.#fd = options.fd ?? 1;
+    this.#maxPending = options.maxPendingBytes ?? 16 * MiB;
+    this.#retryDelayMs = options.retryDelayMs ?? 10;
+    this.#maxBlockedMs = options.maxBlockedMs ?? 5_000;
+    this.#write = options.write ?? defaultWrite;
+    this.#writeSync = options.writeSync ?? fsWriteSync;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Lines dropped so far (over the cap, or lost to a full or failing fd) and not yet reported. */
+  get dropped(): number {
+    return this.#dropped;
+  }
+
+  write(line: string): void {
+    if (this.#closed || this.#broken) return;
+    if (this.#pendingBytes + line.length > this.#maxPending) {
+      this.#dropped++;
+      return;
+    }
+    this.#pending.push(line);
+    this.#pendingBytes += line.length;
+    this.#schedule();
+  }
+
+  /** Calls back once everything written so far has been handed to the fd (or given up on). */
+  flush(cb?: (err?: Error) => void): void {
+    if (cb === undefined) return;
+    if (this.#idle()) process.nextTick(cb);
+    else this.#whenIdle.push(() => cb());
+  }
+
+  /** Takes no more lines and calls back when the pending ones are out. The fd stays open. */
+  close(cb?: () => void): void {
+    this.#closed = true;
+    this.flush(cb);
+  }
+
+  /**
+   * Writes everything pending now, synchronously: for process exit, where no callback will run.
+   * A batch already handed to the thread pool is the pool's to finish (as with sonic-boom); what
+   * follows it is written here. A full non-blocking fd is retried for at most maxBlockedMs.
+   */
+  flushSync(): void {
+    if (this.#broken || this.#pending.length === 0 && this.#dropped === 0) return;
+    const batch = this.#take();
+    const sleeper = new Int32Array(new SharedArrayBuffer(4));
+    const deadline = this.#now() + this.#maxBlockedMs;
+    while (batch.offset < batch.bytes.length) {
+      try {
+        batch.offset += this.#writeSync(this.#fd, batch.bytes, batch.offset, batch.bytes.length - batch.offset);
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        if (!wouldBlock(err) || this.#now() >= deadline) {
+          this.#lost(batch, err);
+          return;
+        }
+        // No event loop at exit: a bounded sleep is the only way to give the reader time.
+        Atomics.wait(sleeper, 0, 0, this.#retryDelayMs);
+      }
+    }
+  }
+
+  #idle(): boolean {
+    return this.#inFlight === undefined && this.#pending.length === 0;
+  }
+
+  #schedule(): void {
+    // While a write is in flight, lines accumulate and go out when it completes.
+    if (this.#scheduled || this.#inFlight !== undefined) return;
+    this.#scheduled = true;
+    setImmediate(this.#startWrite);
+  }
+
+  readonly #startWrite = (): void => {
+    this.#scheduled = false;
+    if (this.#inFlight !== undefined) return;
+    if (this.#pending.length === 0 || this.#broken) return this.#settle();
+    this.#inFlight = this.#take();
+    this.#writeSome();
+  };
+
+  /** Joins the pending lines (after the dropped-lines line, if any were dropped) into one batch. */
+  #take(): Batch {
+    const reportsDropped = this.#dropped;
+    let text = this.#pending.length === 1 ? (this.#pending[0] as string) : this.#pending.join('');
+    if (reportsDropped > 0) text = droppedLinesLine(reportsDropped, new Date(this.#now())) + text;
+    const batch: Batch = { bytes: Buffer.from(text), offset: 0, lines: this.#pending.length, reportsDropped };
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    this.#dropped = 0;
+    return batch;
+  }
+
+  #writeSome(): void {
+    const batch = this.#inFlight;
+    if (batch === undefined) return;
+    this.#write(this.#fd, batch.bytes, batch.offset, batch.bytes.length - batch.offset, this.#written);
+  }
+
+  readonly #written = (err: NodeJS.ErrnoException | null, written: number): void => {
+    const batch = this.#inFlight;
+    if (batch === undefined) return;
+    if (err !== null) {
+      if (wouldBlock(err)) {
+        // stdout can be a non-blocking pipe whose reader is behind. Retry on a timer, unref'd
+        // so logging never keeps the process alive (exit runs flushSync); but only for so long,
+        // else a stalled reader would hold the batch, and everything behind it, forever.
+        const now = this.#now();
+        this.#blockedSince ??= now;
+        if (now - this.#blockedSince < this.#maxBlockedMs) {
+          setTimeout(() => this.#writeSome(), this.#retryDelayMs).unref();
+          return;
+        }
+      }
+      this.#lost(batch, err);
+    } else {
+      this.#blockedSince = undefined;
+      batch.offset += written;
+      // A short write: the rest goes next, before anything newer.
+      if (batch.offset < batch.bytes.length) return this.#writeSome();
+    }
+    this.#inFlight = undefined;
+    if (this.#pending.length > 0) this.#schedule();
+    else this.#settle();
+  };
+
+  /** A batch that will not arrive: its lines (and the drops it reported) are counted as dropped. */
+  #lost(batch: Batch, err: NodeJS.ErrnoException): void {
+    this.#blockedSince = undefined;
+    this.#dropped += batch.lines + batch.reportsDropped;
+    if (err.code === 'EPIPE') {
+      this.#broken = true;
+      this.#pending = [];
+      this.#pendingBytes = 0;
+    }
+  }
+
+  #settle(): void {
+    if (!this.#idle()) return;
+    const waiting = this.#whenIdle;
+    this.#whenIdle = [];
+    for (const cb of waiting) cb();
+  }
+}
