@@ -1,12 +1,14 @@
 // CPU per access-log line: logRequest() through a real logger into a file fd, with a few lines per
 // event-loop turn as the proxy writes them (one per finished request). Whole-process CPU
 // (process.cpuUsage counts the thread pool too), median of several rounds. Run pinned to one
-// core like the proxy: taskset -c 1 node dist/bench/log-destination.js <sonic|coalesce|coalesce-sync|null> [linesPerTurn]
+// core like the proxy: taskset -c 1 node dist/bench/log-destination.js <coalesce|coalesce-pool|null> [linesPerTurn]
+// (coalesce: the default destination, one synchronous write per turn; coalesce-pool: the same
+// through the thread pool, as for an fd that answers EAGAIN; null: the floor, lines discarded)
 
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino, type DestinationStream } from 'pino';
+import type { DestinationStream } from 'pino';
 import { LogDestination } from '../src/observability/log-destination.js';
 import { createLogger, logRequest, type Logger } from '../src/observability/logger.js';
 
@@ -19,14 +21,11 @@ type Sink = { destination: DestinationStream; drained: (logger: Logger) => Promi
 
 function sink(fd: number): Sink {
   switch (mode) {
-    case 'sonic':
-      return { destination: pino.destination({ dest: fd, sync: false }), drained: (l) => new Promise((r) => l.flush(() => r())) };
     case 'coalesce':
       return { destination: new LogDestination({ fd }), drained: (l) => new Promise((r) => l.flush(() => r())) };
-    case 'coalesce-sync':
-      // An experiment: the same coalescing with a synchronous write (no thread-pool handoff).
+    case 'coalesce-pool':
       return {
-        destination: new LogDestination({ fd, write: (f, b, o, l, done) => { let n = 0; try { n = writeSync(f, b, o, l); } catch (e) { return done(e as NodeJS.ErrnoException, 0); } done(null, n); } }),
+        destination: new LogDestination({ fd, synchronous: false }),
         drained: (l) => new Promise((r) => l.flush(() => r())),
       };
     case 'null':
@@ -83,5 +82,3 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-// sonic-boom keeps the loop alive after its fd is closed; the figures are out.
-process.exit(0);

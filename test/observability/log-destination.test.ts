@@ -40,7 +40,7 @@ describe('LogDestination', () => {
   test('every line written in one turn goes out in one write, in order', async () => {
     const out = tempFile();
     let calls = 0;
-    const d = new LogDestination({ fd: out.fd, write: (...a) => (calls++, realWrite(...a)) });
+    const d = new LogDestination({ fd: out.fd, synchronous: false, write: (...a) => (calls++, realWrite(...a)) });
     const all = lines(1000);
     for (const l of all) d.write(l);
     await flushed(d);
@@ -55,6 +55,7 @@ describe('LogDestination', () => {
     const sizes: number[] = [];
     const d = new LogDestination({
       fd: out.fd,
+      synchronous: false,
       write: (fd, b, o, l, done) => {
         sizes.push(l);
         held.push(() => realWrite(fd, b, o, l, done));
@@ -82,6 +83,7 @@ describe('LogDestination', () => {
     let calls = 0;
     const d = new LogDestination({
       fd: out.fd,
+      synchronous: false,
       write: (fd, b, o, l, done) => {
         calls++;
         const n = writeSync(fd, b, o, Math.min(l, 7));
@@ -101,6 +103,7 @@ describe('LogDestination', () => {
     let refusals = 3;
     const d = new LogDestination({
       fd: out.fd,
+      synchronous: false,
       retryDelayMs: 1,
       write: (fd, b, o, l, done) => (refusals-- > 0 ? setImmediate(() => done(errno('EAGAIN'), 0)) : realWrite(fd, b, o, l, done)),
     });
@@ -119,6 +122,7 @@ describe('LogDestination', () => {
     let full = true;
     const d = new LogDestination({
       fd: out.fd,
+      synchronous: false,
       retryDelayMs: 1,
       maxBlockedMs: 1_500,
       now: () => (clock += 1_000),
@@ -136,6 +140,38 @@ describe('LogDestination', () => {
     assert.equal(notice?.msg, 'log lines dropped: stdout is not keeping up');
     assert.equal(next?.msg, 'after');
     assert.deepEqual(rest, []);
+    out.close();
+  });
+
+  test('by default (Linux, or a regular file) the turn\'s lines go out in one synchronous write, no thread-pool write', async () => {
+    const out = tempFile();
+    let syncCalls = 0;
+    let asyncCalls = 0;
+    const d = new LogDestination({ fd: out.fd, writeSync: (...a) => (syncCalls++, writeSync(...a)), write: (...a) => (asyncCalls++, realWrite(...a)) });
+    const all = lines(500);
+    for (const l of all) d.write(l);
+    await flushed(d);
+    assert.deepEqual([syncCalls, asyncCalls], [1, 0]);
+    assert.equal(out.text(), all.join(''));
+    out.close();
+  });
+
+  test('a synchronous write that would block hands the rest of the batch to the thread-pool path', async () => {
+    const out = tempFile();
+    let asyncCalls = 0;
+    const d = new LogDestination({
+      fd: out.fd,
+      synchronous: true,
+      writeSync: () => {
+        throw errno('EAGAIN');
+      },
+      write: (...a) => (asyncCalls++, realWrite(...a)),
+    });
+    const all = lines(3);
+    for (const l of all) d.write(l);
+    await flushed(d);
+    assert.equal(asyncCalls, 1);
+    assert.equal(out.text(), all.join(''));
     out.close();
   });
 
@@ -168,6 +204,7 @@ describe('LogDestination', () => {
     let refusals = 2;
     const d = new LogDestination({
       fd: out.fd,
+      synchronous: false,
       retryDelayMs: 1,
       maxBlockedMs: 5_000,
       now: () => (clock += 1_000),
