@@ -256,8 +256,15 @@ test('request bodies as git sends them: chunked (large push) and gzip (long nego
   assert.equal(push?.headers['transfer-encoding'], 'chunked');
   assert.equal(push?.headers['content-length'], undefined);
 
-  // Many local commits the server lacks: the fetch request lists > 1 KiB of haves, gzipped.
-  for (let i = 0; i < 40; i += 1) await git.ok(['commit', '-q', '--allow-empty', '-m', `local ${i}`], { cwd: dir });
+  // Many local commits the server lacks: the fetch request lists > 1 KiB of haves, gzipped. Their
+  // committer dates are after the commit the server has: git offers haves newest first, and a
+  // commit made in the same second as that one could be offered in the first round, answered
+  // "ready", and end the negotiation below 1 KiB (this test failed that way now and then).
+  const after = Math.floor(Date.now() / 1000) + 3600;
+  for (let i = 0; i < 40; i += 1) {
+    const date = `${after + i} +0000`;
+    await git.ok(['commit', '-q', '--allow-empty', '-m', `local ${i}`], { cwd: dir, env: { GIT_COMMITTER_DATE: date, GIT_AUTHOR_DATE: date } });
+  }
   const other = await cloneWithHook('bodies');
   await commitFile(git, other, 'new.txt', 'new\n', 'New upstream work');
   await git.ok(['push', '-q', 'origin', 'HEAD:refs/heads/master'], { cwd: other });
