@@ -108,5 +108,7 @@ export function dagsterUpstream(config: DagsterConfig, deps: DagsterUpstreamDeps
     stamping: {},
     tunnel: graphqlWsTunnel({ ...shared, maxFrameBytes: deps.maxClassifiedBodyBytes, idleMs: deps.webSocketIdleMs }),
     effects: deps.onRunLaunched === undefined ? [] : [announceRun(deps.onRunLaunched)],
+    // The route table closes an instance it replaced or removed once its requests are done.
+    close: () => lookup.close(),
   };
 }

@@ -127,6 +127,11 @@ export class GraphqlLookup implements DagsterLookup {
     return byId;
   }
 
+  /** Closes the connections to the webserver (the upstream instance is gone: a replaced branch deployment). */
+  close(): Promise<void> {
+    return this.#pool.close();
+  }
+
   async #query(query: string, variables: Record<string, unknown>, what: string): Promise<Record<string, unknown>> {
     let answer: Collected;
     try {
