@@ -134,3 +134,21 @@ describe('Dagster run stamping', () => {
     assert.deepEqual(JSON.parse(launched.forwarded ?? '{}').extensions, { x: 1 });
   });
 });
+
+describe('the parsed document is shared between requests', () => {
+  it('stamping literals prints an edited copy and leaves the cached document as it was parsed', async () => {
+    const { parseDocument } = await import('../../../src/upstreams/dagster/graphql/document.js');
+    const { stampRunTags } = await import('../../../src/upstreams/dagster/graphql/stamp-tags.js');
+    const { print } = await import('graphql');
+    const text = `mutation { launchRun(executionParams: {selector: ${SEL}, executionMetadata: {tags: [{key: "team", value: "data"}]}}) { __typename } }`;
+    const document = parseDocument(text, testSchema());
+    const before = print(document);
+    const first = stampRunTags(selectOperation(document, undefined, {}), OURS);
+    assert.match(first.query ?? '', /alice@example\.com/);
+    assert.equal(parseDocument(text, testSchema()), document, 'the second request gets the cached document');
+    assert.equal(print(document), before, 'the cached document was not edited');
+    const second = stampRunTags(selectOperation(document, undefined, {}), [{ key: 'user', value: 'bob@example.com' }]);
+    assert.doesNotMatch(second.query ?? '', /alice/);
+    assert.match(second.query ?? '', /bob@example\.com/);
+  });
+});

@@ -47,10 +47,18 @@ const MAX_TOKENS = 50_000;
 
 /**
  * Documents already found valid, per schema. Clients send the same few documents over and over
- * with new variables, and validation against Dagster's schema costs ten times the parse. Only
- * the verdict is kept: each request still gets its own AST (tag stamping edits it).
+ * with new variables, and validation against Dagster's schema costs ten times the parse.
  */
 const validated = new WeakMap<GraphQLSchema, LRUCache<string, true>>();
+
+/**
+ * Parsed documents, by their text: the Dagster UI sends the same large queries again and again,
+ * and parsing one costs more than the rest of its classification. Shared between requests, so
+ * never edited: tag stamping prints an edited copy (stamp-tags.ts). Bounded by text size, and
+ * only documents up to MAX_CACHED_TEXT are kept (an AST is tens of times its text).
+ */
+const MAX_CACHED_TEXT = 64 * 1024;
+const parsed = new LRUCache<string, DocumentNode>({ maxSize: 1024 * 1024, maxEntrySize: MAX_CACHED_TEXT, sizeCalculation: (_d, query) => Math.max(1, query.length) });
 
 function validatedFor(schema: GraphQLSchema): LRUCache<string, true> {
   let cache = validated.get(schema);
@@ -62,11 +70,14 @@ function validatedFor(schema: GraphQLSchema): LRUCache<string, true> {
 }
 
 export function parseDocument(query: string, schema: GraphQLSchema | undefined): DocumentNode {
-  let document: DocumentNode;
-  try {
-    document = parse(query, { maxTokens: MAX_TOKENS, noLocation: false });
-  } catch (e) {
-    throw new ChangegateError('bad_request', `the GraphQL document does not parse: ${message(e)}`);
+  let document = parsed.get(query);
+  if (document === undefined) {
+    try {
+      document = parse(query, { maxTokens: MAX_TOKENS, noLocation: false });
+    } catch (e) {
+      throw new ChangegateError('bad_request', `the GraphQL document does not parse: ${message(e)}`);
+    }
+    parsed.set(query, document);
   }
   if (schema === undefined) return document;
   const valid = validatedFor(schema);

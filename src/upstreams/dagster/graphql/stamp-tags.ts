@@ -3,12 +3,13 @@
 // default, a variable nested inside a literal, each item of a list). Client copies of our tags
 // are dropped first, so a client can neither forge nor keep a parent run's `user`.
 //
-// Literals are edited in the document, variables in the variables object, so no variable
-// reference is ever added (the document stays valid for Dagster's validator). A forged tag whose
+// Literals are edited in a copy of the document (the parsed document is shared between requests,
+// document.ts), variables in the variables object, so no variable reference is ever added (the
+// document stays valid for Dagster's validator). A forged tag whose
 // key or value was itself a variable leaves that variable unused, which Dagster then rejects:
 // such a request fails, it is never stamped wrongly.
 
-import { Kind, print, valueFromASTUntyped, type ObjectFieldNode, type ValueNode } from 'graphql';
+import { Kind, print, valueFromASTUntyped, visit, type ArgumentNode, type ObjectFieldNode, type ValueNode } from 'graphql';
 import { nullProto, type SelectedOperation } from './document.js';
 import { obj, str, type Obj } from './values.js';
 import { ownEntry } from '../../../util/own.js';
@@ -102,15 +103,29 @@ export function stampRunTags(op: SelectedOperation, tags: readonly Tag[]): Stamp
     return { kind: Kind.LIST, values: [...kept, ...tags.map((t) => literal(t))] };
   };
 
+  // The arguments whose literal changed, and their new values; the document itself is not touched.
+  const edits = new Map<ArgumentNode, ValueNode>();
   for (const field of op.fields) {
     for (const [argName, path] of ownEntry(TAG_PATHS, field.name) ?? []) {
       const arg = field.node.arguments?.find((a) => a.name.value === argName);
       // An absent or null argument creates no run through this path (the other one may).
       if (arg === undefined || field.args[argName] === undefined || field.args[argName] === null) continue;
-      (arg as { value: ValueNode }).value = rewriteNode(arg.value, path);
+      const value = rewriteNode(arg.value, path);
+      if (value !== arg.value) edits.set(arg, value);
     }
   }
-  return { query: literalChanged ? print(op.document) : undefined, variables, changedVariables: [...changed], stamped };
+  return { query: literalChanged ? printEdited(op, edits) : undefined, variables, changedVariables: [...changed], stamped };
+}
+
+/** The document with the edited arguments replaced: visit() copies what it changes and leaves the original as it was. */
+function printEdited(op: SelectedOperation, edits: ReadonlyMap<ArgumentNode, ValueNode>): string {
+  const edited = visit(op.document, {
+    Argument: (node) => {
+      const value = edits.get(node);
+      return value === undefined ? undefined : { ...node, value };
+    },
+  });
+  return print(edited);
 }
 
 /** A plain JSON value (strings, objects, lists) as a GraphQL literal. */
