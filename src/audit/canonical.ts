@@ -43,7 +43,26 @@ const NO_OMIT: ReadonlySet<string> = new Set();
 /** The keys in UTF-16 code unit order, sorted only when they are not already. */
 function sortedKeys(record: Record<string, unknown>): string[] {
   const keys = Object.keys(record);
-  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return keys.sort();
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return sortKeys(keys);
+  return keys;
+}
+
+/**
+ * Sorts in place by UTF-16 code units, as Array.prototype.sort() does for strings. A record's
+ * objects have a dozen keys at most, and an insertion sort of those allocates nothing, where the
+ * built-in sort's scratch arrays were a few KB of garbage per request (sampled heap profile).
+ */
+function sortKeys(keys: string[]): string[] {
+  if (keys.length > 32) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && keys[j]! > key) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = key;
+  }
   return keys;
 }
 
@@ -91,7 +110,7 @@ function canonicalCopy(value: unknown, depth: number): unknown {
   for (let i = 1; i < keys.length; i++) {
     if (keys[i - 1]! > keys[i]!) {
       changed = true;
-      keys.sort();
+      sortKeys(keys);
       break;
     }
   }

@@ -47,7 +47,9 @@ export async function classifyRest(request: RestRequest, deps: RestClassifierDep
   const target = restTarget(request.method, request.path, request.query, deps.pathPrefix);
   refuseFormWrites(target.method, request.req.headers['content-type']);
   const match = matchRest(target);
-  const resource: Record<string, unknown> = { upstream: 'gerrit', path: request.path, method: target.method, ...match.attrs };
+  // Keys in sorted order where we choose them: the audit line's canonical JSON then takes a plain
+  // read's resource as it is rather than copying it (src/audit/canonical.ts).
+  const resource: Record<string, unknown> = { method: target.method, path: request.path, upstream: 'gerrit', ...match.attrs };
   let body: ForwardBody = { kind: 'untouched' };
 
   if (match.body !== undefined) {
