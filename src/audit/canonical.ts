@@ -43,8 +43,12 @@ const NO_OMIT: ReadonlySet<string> = new Set();
 /** The keys in UTF-16 code unit order, sorted only when they are not already. */
 function sortedKeys(record: Record<string, unknown>): string[] {
   const keys = Object.keys(record);
-  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return sortKeys(keys);
-  return keys;
+  return inOrder(keys) ? keys : sortKeys(keys);
+}
+
+function inOrder(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return false;
+  return true;
 }
 
 /**
@@ -106,29 +110,24 @@ function canonicalCopy(value: unknown, depth: number): unknown {
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return UNREPRESENTABLE;
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record);
-  let changed = false;
-  for (let i = 1; i < keys.length; i++) {
-    if (keys[i - 1]! > keys[i]!) {
-      changed = true;
-      sortKeys(keys);
-      break;
-    }
+  // The copied members, in sorted key order: from the start when the keys must be sorted, else
+  // from the first member that differs (the members before it are the originals). Undefined
+  // while the object can be used as it is.
+  let members: unknown[] | undefined;
+  if (!inOrder(keys)) {
+    sortKeys(keys);
+    members = [];
   }
-  // The copied members, allocated only at the first that differs (the members before it are the originals).
-  let members: unknown[] | undefined = changed ? [] : undefined;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     if (integerLike(key)) return UNREPRESENTABLE;
     const v = record[key];
     const c = v === undefined || typeof v === 'function' ? undefined : canonicalCopy(v, depth + 1);
     if (c === UNREPRESENTABLE) return UNREPRESENTABLE;
-    if (c !== v && members === undefined) {
-      changed = true;
-      members = keys.slice(0, i).map((k) => record[k]);
-    }
+    if (c !== v && members === undefined) members = keys.slice(0, i).map((k) => record[k]);
     members?.push(c);
   }
-  if (!changed || members === undefined) return record;
+  if (members === undefined) return record;
   const copy: Record<string, unknown> = {};
   for (let i = 0; i < keys.length; i++) if (members[i] !== undefined) copy[keys[i]!] = members[i];
   return copy;
@@ -148,8 +147,8 @@ function write(value: unknown, omit: ReadonlySet<string> | undefined, depth: num
     return `${out}]`;
   }
   const record = value as Record<string, unknown>;
-  // Default sort compares UTF-16 code units, the order RFC 8785 uses.
-  const keys = Object.keys(record).sort();
+  // UTF-16 code unit order, the order RFC 8785 uses.
+  const keys = sortedKeys(record);
   let out = '{';
   for (const key of keys) {
     const v = record[key];
