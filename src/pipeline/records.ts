@@ -14,13 +14,7 @@ const subjects = new Recent<AuthenticatedIdentity, SubjectInput>(16);
 const auditSubjects = new Recent<AuthenticatedIdentity, AuditSubject>(16);
 
 export function subjectInput(identity: Identity): SubjectInput | null {
-  if (!isAuthenticated(identity)) return null;
-  let subject = subjects.get(identity);
-  if (subject === undefined) {
-    subject = newSubject(identity);
-    subjects.set(identity, subject);
-  }
-  return subject;
+  return isAuthenticated(identity) ? subjects.getOrMake(identity, newSubject) : null;
 }
 
 /**
@@ -78,21 +72,19 @@ export function decisionRecord(
 
 /** Who the audit record names, remembered per identity object like the policy's subject. */
 function auditSubject(identity: Identity): AuditSubject | null {
-  if (!isAuthenticated(identity)) return null;
-  let subject = auditSubjects.get(identity);
-  if (subject === undefined) {
-    const tokenId = 'tokenId' in identity ? identity.tokenId : undefined;
-    // Sorted keys (email, id, roles, tokenId, via), optional ones left out rather than undefined.
-    subject = {
-      ...(identity.email === undefined ? {} : { email: identity.email }),
-      id: identity.id,
-      roles: identity.roles,
-      ...(tokenId === undefined ? {} : { tokenId }),
-      via: identity.via,
-    };
-    auditSubjects.set(identity, subject);
-  }
-  return subject;
+  return isAuthenticated(identity) ? auditSubjects.getOrMake(identity, newAuditSubject) : null;
+}
+
+/** Sorted keys (email, id, roles, tokenId, via), optional ones left out rather than undefined. */
+function newAuditSubject(i: AuthenticatedIdentity): AuditSubject {
+  const tokenId = 'tokenId' in i ? i.tokenId : undefined;
+  return {
+    ...(i.email === undefined ? {} : { email: i.email }),
+    id: i.id,
+    roles: i.roles,
+    ...(tokenId === undefined ? {} : { tokenId }),
+    via: i.via,
+  };
 }
 
 export function completionRecord(exchange: Exchange, outcome: ForwardOutcome): CompletionRecord {

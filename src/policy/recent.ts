@@ -20,6 +20,16 @@ export class Recent<K extends object, V> {
     return undefined;
   }
 
+  /** The value remembered for `key`, or `make(key)`, remembered in place of the oldest entry. */
+  getOrMake(key: K, make: (key: K) => V): V {
+    let value = this.get(key);
+    if (value === undefined) {
+      value = make(key);
+      this.set(key, value);
+    }
+    return value;
+  }
+
   /** Remembers key -> value in place of the oldest entry. */
   set(key: K, value: V): void {
     this.#keys[this.#next] = key;
