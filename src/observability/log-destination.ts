@@ -175,8 +175,9 @@ export class LogDestination {
     this.#scheduled = false;
     if (this.#inFlight !== undefined) return;
     if (this.#pending.length === 0 || this.#broken) return this.#settle();
-    this.#inFlight = this.#take();
-    if (this.#synchronous && this.#writeNow()) return;
+    const batch = this.#take();
+    this.#inFlight = batch;
+    if (this.#synchronous && this.#writeNow(batch)) return;
     this.#writeSome();
   };
 
@@ -184,9 +185,7 @@ export class LogDestination {
    * Writes the batch in flight synchronously. True when that settled it (written, or lost to an
    * error); false when the fd would block, and the thread-pool path with its retries takes over.
    */
-  #writeNow(): boolean {
-    const batch = this.#inFlight;
-    if (batch === undefined) return true;
+  #writeNow(batch: Batch): boolean {
     try {
       while (batch.offset < batch.bytes.length) batch.offset += this.#writeSync(this.#fd, batch.bytes, batch.offset, batch.bytes.length - batch.offset);
     } catch (e) {
@@ -194,10 +193,15 @@ export class LogDestination {
       if (wouldBlock(err)) return false;
       this.#lost(batch, err);
     }
+    this.#finished();
+    return true;
+  }
+
+  /** The batch in flight is out (or lost): the next one, or the flush callbacks. */
+  #finished(): void {
     this.#inFlight = undefined;
     if (this.#pending.length > 0) this.#schedule();
     else this.#settle();
-    return true;
   }
 
   /** Joins the pending lines (after the dropped-lines line, if any were dropped) into one batch. */
@@ -240,9 +244,7 @@ export class LogDestination {
       // A short write: the rest goes next, before anything newer.
       if (batch.offset < batch.bytes.length) return this.#writeSome();
     }
-    this.#inFlight = undefined;
-    if (this.#pending.length > 0) this.#schedule();
-    else this.#settle();
+    this.#finished();
   };
 
   /** A batch that will not arrive: its lines (and the drops it reported) are counted as dropped. */
