@@ -13,6 +13,8 @@ export interface CollectLimits {
   readonly timeoutMs: number;
   /** Largest body read; a larger one is aborted and the call rejects with `AnswerTooLarge`. */
   readonly maxBytes: number;
+  /** Who answers, for the error a person reads ("Gerrit's answer is larger than ..."). */
+  readonly peer?: string;
 }
 
 export interface Collected {
@@ -26,8 +28,8 @@ export interface Collected {
 
 /** The answer's body passed `maxBytes`; the request was aborted. */
 export class AnswerTooLarge extends Error {
-  constructor(readonly maxBytes: number) {
-    super(`the answer is larger than ${maxBytes} bytes`);
+  constructor(readonly maxBytes: number, peer?: string) {
+    super(`${peer === undefined ? 'the answer' : `${peer}'s answer`} is larger than ${maxBytes} bytes`);
     this.name = 'AnswerTooLarge';
   }
 }
@@ -59,6 +61,7 @@ export function collect(dispatcher: Dispatcher, request: Dispatcher.DispatchOpti
 
 class Collector implements Dispatcher.DispatchHandler {
   readonly #maxBytes: number;
+  readonly #peer: string | undefined;
   readonly #resolve: (c: Collected) => void;
   readonly #reject: (e: Error) => void;
   readonly #timer: NodeJS.Timeout;
@@ -74,6 +77,7 @@ class Collector implements Dispatcher.DispatchHandler {
 
   constructor(limits: CollectLimits, resolve: (c: Collected) => void, reject: (e: Error) => void) {
     this.#maxBytes = limits.maxBytes;
+    this.#peer = limits.peer;
     this.#resolve = resolve;
     this.#reject = reject;
     this.#timer = setTimeout(() => this.#expire(limits.timeoutMs), limits.timeoutMs);
@@ -97,7 +101,7 @@ class Collector implements Dispatcher.DispatchHandler {
     this.#size += chunk.length;
     if (this.#size > this.#maxBytes) {
       this.#chunks = [];
-      this.#stop(new AnswerTooLarge(this.#maxBytes));
+      this.#stop(new AnswerTooLarge(this.#maxBytes, this.#peer));
       return;
     }
     this.#chunks.push(chunk);

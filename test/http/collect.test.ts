@@ -69,7 +69,10 @@ test('a GET with a non-2xx answer resolves with its status and body', async () =
 });
 
 test('a body past maxBytes rejects and its socket is closed', { timeout: 10_000 }, async () => {
-  await assert.rejects(collect(pool, { path: '/big', method: 'GET' }, { timeoutMs: 5_000, maxBytes: 1000 }), (e: unknown) => e instanceof AnswerTooLarge && e.maxBytes === 1000);
+  await assert.rejects(
+    collect(pool, { path: '/big', method: 'GET' }, { timeoutMs: 5_000, maxBytes: 1000, peer: 'Gerrit' }),
+    (e: unknown) => e instanceof AnswerTooLarge && e.maxBytes === 1000 && e.message === "Gerrit's answer is larger than 1000 bytes",
+  );
   // The server sees the connection close (the body never ended, so only the abort closes it).
   assert.ok(bigClosed !== undefined);
   await bigClosed;

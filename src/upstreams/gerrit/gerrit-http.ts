@@ -5,7 +5,7 @@
 // every uncached vote and every launched run take. Idle sockets do not hold the process open.
 
 import { Pool } from 'undici';
-import { AnswerTooLarge, collect } from '../../http/collect.js';
+import { collect } from '../../http/collect.js';
 
 /** Requests in flight at once to one Gerrit, per proxy process; more wait for a connection. */
 const CONNECTIONS = 32;
@@ -29,18 +29,11 @@ export function gerritHttp(baseUrl: string): GerritHttp {
   const pool = new Pool(base.origin, { connections: CONNECTIONS });
   return {
     request: async (path, init) => {
-      const maxBytes = init.maxBytes ?? DEFAULT_MAX_BYTES;
-      let answer;
-      try {
-        answer = await collect(
-          pool,
-          { path: prefix + path, method: init.method ?? 'GET', headers: init.headers, ...(init.body === undefined ? {} : { body: init.body }) },
-          { timeoutMs: init.timeoutMs, maxBytes },
-        );
-      } catch (e) {
-        if (e instanceof AnswerTooLarge) throw new Error(`Gerrit's answer is larger than ${maxBytes} bytes`, { cause: e });
-        throw e;
-      }
+      const answer = await collect(
+        pool,
+        { path: prefix + path, method: init.method ?? 'GET', headers: init.headers, ...(init.body === undefined ? {} : { body: init.body }) },
+        { timeoutMs: init.timeoutMs, maxBytes: init.maxBytes ?? DEFAULT_MAX_BYTES, peer: 'Gerrit' },
+      );
       // A body that broke off (or ran past the deadline) reads as no body, as it always has: the
       // callers that parse it then refuse, and a run notice only looks at the status.
       return { status: answer.status, text: answer.complete ? answer.body.toString('utf8') : '' };

@@ -4,7 +4,7 @@
 // and size, read field by field.
 
 import { Pool } from 'undici';
-import { AnswerTooLarge, collect, type Collected } from '../../../http/collect.js';
+import { collect } from '../../../http/collect.js';
 
 export interface LocationLoad {
   readonly name: string;
@@ -112,17 +112,11 @@ export class DagsterServiceClient {
   }
 
   async #graphql(query: string, variables: Record<string, unknown>): Promise<Record<string, unknown>> {
-    let answer: Collected;
-    try {
-      answer = await collect(
-        this.#pool,
-        { path: this.#path, method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ query, variables }) },
-        { timeoutMs: this.#timeoutMs, maxBytes: this.#maxBytes },
-      );
-    } catch (e) {
-      if (e instanceof AnswerTooLarge) throw new Error(`Dagster's answer is larger than ${this.#maxBytes} bytes`, { cause: e });
-      throw e;
-    }
+    const answer = await collect(
+      this.#pool,
+      { path: this.#path, method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ query, variables }) },
+      { timeoutMs: this.#timeoutMs, maxBytes: this.#maxBytes, peer: 'Dagster' },
+    );
     if (!answer.complete) throw new Error(`Dagster's answer (${answer.status}) broke off`);
     let json: unknown;
     try {
