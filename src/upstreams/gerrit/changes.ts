@@ -35,11 +35,7 @@ export class GerritChangeSource implements ChangeSource {
     this.#authorization = `Basic ${Buffer.from(`${options.serviceAccount.username}:${options.serviceAccount.token}`).toString('base64')}`;
   }
 
-  get(id: string): Promise<ChangeFacts> {
-    return this.#fetch(id);
-  }
-
-  async #fetch(id: string): Promise<ChangeFacts> {
+  async get(id: string): Promise<ChangeFacts> {
     const path = `/a/changes/${encodeURIComponent(id)}?${QUERY}`;
     const headers: Record<string, string> = { accept: 'application/json', authorization: this.#authorization };
     if (this.#options.usernameHeader !== undefined) headers[this.#options.usernameHeader.toLowerCase()] = this.#options.serviceAccount.username;
