@@ -46,7 +46,7 @@ async function startRelay(settings: Settings): Promise<string> {
   relay = child;
   const url = `http://127.0.0.1:${settings.ports.relay}`;
   await waitFor200(`${url}/`);
-  return `${url}/changes/`;
+  return url;
 }
 
 /** Runs Changegate and nginx with each worker count: throughput, and with one worker latency and the push. */
@@ -61,12 +61,13 @@ async function againstNginx(bench: Bench, rows: ThroughputRows, report: Mutable<
       const cg = await bench.startProxy(`main-w${workers}`, { workers, ports: 'main' });
       try {
         if (workers === 1) report.coldStartMs = cg.coldStartMs;
+        const relayUrl = workers === 1 && (runs(settings, 'throughput') || runs(settings, 'latency')) ? await startRelay(settings) : undefined;
         if (runs(settings, 'throughput')) {
           await nginxBaselines(bench, rows, nginx.url, workers);
-          if (workers === 1) await relayBaseline(bench, rows, await startRelay(settings));
+          if (relayUrl !== undefined) await relayBaseline(bench, rows, relayUrl);
           await changegateThroughput(bench, rows, cg.url, workers);
         }
-        if (workers === 1 && runs(settings, 'latency')) report.latency = await fixedRateLatency(bench, nginx.url, cg.url);
+        if (relayUrl !== undefined && runs(settings, 'latency')) report.latency = await fixedRateLatency(bench, { nginx: nginx.url, relay: relayUrl, changegate: cg.url });
       } finally {
         await cg.child.stop();
       }

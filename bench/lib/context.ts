@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { configSchema } from '../../src/config/schema.js';
 import { packageRoot } from '../../src/util/package-root.js';
 import { startChangegate, type RunningChangegate, type StartExtras } from './changegate.js';
+import { onCores, type CoreUse } from './core-time.js';
 import { LOAD_CPU, proxyCpus, type Settings } from './settings.js';
 import type { Shape } from './shapes.js';
 import { writeScript, wrk, type LoadResult } from './wrk.js';
@@ -43,8 +44,11 @@ export interface Bench {
   /** Authorization for the machine client `bench` (roles ci, reviewer, operator). */
   readonly bearer: Headers;
   startProxy(name: string, options: ProxyOptions): Promise<RunningChangegate>;
-  load(shape: Shape, base: string, headers: Headers, seconds?: number): Promise<LoadResult>;
+  /** A wrk run, with what the (one-worker) proxy's core spent on it. */
+  load(shape: Shape, base: string, headers: Headers, seconds?: number): Promise<MeasuredLoad>;
 }
+
+export type MeasuredLoad = LoadResult & { readonly proxyCore: CoreUse };
 
 export interface BenchInit {
   readonly settings: Settings;
@@ -75,11 +79,12 @@ export function createBench(init: BenchInit): Bench {
     },
     load: (shape, base, headers, seconds = settings.seconds) => {
       const common = { seconds, connections: settings.connections, cpu: LOAD_CPU };
-      if (shape.template === undefined) return wrk({ ...common, url: `${base}${shape.path}`, headers, script: summary });
+      const measured = (run: () => Promise<LoadResult>): Promise<MeasuredLoad> => onCores(proxyCpus(1), run, (r) => r.requests);
+      if (shape.template === undefined) return measured(() => wrk({ ...common, url: `${base}${shape.path}`, headers, script: summary }));
       // Each run its own counter range: no request repeats one an earlier run sent.
       const n = ++scripts;
       const script = writeScript(dir, `request-${n}`, { ...shape.template, headers: { ...shape.template.headers, ...headers }, start: n * 10_000_000 });
-      return wrk({ ...common, url: `${base}${shape.template.path.replace('{n}', '1')}`, script });
+      return measured(() => wrk({ ...common, url: `${base}${shape.template!.path.replace('{n}', '1')}`, script }));
     },
   };
 }

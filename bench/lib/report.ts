@@ -2,7 +2,7 @@
 // audit note, policy evaluation, change-tracking classification, cold start and how long the bench took.
 
 import type { AuditScenario } from '../scenarios/audit.js';
-import type { LatencyResult } from '../scenarios/latency.js';
+import { LATENCY_TARGETS, type LatencyResult } from '../scenarios/latency.js';
 import type { PushScenario } from '../scenarios/push.js';
 import type { WebSocketScenario } from '../scenarios/websockets.js';
 import type { WebSocketChurn } from '../scenarios/ws-churn.js';
@@ -38,7 +38,7 @@ function throughput(r: Report): void {
   out(`\nThroughput: wrk, ${r.connections} connections, ${r.seconds} s each; ratios to direct and to nginx (same workers), same request shape, same run\n`);
   out(
     table(
-      ['scenario', 'workers', 'req/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'errors', 'x direct', 'x nginx'],
+      ['scenario', 'workers', 'req/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'errors', 'x direct', 'x nginx', 'core us/req'],
       r.rows.map((row) => [
         `${row.shape}: ${row.scenario}`,
         row.workers === undefined ? '' : String(row.workers),
@@ -49,6 +49,7 @@ function throughput(r: Report): void {
         row.expectsErrors === true ? `(${row.errors} 403)` : String(row.errors),
         fixed(row.vsDirect),
         fixed(row.vsNginx),
+        row.proxyCore === undefined ? '' : fixed(row.proxyCore.usPerRequest, 0),
       ]),
     ),
   );
@@ -58,18 +59,33 @@ function throughput(r: Report): void {
 }
 
 function latency(f: LatencyResult): void {
-  out(`\nAdded latency at a fixed ${f.rate} req/s for ${f.seconds} s, small GET (open loop, node:http keep-alive, latency from each request's due time)\n`);
-  const targets = ['direct', 'nginx', 'changegate'] as const;
+  out(`\nAdded latency at a fixed ${f.rate} req/s for ${f.seconds} s, small GET (open loop, node:http keep-alive, latency from each request's due time); the proxy core's busy share and CPU per request at this rate\n`);
+  const runs = LATENCY_TARGETS.flatMap((k) => (f[k] === undefined ? [] : [[k, f[k]] as const]));
   out(
     table(
-      ['target', 'achieved req/s', 'errors', 'unanswered', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'added p50', 'added p99', 'added p99.9'],
-      targets.map((k) => {
-        const added = (p: 'p50Ms' | 'p99Ms' | 'p999Ms'): string => (k === 'direct' ? '' : fixed(f[k][p] - f.direct[p], 3));
-        return [k, fixed(f[k].achievedRate, 0), String(f[k].errors), String(f[k].unanswered), fixed(f[k].p50Ms, 3), fixed(f[k].p99Ms, 3), fixed(f[k].p999Ms, 3), fixed(f[k].maxMs, 1), added('p50Ms'), added('p99Ms'), added('p999Ms')];
+      ['target', 'achieved req/s', 'errors', 'unanswered', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'added p50', 'added p99', 'added p99.9', 'core busy', 'core us/req'],
+      runs.map(([k, run]) => {
+        const added = (p: 'p50Ms' | 'p99Ms' | 'p999Ms'): string => (k === 'direct' ? '' : fixed(run[p] - f.direct[p], 3));
+        const core = run.proxyCore;
+        return [
+          k,
+          fixed(run.achievedRate, 0),
+          String(run.errors),
+          String(run.unanswered),
+          fixed(run.p50Ms, 3),
+          fixed(run.p99Ms, 3),
+          fixed(run.p999Ms, 3),
+          fixed(run.maxMs, 1),
+          added('p50Ms'),
+          added('p99Ms'),
+          added('p999Ms'),
+          `${fixed(core.busy * 100, 0)}%`,
+          k === 'direct' ? '' : fixed(core.usPerRequest, 0),
+        ];
       }),
     ),
   );
-  for (const k of targets) if (f[k].achievedRate < f.rate * 0.95) out(`WARNING: ${k} kept up with only ${f[k].achievedRate.toFixed(0)} of ${f.rate} req/s: its latencies include queueing\n`);
+  for (const [k, run] of runs) if (run.achievedRate < f.rate * 0.95) out(`WARNING: ${k} kept up with only ${run.achievedRate.toFixed(0)} of ${f.rate} req/s: its latencies include queueing\n`);
 }
 
 function push(p: PushScenario): void {

@@ -1,29 +1,47 @@
-// Added latency at a fixed request rate (open loop): the small GET direct, through nginx and
-// through Changegate, each for the same duration at the same rate.
+// Added latency at a fixed request rate (open loop): the small GET direct, through nginx, through
+// the bare Node relay and through Changegate, each for the same duration at the same rate, with
+// what the proxy's core spent: how busy it was at this rate, and per request.
 
 import type { Bench } from '../lib/context.js';
+import { onCores, type CoreUse } from '../lib/core-time.js';
 import { fixedRate, type FixedRateResult } from '../lib/open-loop.js';
+import { proxyCpus } from '../lib/settings.js';
 import { SMALL_GET } from '../lib/shapes.js';
 
 const WARM_SECONDS = 2;
 
+export const LATENCY_TARGETS = ['direct', 'nginx', 'relay', 'changegate'] as const;
+export type LatencyTarget = (typeof LATENCY_TARGETS)[number];
+
+export type FixedRateRun = FixedRateResult & { readonly proxyCore: CoreUse };
+
 export interface LatencyResult {
   readonly rate: number;
   readonly seconds: number;
-  readonly direct: FixedRateResult;
-  readonly nginx: FixedRateResult;
-  readonly changegate: FixedRateResult;
+  readonly direct: FixedRateRun;
+  readonly nginx: FixedRateRun;
+  /** Absent from results written before the relay was measured here. */
+  readonly relay?: FixedRateRun;
+  readonly changegate: FixedRateRun;
 }
 
-export async function fixedRateLatency(bench: Bench, nginxUrl: string, changegateUrl: string): Promise<LatencyResult> {
+export async function fixedRateLatency(bench: Bench, urls: { readonly nginx: string; readonly relay: string; readonly changegate: string }): Promise<LatencyResult> {
   const { rate, rateSeconds: seconds } = bench.settings;
-  process.stderr.write(`  fixed rate ${rate} req/s for ${seconds} s: direct, nginx, changegate\n`);
+  process.stderr.write(`  fixed rate ${rate} req/s for ${seconds} s: direct, nginx, relay, changegate\n`);
   // Each target first gets WARM_SECONDS at the same rate, unmeasured (JIT, pools, the token and
   // decision caches), so the figure is the steady state: a first start is measured on its own
   // (coldstart), and with `BENCH_ONLY=latency` the proxy would otherwise be measured cold.
-  const at = async (base: string, headers = {}): Promise<FixedRateResult> => {
-    await fixedRate({ url: `${base}${SMALL_GET.path}`, rate, seconds: WARM_SECONDS, headers });
-    return fixedRate({ url: `${base}${SMALL_GET.path}`, rate, seconds, headers });
+  const at = async (base: string, headers = {}): Promise<FixedRateRun> => {
+    const options = { url: `${base}${SMALL_GET.path}`, rate, headers };
+    await fixedRate({ ...options, seconds: WARM_SECONDS });
+    return onCores(proxyCpus(1), () => fixedRate({ ...options, seconds }), (r) => r.completed);
   };
-  return { rate, seconds, direct: await at(bench.directUrl), nginx: await at(nginxUrl), changegate: await at(changegateUrl, bench.bearer) };
+  return {
+    rate,
+    seconds,
+    direct: await at(bench.directUrl),
+    nginx: await at(urls.nginx),
+    relay: await at(urls.relay),
+    changegate: await at(urls.changegate, bench.bearer),
+  };
 }
