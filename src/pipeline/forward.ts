@@ -7,7 +7,7 @@
 // with pause/resume, which is all a streaming relay needs. WebSocket tunnels stay on http-proxy.
 
 import type http from 'node:http';
-import { createProxyServer, type ProxyServer } from 'http-proxy-3';
+import type { ProxyServer } from 'http-proxy-3';
 import { Pool, type Dispatcher } from 'undici';
 import { ChangegateError } from '../errors.js';
 import type { CookieRule } from '../http/cookies.js';
@@ -92,9 +92,10 @@ export class Forwarder {
    * 101 (or its refusal) is relayed by http-proxy; a connection failure becomes a 502 written
    * on the client socket, which at that point still speaks HTTP.
    */
-  ws(req: http.IncomingMessage, res: http.ServerResponse, upgrade: Upgrade, upstream: Upstream): Promise<ForwardOutcome> {
+  async ws(req: http.IncomingMessage, res: http.ServerResponse, upgrade: Upgrade, upstream: Upstream): Promise<ForwardOutcome> {
     const started = performance.now();
-    this.#tunnels ??= createProxyServer({});
+    // Loaded on the first raw tunnel, not at start: most configurations never open one (cold start).
+    this.#tunnels ??= (await import('http-proxy-3')).createProxyServer({});
     const tunnels = this.#tunnels;
     return new Promise<ForwardOutcome>((resolve) => {
       let failed: ChangegateError | undefined;

@@ -7,7 +7,6 @@
 import { ChangegateError } from '../../../errors.js';
 import type { Classification, ForwardOutcome, FrameGate, Exchange } from '../../../pipeline/types.js';
 import type { StartJudgeOptions } from './judge.js';
-import { IDLE_CLOSE_CODE, relayGraphqlWs } from './relay.js';
 
 export interface GraphqlWsTunnelOptions extends StartJudgeOptions {
   readonly maxFrameBytes: number;
@@ -22,6 +21,8 @@ export function graphqlWsTunnel(options: GraphqlWsTunnelOptions): GraphqlWsTunne
     const upgrade = exchange.upgrade;
     if (upgrade === undefined) throw new TypeError('graphqlWsTunnel handles WebSocket upgrades only');
     const started = performance.now();
+    // The relay and `ws` under it are loaded by the first WebSocket, not at start (cold start).
+    const { IDLE_CLOSE_CODE, relayGraphqlWs } = await import('./relay.js');
     exchange.res.detachSocket(upgrade.socket);
     const target = exchange.upstream.route.target;
     const outcome = await relayGraphqlWs({
