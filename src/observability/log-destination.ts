@@ -6,16 +6,20 @@
 // The turn's batch is written synchronously, as Node writes process.stdout to files, pipes and
 // terminals on Linux: skipping the thread-pool hand-off saves a third of the destination's CPU
 // (measured), and at exit no batch is left half-handed to a pool thread that exit() may cut off.
-// A non-blocking fd that answers EAGAIN falls back to the thread pool with bounded retries. Where
-// Node's stdout is asynchronous (pipes on other systems), only a regular file is written in line.
+// A non-blocking fd that answers EAGAIN is retried on a timer, in line too, for a bounded time.
+// Where Node's stdout is asynchronous (pipes on other systems), only a regular file is written in
+// line, and the rest goes through the thread pool.
 //
 // Memory is bounded (a cap on pending text; lines beyond it are dropped and counted, and the next
 // write that succeeds is preceded by one line saying how many), a non-blocking stdout that stays
-// full is given up on after a deadline, and write() never throws. A blocking pipe whose reader
-// stops reading stops the proxy as it would stop console.log: the README says to give stdout a
-// reader that keeps up (or a file), and the audit log, which is what must not be lost, is its own file.
+// full is given up on after a deadline, and write() never throws. When stdout is a pipe (a shell
+// pipeline, a container runtime's FIFO), the destination writes through a non-blocking descriptor
+// of its own for it (nonBlockingStdout), so a reader that stops costs lines, not the proxy. A
+// socket (journald's stream) cannot be reopened that way; one whose reader stops stops the proxy
+// as it would stop console.log, and the README says so. The audit log, which is what must not be
+// lost, is its own file.
 
-import { fstatSync, write as fsWrite, writeSync as fsWriteSync } from 'node:fs';
+import { constants, fstatSync, openSync, write as fsWrite, writeSync as fsWriteSync } from 'node:fs';
 import { LogField } from './log-fields.js';
 
 /** fs.write's shape (position: current), injectable so tests can count calls and fake errors. */
@@ -55,6 +59,22 @@ function isRegularFile(fd: number): boolean {
   }
 }
 
+/**
+ * A non-blocking descriptor for stdout when it is a pipe, else fd 1. Opening /proc/self/fd/1
+ * gives a pipe a file description of its own, so O_NONBLOCK there is not shared with fd 1 (nor
+ * with the parent or anything else holding it): a full pipe answers EAGAIN to our writes and the
+ * bounded retry takes over. Files need no such thing, terminals are left as they are, and a
+ * socket cannot be opened through /proc.
+ */
+export function nonBlockingStdout(): number {
+  try {
+    if (!fstatSync(1).isFIFO()) return 1;
+    return openSync('/proc/self/fd/1', constants.O_WRONLY | constants.O_NONBLOCK);
+  } catch {
+    return 1;
+  }
+}
+
 function wouldBlock(err: NodeJS.ErrnoException): boolean {
   return err.code === 'EAGAIN' || err.code === 'EWOULDBLOCK';
 }
@@ -90,6 +110,8 @@ export class LogDestination {
   #dropped = 0;
   /** When the current run of EAGAIN answers began; undefined while the fd takes writes. */
   #blockedSince: number | undefined;
+  /** The timer of a batch in flight that the fd refused (EAGAIN): no pool thread holds it meanwhile. */
+  #retry: NodeJS.Timeout | undefined;
   /** EPIPE: the reader is gone; nothing written later can arrive, so stop trying. */
   #broken = false;
   #closed = false;
@@ -137,25 +159,35 @@ export class LogDestination {
 
   /**
    * Writes everything pending now, synchronously: for process exit, where no callback will run.
-   * A batch already handed to the thread pool is the pool's to finish (as with sonic-boom); what
-   * follows it is written here. A full non-blocking fd is retried for at most maxBlockedMs.
+   * A batch handed to the thread pool is the pool's to finish (as with sonic-boom); one waiting to
+   * retry after EAGAIN goes first, then what is pending. A full non-blocking fd is retried for at
+   * most maxBlockedMs in all.
    */
   flushSync(): void {
-    if (this.#broken || this.#pending.length === 0 && this.#dropped === 0) return;
-    const batch = this.#take();
+    if (this.#broken) return;
+    const batches: Batch[] = [];
+    if (this.#retry !== undefined && this.#inFlight !== undefined) {
+      clearTimeout(this.#retry);
+      this.#retry = undefined;
+      batches.push(this.#inFlight);
+      this.#inFlight = undefined;
+    }
+    if (this.#pending.length > 0 || this.#dropped > 0) batches.push(this.#take());
     const sleeper = new Int32Array(new SharedArrayBuffer(4));
     const deadline = this.#now() + this.#maxBlockedMs;
-    while (batch.offset < batch.bytes.length) {
-      try {
-        batch.offset += this.#writeSync(this.#fd, batch.bytes, batch.offset, batch.bytes.length - batch.offset);
-      } catch (e) {
-        const err = e as NodeJS.ErrnoException;
-        if (!wouldBlock(err) || this.#now() >= deadline) {
-          this.#lost(batch, err);
-          return;
+    for (const [i, batch] of batches.entries()) {
+      while (batch.offset < batch.bytes.length) {
+        try {
+          batch.offset += this.#writeSync(this.#fd, batch.bytes, batch.offset, batch.bytes.length - batch.offset);
+        } catch (e) {
+          const err = e as NodeJS.ErrnoException;
+          if (!wouldBlock(err) || this.#now() >= deadline) {
+            for (const unwritten of batches.slice(i)) this.#lost(unwritten, err);
+            return;
+          }
+          // No event loop at exit: a bounded sleep is the only way to give the reader time.
+          Atomics.wait(sleeper, 0, 0, this.#retryDelayMs);
         }
-        // No event loop at exit: a bounded sleep is the only way to give the reader time.
-        Atomics.wait(sleeper, 0, 0, this.#retryDelayMs);
       }
     }
   }
@@ -177,25 +209,8 @@ export class LogDestination {
     if (this.#pending.length === 0 || this.#broken) return this.#settle();
     const batch = this.#take();
     this.#inFlight = batch;
-    if (this.#synchronous && this.#writeNow(batch)) return;
     this.#writeSome();
   };
-
-  /**
-   * Writes the batch in flight synchronously. True when that settled it (written, or lost to an
-   * error); false when the fd would block, and the thread-pool path with its retries takes over.
-   */
-  #writeNow(batch: Batch): boolean {
-    try {
-      while (batch.offset < batch.bytes.length) batch.offset += this.#writeSync(this.#fd, batch.bytes, batch.offset, batch.bytes.length - batch.offset);
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      if (wouldBlock(err)) return false;
-      this.#lost(batch, err);
-    }
-    this.#finished();
-    return true;
-  }
 
   /** The batch in flight is out (or lost): the next one, or the flush callbacks. */
   #finished(): void {
@@ -216,10 +231,25 @@ export class LogDestination {
     return batch;
   }
 
+  /**
+   * Hands the rest of the batch in flight to the fd: in line when synchronous (see the header),
+   * else through the thread pool. A non-blocking fd (a pipe, see nonBlockingStdout) answers
+   * EAGAIN instead of blocking, and its retry comes back here: a synchronous destination never
+   * has a batch in a pool thread's hands, so the exit flush cannot write across one.
+   */
   #writeSome(): void {
     const batch = this.#inFlight;
     if (batch === undefined) return;
-    this.#write(this.#fd, batch.bytes, batch.offset, batch.bytes.length - batch.offset, this.#written);
+    if (!this.#synchronous) return this.#write(this.#fd, batch.bytes, batch.offset, batch.bytes.length - batch.offset, this.#written);
+    const from = batch.offset;
+    try {
+      while (batch.offset < batch.bytes.length) batch.offset += this.#writeSync(this.#fd, batch.bytes, batch.offset, batch.bytes.length - batch.offset);
+    } catch (e) {
+      // Bytes went out before the fd filled up: the reader is reading, so the wait starts anew.
+      if (batch.offset > from) this.#blockedSince = undefined;
+      return this.#written(e as NodeJS.ErrnoException, 0);
+    }
+    this.#written(null, 0);
   }
 
   readonly #written = (err: NodeJS.ErrnoException | null, written: number): void => {
@@ -233,7 +263,10 @@ export class LogDestination {
         const now = this.#now();
         this.#blockedSince ??= now;
         if (now - this.#blockedSince < this.#maxBlockedMs) {
-          setTimeout(() => this.#writeSome(), this.#retryDelayMs).unref();
+          this.#retry = setTimeout(() => {
+            this.#retry = undefined;
+            this.#writeSome();
+          }, this.#retryDelayMs).unref();
           return;
         }
       }

@@ -2,7 +2,7 @@
 // Request-scoped loggers are children that carry `requestId` on every line.
 
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
-import { LogDestination } from './log-destination.js';
+import { LogDestination, nonBlockingStdout } from './log-destination.js';
 import { LogField, type RequestLine } from './log-fields.js';
 import { redactFields, scrubString } from './redact.js';
 
@@ -64,7 +64,7 @@ let stdout: LogDestination | undefined;
  */
 function stdoutDestination(): LogDestination {
   if (stdout === undefined) {
-    const destination = new LogDestination();
+    const destination = new LogDestination({ fd: nonBlockingStdout() });
     process.on('exit', () => destination.flushSync());
     stdout = destination;
   }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, write as fsWrite, writeFileSync, writeSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync, write as fsWrite, writeFileSync, writeSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -156,21 +157,28 @@ describe('LogDestination', () => {
     out.close();
   });
 
-  test('a synchronous write that would block hands the rest of the batch to the thread-pool path', async () => {
+  test('a synchronous write that would block is retried in line on a timer, never in the thread pool', async () => {
     const out = tempFile();
     let asyncCalls = 0;
+    let refusals = 2;
+    let syncCalls = 0;
     const d = new LogDestination({
       fd: out.fd,
       synchronous: true,
-      writeSync: () => {
-        throw errno('EAGAIN');
+      retryDelayMs: 1,
+      writeSync: (fd, b, o, l) => {
+        syncCalls++;
+        if (refusals-- > 0) throw errno('EAGAIN');
+        // A short write first: the rest follows in the same turn.
+        return writeSync(fd, b, o, Math.min(l, 10));
       },
       write: (...a) => (asyncCalls++, realWrite(...a)),
     });
     const all = lines(3);
     for (const l of all) d.write(l);
     await flushed(d);
-    assert.equal(asyncCalls, 1);
+    assert.equal(asyncCalls, 0);
+    assert.ok(syncCalls > 3, 'two refusals, then short writes');
     assert.equal(out.text(), all.join(''));
     out.close();
   });
@@ -251,5 +259,61 @@ process.exit(3);
     assert.equal(code, 3);
     const ns = stdout.trim().split('\n').map((l) => (JSON.parse(l) as { n: number }).n);
     assert.deepEqual(ns, Array.from({ length: 3000 }, (_, i) => i));
+  });
+});
+
+describe('the default stdout destination on a pipe', () => {
+  test('a reader that stops reading costs lines at most, never the event loop', async () => {
+    // A real FIFO (a shell pipeline's or a container runtime's kind of stdout; node's own
+    // child stdio would be a socketpair). Nobody reads it until the child says it is alive.
+    const fifo = join(dir, 'stdout.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const readFd = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    const writeFd = openSync(fifo, 'w');
+    const logger = new URL('../../src/observability/logger.js', import.meta.url).href;
+    const script = join(dir, 'pipe-child.mjs');
+    writeFileSync(
+      script,
+      `import { createLogger } from ${JSON.stringify(logger)};
+const log = createLogger();
+let n = 0;
+// About 2 MB: thirty times what a pipe holds.
+for (let t = 0; t < 40; t++) {
+  for (let i = 0; i < 500; i++) log.info({ n: n++ }, 'filling the pipe');
+  await new Promise((r) => setImmediate(r));
+}
+await new Promise((r) => setTimeout(r, 0));
+process.stderr.write('alive\\n');
+// Exit with a batch waiting to retry and more pending: the exit flush writes both, in order.
+process.exit(0);
+`,
+    );
+    const child = spawn(process.execPath, [script], { stdio: ['ignore', writeFd, 'pipe'] });
+    closeSync(writeFd);
+    const exited = new Promise<number | null>((r) => child.on('close', r));
+    const stderr = child.stderr;
+    assert.ok(stderr !== null);
+    // With stdout blocking, the child would sit in write() on the full pipe and never get here.
+    await new Promise<void>((resolve, reject) => {
+      const deadline = setTimeout(() => reject(new Error('the child stopped on its full stdout')), 60_000);
+      stderr.setEncoding('utf8').on('data', (s: string) => {
+        if (s.includes('alive')) {
+          clearTimeout(deadline);
+          resolve();
+        }
+      });
+    });
+    let text = '';
+    const reader = new Socket({ fd: readFd, readable: true, writable: false });
+    reader.setEncoding('utf8').on('data', (s: string) => (text += s));
+    await new Promise((r) => reader.once('end', r));
+    assert.equal(await exited, 0);
+    // Once read again, the lines arrive in order; any the child gave up on are counted in a
+    // log_lines_dropped line, so none vanish unaccounted.
+    const parsed = text.trim().split('\n').map((l) => JSON.parse(l) as { n?: number; dropped?: number });
+    const ns = parsed.flatMap((l) => (l.n === undefined ? [] : [l.n]));
+    const dropped = parsed.reduce((sum, l) => sum + (l.dropped ?? 0), 0);
+    assert.ok(ns.every((n, i) => i === 0 || n > ns[i - 1]!), 'in order');
+    assert.equal(ns.length + dropped, 20_000);
   });
 });
