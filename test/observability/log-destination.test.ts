@@ -263,7 +263,7 @@ process.exit(3);
 });
 
 describe('the default stdout destination on a pipe', () => {
-  test('a reader that stops reading costs lines at most, never the event loop', async () => {
+  test('a reader that stops reading costs lines at most, never the event loop', async (t) => {
     // A real FIFO (a shell pipeline's or a container runtime's kind of stdout; node's own
     // child stdio would be a socketpair). Nobody reads it until the child says it is alive.
     const fifo = join(dir, 'stdout.fifo');
@@ -290,6 +290,8 @@ process.exit(0);
     );
     const child = spawn(process.execPath, [script], { stdio: ['ignore', writeFd, 'pipe'] });
     closeSync(writeFd);
+    // A child stuck on its stdout would outlive a failed test.
+    t.after(() => child.kill('SIGKILL'));
     const exited = new Promise<number | null>((r) => child.on('close', r));
     const stderr = child.stderr;
     assert.ok(stderr !== null);
