@@ -233,16 +233,19 @@ describe('LogDestination', () => {
   });
 });
 
+/** A child script that logs through the default logger (stdout), `body` after `const log = createLogger(); let n = 0;`. */
+function loggingChild(name: string, body: string): string {
+  const logger = new URL('../../src/observability/logger.js', import.meta.url).href;
+  const script = join(dir, name);
+  writeFileSync(script, `import { createLogger } from ${JSON.stringify(logger)};\nconst log = createLogger();\nlet n = 0;\n${body}`);
+  return script;
+}
+
 describe('the default stdout destination at exit', () => {
   test('every line logged before process.exit reaches stdout, in order', async () => {
-    const logger = new URL('../../src/observability/logger.js', import.meta.url).href;
-    const script = join(dir, 'child.mjs');
-    writeFileSync(
-      script,
-      `import { createLogger } from ${JSON.stringify(logger)};
-const log = createLogger();
-let n = 0;
-for (let i = 0; i < 500; i++) log.info({ n: n++ }, 'first turn');
+    const script = loggingChild(
+      'child.mjs',
+      `for (let i = 0; i < 500; i++) log.info({ n: n++ }, 'first turn');
 await new Promise((r) => setImmediate(r));
 for (let t = 0; t < 20; t++) {
   for (let i = 0; i < 100; i++) log.info({ n: n++ }, 'later turns');
@@ -270,14 +273,9 @@ describe('the default stdout destination on a pipe', () => {
     execFileSync('mkfifo', [fifo]);
     const readFd = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
     const writeFd = openSync(fifo, 'w');
-    const logger = new URL('../../src/observability/logger.js', import.meta.url).href;
-    const script = join(dir, 'pipe-child.mjs');
-    writeFileSync(
-      script,
-      `import { createLogger } from ${JSON.stringify(logger)};
-const log = createLogger();
-let n = 0;
-// About 2 MB: thirty times what a pipe holds.
+    const script = loggingChild(
+      'pipe-child.mjs',
+      `// About 2 MB: thirty times what a pipe holds.
 for (let t = 0; t < 40; t++) {
   for (let i = 0; i < 500; i++) log.info({ n: n++ }, 'filling the pipe');
   await new Promise((r) => setImmediate(r));
