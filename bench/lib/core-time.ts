@@ -1,12 +1,17 @@
-// What the proxy's core spent on a run, from /proc/stat: every process and thread pinned there
-// (the proxy's main thread, its thread pool and GC helpers, nginx's workers) and the kernel's
-// work on their behalf (the loopback network, the disk). Requests per second say how far one
-// core goes when saturated; this says what each request costs that core at any rate, which is
-// what an operator sizes by, and at a fixed rate how busy the core is (a busy core is a queue,
-// and its tail is the added latency's).
+// What the proxy's core spent on a run: the CPU time of every process and kernel thread pinned to
+// it (the proxy with its thread pool and GC helpers, nginx's workers, that core's kworkers and
+// ksoftirqd), from /proc/<pid>/stat. Requests per second say how far one core goes when
+// saturated; this says what each request costs that core at any rate, which is what an operator
+// sizes by, and at a fixed rate how busy the core is (a busy core is a queue, and its tail is the
+// added latency's).
+//
+// Not /proc/stat's per-cpu line: with tick-based accounting (HZ=250 here) it samples busy time
+// at ticks, and a core that idles between short bursts came out a third low against the
+// processes' own times, which the kernel keeps exact (a process's utime + stime add up to its
+// scheduled runtime).
 
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export interface CoreUse {
   /** Busy share of the cores' time over the run, 0..1 per core (averaged over the cores). */
@@ -15,12 +20,7 @@ export interface CoreUse {
   readonly usPerRequest: number;
 }
 
-interface Sample {
-  readonly busy: number;
-  readonly total: number;
-}
-
-/** Jiffies per second of /proc/stat (USER_HZ); 100 on every Linux this runs on, asked once anyway. */
+/** Clock ticks of /proc/<pid>/stat (USER_HZ); 100 on every Linux this runs on, asked once anyway. */
 let ticksPerSecond: number | undefined;
 function hz(): number {
   if (ticksPerSecond === undefined) {
@@ -34,40 +34,51 @@ function hz(): number {
 export function coresOf(list: string): number[] {
   const cores: number[] = [];
   for (const part of list.split(',')) {
-    const [from, to = from] = part.split('-').map(Number);
+    const [from, to = from] = part.trim().split('-').map(Number);
     if (!Number.isInteger(from) || !Number.isInteger(to)) throw new Error(`not a cpu list: ${list}`);
     for (let c = from!; c <= to!; c++) cores.push(c);
   }
   return cores;
 }
 
-/**
- * Busy and total jiffies of the given cores. Busy is user, nice, system, irq and softirq; idle
- * and iowait are not busy, and steal (the hypervisor running something else) is not ours.
- */
-export function sampleCores(cores: readonly number[], stat = readFileSync('/proc/stat', 'utf8')): Sample {
-  let busy = 0;
-  let total = 0;
-  for (const line of stat.split('\n')) {
-    const m = /^cpu(\d+) (.*)$/.exec(line);
-    if (m === null || !cores.includes(Number(m[1]))) continue;
-    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0] = m[2]!.trim().split(/\s+/).map(Number);
-    busy += user + nice + system + irq + softirq;
-    total += user + nice + system + idle + iowait + irq + softirq;
+function read(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined; // gone since the directory was listed
   }
-  return { busy, total };
 }
 
-export function coreUse(before: Sample, after: Sample, requests: number): CoreUse {
-  const busy = after.busy - before.busy;
-  const total = after.total - before.total;
-  return { busy: total > 0 ? busy / total : 0, usPerRequest: requests > 0 ? (busy / hz()) * 1e6 / requests : Number.NaN };
+/** utime + stime of one /proc/<pid>/stat line (fields 14 and 15; the name in parentheses may hold spaces). */
+export function cpuTicks(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+/** CPU ticks used so far by every process allowed to run only on `cores`. */
+export function pinnedTicks(cores: readonly number[], proc = '/proc'): number {
+  let ticks = 0;
+  for (const pid of readdirSync(proc)) {
+    if (!/^\d+$/.test(pid)) continue;
+    const allowed = /^Cpus_allowed_list:\s*(\S+)/m.exec(read(`${proc}/${pid}/status`) ?? '')?.[1];
+    if (allowed === undefined || !coresOf(allowed).every((c) => cores.includes(c))) continue;
+    const stat = read(`${proc}/${pid}/stat`);
+    if (stat !== undefined) ticks += cpuTicks(stat);
+  }
+  return ticks;
+}
+
+export function coreUse(ticks: number, elapsedMs: number, cores: number, requests: number): CoreUse {
+  const busyMs = (ticks / hz()) * 1000;
+  return { busy: elapsedMs > 0 ? busyMs / (elapsedMs * cores) : 0, usPerRequest: requests > 0 ? (busyMs * 1000) / requests : Number.NaN };
 }
 
 /** Runs `run` and adds what the cores in `cpus` (a taskset list) spent on it. */
 export async function onCores<T>(cpus: string, run: () => Promise<T>, requests: (result: T) => number): Promise<T & { readonly proxyCore: CoreUse }> {
   const cores = coresOf(cpus);
-  const before = sampleCores(cores);
+  const before = pinnedTicks(cores);
+  const started = performance.now();
   const result = await run();
-  return { ...result, proxyCore: coreUse(before, sampleCores(cores), requests(result)) };
+  const elapsed = performance.now() - started;
+  return { ...result, proxyCore: coreUse(pinnedTicks(cores) - before, elapsed, cores.length, requests(result)) };
 }

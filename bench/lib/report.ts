@@ -88,6 +88,22 @@ function latency(f: LatencyResult): void {
   for (const [k, run] of runs) if (run.achievedRate < f.rate * 0.95) out(`WARNING: ${k} kept up with only ${run.achievedRate.toFixed(0)} of ${f.rate} req/s: its latencies include queueing\n`);
 }
 
+function auditNote(a: AuditScenario, latency: LatencyResult | undefined): void {
+  out(`\nAudit: ${a.note}; see the rows "audit on ${a.tmpfsFs}" above\n`);
+  if (a.fixedRate === undefined || latency === undefined) return;
+  out(`The fixed-rate small GET (${latency.rate} req/s) through Changegate with the audit log on the disk (the run above) and on ${a.tmpfsFs}:\n`);
+  const rows = [
+    ['disk', latency.changegate],
+    [a.tmpfsFs, a.fixedRate],
+  ] as const;
+  out(
+    table(
+      ['audit log', 'p50 ms', 'p99 ms', 'added p50', 'added p99', 'core busy', 'core us/req'],
+      rows.map(([where, run]) => [where, fixed(run.p50Ms, 3), fixed(run.p99Ms, 3), fixed(run.p50Ms - latency.direct.p50Ms, 3), fixed(run.p99Ms - latency.direct.p99Ms, 3), `${fixed(run.proxyCore.busy * 100, 0)}%`, fixed(run.proxyCore.usPerRequest, 0)]),
+    ),
+  );
+}
+
 function push(p: PushScenario): void {
   out(`\nPush of ${(p.bytes / 1024 / 1024).toFixed(0)} MiB to git-receive-pack, chunked (refs/for/main: decided on the command list, then streamed)\n`);
   const cg = p.changegate;
@@ -148,7 +164,7 @@ export function printReport(r: Report): void {
   if (r.latency !== undefined) latency(r.latency);
   if (r.push !== undefined) push(r.push);
   if (r.webSockets !== undefined) webSockets(r.webSockets);
-  if (r.audit !== undefined) out(`\nAudit: ${r.audit.note}; see the rows "audit on ${r.audit.tmpfsFs}" above\n`);
+  if (r.audit !== undefined) auditNote(r.audit, r.latency);
   if (r.policy !== undefined) {
     const flat = Object.entries(r.policy).flatMap(([k, v]) => (v !== null && typeof v === 'object' ? Object.entries(v).map(([k2, v2]) => [`${k}.${k2}`, v2] as const) : [[k, v] as const]));
     const fields = flat.map(([k, v]) => `${k} ${typeof v === 'number' ? v.toFixed(2) : JSON.stringify(v)}`);
