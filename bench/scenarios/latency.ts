@@ -11,7 +11,6 @@ import { SMALL_GET } from '../lib/shapes.js';
 const WARM_SECONDS = 2;
 
 export const LATENCY_TARGETS = ['direct', 'nginx', 'relay', 'changegate'] as const;
-export type LatencyTarget = (typeof LATENCY_TARGETS)[number];
 
 export type FixedRateRun = FixedRateResult & { readonly proxyCore: CoreUse };
 
@@ -20,8 +19,7 @@ export interface LatencyResult {
   readonly seconds: number;
   readonly direct: FixedRateRun;
   readonly nginx: FixedRateRun;
-  /** Absent from results written before the relay was measured here. */
-  readonly relay?: FixedRateRun;
+  readonly relay: FixedRateRun;
   readonly changegate: FixedRateRun;
 }
 

@@ -176,9 +176,10 @@ export class LogDestination {
     const sleeper = new Int32Array(new SharedArrayBuffer(4));
     const deadline = this.#now() + this.#maxBlockedMs;
     for (const [i, batch] of batches.entries()) {
-      while (batch.offset < batch.bytes.length) {
+      for (;;) {
         try {
-          batch.offset += this.#writeSync(this.#fd, batch.bytes, batch.offset, batch.bytes.length - batch.offset);
+          this.#writeOut(batch);
+          break;
         } catch (e) {
           const err = e as NodeJS.ErrnoException;
           if (!wouldBlock(err) || this.#now() >= deadline) {
@@ -190,6 +191,11 @@ export class LogDestination {
         }
       }
     }
+  }
+
+  /** Writes the rest of the batch synchronously, moving its offset as bytes go out; throws what the fd answers. */
+  #writeOut(batch: Batch): void {
+    while (batch.offset < batch.bytes.length) batch.offset += this.#writeSync(this.#fd, batch.bytes, batch.offset, batch.bytes.length - batch.offset);
   }
 
   #idle(): boolean {
@@ -243,7 +249,7 @@ export class LogDestination {
     if (!this.#synchronous) return this.#write(this.#fd, batch.bytes, batch.offset, batch.bytes.length - batch.offset, this.#written);
     const from = batch.offset;
     try {
-      while (batch.offset < batch.bytes.length) batch.offset += this.#writeSync(this.#fd, batch.bytes, batch.offset, batch.bytes.length - batch.offset);
+      this.#writeOut(batch);
     } catch (e) {
       // Bytes went out before the fd filled up: the reader is reading, so the wait starts anew.
       if (batch.offset > from) this.#blockedSince = undefined;
