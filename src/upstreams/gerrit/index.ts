@@ -112,9 +112,10 @@ export function gerritRunNotifier(config: GerritConfig, deps: RunNoticeDeps): Ge
     token: config.serviceAccount.token,
     dagsterUiUrl: deps.dagsterUiUrl,
     onResult: (r) => {
-      metrics.notice(r.ok);
-      if (r.ok) deps.logger.info({ component: 'gerrit-notifier', change: r.notice.change, runId: r.notice.runId }, 'run posted to Gerrit');
-      else deps.logger.warn({ component: 'gerrit-notifier', change: r.notice.change, attempts: r.attempts, error: r.error }, 'could not post run to Gerrit');
+      metrics.notices(r.ok, r.notices.length);
+      const runIds = r.notices.map((n) => n.runId);
+      if (r.ok) deps.logger.info({ component: 'gerrit-notifier', change: r.change, runIds }, runIds.length === 1 ? 'run posted to Gerrit' : 'runs posted to Gerrit');
+      else deps.logger.warn({ component: 'gerrit-notifier', change: r.change, runIds, attempts: r.attempts, error: r.error }, 'could not post runs to Gerrit');
     },
   });
 }

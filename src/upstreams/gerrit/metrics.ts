@@ -8,8 +8,8 @@ import { Counter, type Registry } from 'prom-client';
 const WEBHOOK_TYPES = new Set(['change-merged', 'change-abandoned', 'patchset-created', 'unknown']);
 
 export interface GerritMetrics {
-  /** A review message about a Dagster run, posted to Gerrit (or given up on after retries). */
-  notice(ok: boolean): void;
+  /** Run notices posted to Gerrit in one review message, or given up on. */
+  notices(ok: boolean, count: number): void;
   /** Personal access tokens revoked because their Gerrit change closed, by who told us. */
   patsRevoked(source: 'webhook' | 'proxy', count: number): void;
   /** A Gerrit webhook delivery, by event type (closed set) and outcome. */
@@ -24,7 +24,7 @@ export function gerritMetrics(registry: Registry): GerritMetrics {
   const registers = [registry];
   const notices = new Counter({
     name: 'changegate_gerrit_notices_total',
-    help: 'Review messages about Dagster runs posted to Gerrit, by result (failed = given up after retries).',
+    help: 'Dagster runs announced on their Gerrit change, by result (failed = given up after retries, or dropped while too many waited); several runs can share one review message.',
     labelNames: ['result'],
     registers,
   });
@@ -41,7 +41,7 @@ export function gerritMetrics(registry: Registry): GerritMetrics {
     registers,
   });
   metrics = {
-    notice: (ok) => notices.inc({ result: ok ? 'posted' : 'failed' }),
+    notices: (ok, count) => notices.inc({ result: ok ? 'posted' : 'failed' }, count),
     patsRevoked: (source, count) => revocations.inc({ source }, count),
     webhook: (type, outcome) => webhooks.inc({ type: WEBHOOK_TYPES.has(type) ? type : 'other', outcome }),
   };

@@ -90,3 +90,103 @@ test('a launch without a run id, a change or a signed-in launcher posts nothing;
   assert.equal(gerrit.attempts(), 3);
   assert.deepEqual(results, [{ ok: false, error: 'Gerrit answered 503' }]);
 });
+
+/** A review endpoint that holds every post until `release()` and answers `status`. */
+async function heldEndpoint(t: { after(fn: () => Promise<void>): void }, status = 200): Promise<{ url: string; posted: Posted[]; release: () => void; received: () => number }> {
+  const posted: Posted[] = [];
+  const held: (() => void)[] = [];
+  let open = false;
+  const server = http.createServer((req, res) => {
+    let text = '';
+    req.setEncoding('utf8').on('data', (d: string) => (text += d));
+    req.on('end', () => {
+      posted.push({ url: req.url ?? '', authorization: req.headers.authorization ?? '', body: JSON.parse(text) as Posted['body'] });
+      const answer = (): void => void res.writeHead(status, { 'content-type': 'application/json' }).end(')]}\'\n{}');
+      if (open) answer();
+      else held.push(answer);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const release = (): void => {
+    open = true;
+    for (const answer of held.splice(0)) answer();
+  };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, posted, release, received: () => posted.length };
+}
+
+async function until(what: string, condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+const run = (change: number, runId: string, project?: string): RunLaunch => ({ change, ...(project === undefined ? {} : { project }), subject: 'ci-bot', job: 'build', location: 'ci', runId });
+
+test('runs launched while their change has a post under way go out together in the next one, at most maxRunsPerMessage each; other changes are not held up', async (t) => {
+  const gerrit = await heldEndpoint(t);
+  const results: { ok: boolean; change: number; runIds: string[] }[] = [];
+  const notifier = new GerritRunNotifier({
+    gerritUrl: gerrit.url, username: 'u', token: 't', dagsterUiUrl: 'https://cg.example.com/dagster', maxRunsPerMessage: 2,
+    onResult: (r) => results.push({ ok: r.ok, change: r.change, runIds: r.notices.map((n) => n.runId) }),
+  });
+  notifier.notify(run(1, 'a1', 'demo/app'));
+  await until('the first post arrives', () => gerrit.received() === 1);
+  for (const id of ['a2', 'a3', 'a4']) notifier.notify(run(1, id, 'demo/app'));
+  notifier.notify(run(2, 'b1'));
+  // Change 2 has nothing under way: it is posted at once, while change 1's post is still held.
+  await until("change 2's post arrives", () => gerrit.received() === 2);
+  assert.equal(gerrit.posted[1]!.url, '/a/changes/2/revisions/current/review');
+  gerrit.release();
+  await notifier.settled();
+
+  assert.deepEqual(gerrit.posted.map((p) => p.url), [
+    '/a/changes/demo%2Fapp~1/revisions/current/review',
+    '/a/changes/2/revisions/current/review',
+    '/a/changes/demo%2Fapp~1/revisions/current/review',
+    '/a/changes/demo%2Fapp~1/revisions/current/review',
+  ]);
+  assert.deepEqual(results.filter((r) => r.change === 1), [
+    { ok: true, change: 1, runIds: ['a1'] },
+    { ok: true, change: 1, runIds: ['a2', 'a3'] },
+    { ok: true, change: 1, runIds: ['a4'] },
+  ]);
+  assert.match(gerrit.posted[0]!.body.message ?? '', /^ci-bot launched Dagster job build in location ci for this change\.\n\nRun: a1\n/);
+  assert.equal(
+    gerrit.posted[2]!.body.message,
+    '2 Dagster runs launched for this change:\n\n' +
+      '- ci-bot launched job build in location ci: a2\n  https://cg.example.com/dagster/runs/a2\n' +
+      '- ci-bot launched job build in location ci: a3\n  https://cg.example.com/dagster/runs/a3',
+  );
+  assert.ok(gerrit.posted.every((p) => p.body.tag === NOTICE_TAG));
+});
+
+test('notices past maxWaiting are reported failed at once, not held; close gives what waits one attempt without waiting out the backoff', async (t) => {
+  const gerrit = await heldEndpoint(t, 503);
+  const results: { ok: boolean; runIds: string[]; attempts: number; error?: string }[] = [];
+  const notifier = new GerritRunNotifier({
+    gerritUrl: gerrit.url, username: 'u', token: 't', dagsterUiUrl: 'http://d', maxWaiting: 2, attempts: 5, backoffMs: 600_000,
+    onResult: (r) => results.push({ ok: r.ok, runIds: r.notices.map((n) => n.runId), attempts: r.attempts, ...(r.error === undefined ? {} : { error: r.error }) }),
+  });
+  notifier.notify(run(1, 'r1'));
+  await until('the first post arrives', () => gerrit.received() === 1);
+  notifier.notify(run(1, 'r2'));
+  notifier.notify(run(1, 'r3'));
+  notifier.notify(run(1, 'r4'));
+  assert.deepEqual(results, [{ ok: false, runIds: ['r4'], attempts: 0, error: 'too many run notices waiting for Gerrit' }]);
+  gerrit.release();
+  // From here every post is answered 503 at once. r1's retry would wait ten minutes (the test
+  // would time out), but closing cuts the backoff short: r1 ends after its first attempt, or its
+  // second when the close came during the backoff; r2 and r3 get their one attempt together.
+  await notifier.close();
+  const r1 = results[1]!;
+  assert.deepEqual({ ...r1, attempts: 0 }, { ok: false, runIds: ['r1'], attempts: 0, error: 'Gerrit answered 503' });
+  assert.ok(r1.attempts === 1 || r1.attempts === 2, `r1 had ${r1.attempts} attempts`);
+  assert.deepEqual(results.slice(2), [{ ok: false, runIds: ['r2', 'r3'], attempts: 1, error: 'Gerrit answered 503' }]);
+  assert.equal(gerrit.received(), r1.attempts + 1);
+  notifier.notify(run(1, 'r5'));
+  await notifier.settled();
+  assert.equal(gerrit.received(), r1.attempts + 1, 'a closed notifier takes no more notices');
+});
