@@ -24,6 +24,11 @@ export const ERROR_STATUS = {
   policy_unavailable: 503,
   audit_unavailable: 503,
   identity_unavailable: 503,
+  /**
+   * The client went away before its response was complete. Never sent (nobody is there to read
+   * it); recorded as nginx logs it, so a hang-up is not mistaken for the upstream failing.
+   */
+  client_closed: 499,
   upstream_unavailable: 502,
   upstream_timeout: 504,
   internal: 500,

@@ -57,7 +57,8 @@ export class Forwarder {
       const relay = new Relay(res, upstream, this.#dropSetCookie, plan.responseTap, plan.responseRewrite, (error) => {
         const learned = plan.responseTap?.learned();
         resolve({
-          status: error?.status ?? relay.status,
+          // A client that left after the upstream answered: the record keeps the upstream's status.
+          status: error === undefined || (error.code === 'client_closed' && relay.status > 0) ? relay.status : error.status,
           bytesOut: relay.bytesOut,
           durationMs: performance.now() - started,
           ...(error === undefined ? {} : { error }),
@@ -84,6 +85,8 @@ export class Forwarder {
         },
         relay,
       );
+      // Gone while the decision was being written: the exchange ends here, as a hang-up later would.
+      if (res.destroyed) relay.clientClosed();
     });
   }
 
@@ -151,6 +154,8 @@ class Relay implements Dispatcher.DispatchHandler {
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.#controller = controller;
+    // The client left before undici got to this request: it is not sent.
+    if (this.#settled) controller.abort(new Error('client closed the connection'));
   }
 
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
@@ -194,6 +199,8 @@ class Relay implements Dispatcher.DispatchHandler {
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    // The abort clientClosed() asked for: the exchange is settled already, and nobody is listening.
+    if (this.#settled) return;
     const error = upstreamError(this.upstream, err);
     if (this.res.headersSent) this.res.destroy(err); // a half-sent response cannot become an error page
     else sendError(this.res, error, String(this.res.req.headers['x-request-id'] ?? ''));
@@ -202,8 +209,9 @@ class Relay implements Dispatcher.DispatchHandler {
 
   clientClosed(): void {
     if (this.res.writableFinished) return;
+    // Settled before the abort, whose onResponseError would otherwise blame the upstream (502).
+    this.#settle(new ChangegateError('client_closed', 'the client closed the connection before the response was complete'));
     this.#controller?.abort(new Error('client closed the connection'));
-    this.#settle(new ChangegateError('upstream_unavailable', 'the client closed the connection before the response was complete'));
   }
 
   #release(): void {

@@ -1,12 +1,14 @@
 // The proxy core end to end: a real IdP, real sockets, recording upstreams, default policies.
 
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
+import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import WebSocket from 'ws';
 import { auditRecords } from '../fakes/audit-records.js';
+import { eventually } from '../fakes/poll.js';
 import { rawRequest } from '../fakes/raw-http.js';
 import { ADMIN_CLIENT, OPERATOR_CLIENT, startHarness, type Harness } from './harness.js';
 
@@ -232,6 +234,49 @@ describe('upstream failures', () => {
     const body = (await res.json()) as Record<string, unknown>;
     assert.equal(body['error'], 'upstream_timeout');
     assert.equal(body['requestId'], res.headers.get('x-request-id'));
+  });
+});
+
+describe('a client that hangs up', () => {
+  interface Completion { readonly requestId: string; readonly status: number; readonly error?: string }
+  /** The completion record of the request whose decision record names `path`, once written. */
+  const completionOf = (path: string): Promise<Completion> =>
+    eventually(`the completion record of ${path}`, () => {
+      const all = auditRecords<{ kind: string; requestId: string; request?: { path: string } } & Completion>(h.config.audit.path);
+      const id = all.find((r) => r.kind === 'decision' && r.request?.path === path)?.requestId;
+      return all.find((r) => r.kind === 'completion' && r.requestId === id);
+    });
+  /** Sends a bearer GET on a raw socket; `leave` decides when to hang up, given what has arrived. */
+  const hangUp = async (path: string, leave: (received: Buffer) => boolean | Promise<boolean>): Promise<void> => {
+    const token = await h.token('ci-runner');
+    const socket = net.connect(h.proxy.ingress.port, '127.0.0.1');
+    let received = Buffer.alloc(0);
+    // The head is all `leave` looks at; a long body is not kept.
+    socket.on('data', (d: Buffer) => {
+      if (received.length < 4096) received = Buffer.concat([received, d]);
+    });
+    socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\n\r\n`);
+    await eventually(`the moment to hang up on ${path}`, () => leave(received));
+    socket.destroy();
+  };
+
+  test('before the upstream answered: recorded as client_closed (499), not as the upstream failing, and logged as an allow', async () => {
+    const path = `/changes/${randomUUID()}/hang`;
+    // The decision record is durable before forwarding: once it is there, the request is upstream or on its way.
+    await hangUp(path, () => auditRecords<{ request?: { path: string } }>(h.config.audit.path).some((r) => r.request?.path === path));
+    const completion = await completionOf(path);
+    assert.equal(completion.status, 499);
+    assert.equal(completion.error, 'client_closed');
+    const metrics = await (await fetch(`${h.adminBase}/metrics`)).text();
+    assert.match(metrics, /changegate_requests_total\{upstream="gerrit",action="[^"]+",decision="allow",status="499"\} [1-9]/);
+  });
+
+  test('after the upstream answered: the record keeps its status, with client_closed', async () => {
+    const path = `/changes/${randomUUID()}/download`;
+    await hangUp(`${path}?bytes=${64 * 1024 * 1024}`, (received) => received.includes('HTTP/1.1 200'));
+    const completion = await completionOf(path);
+    assert.equal(completion.status, 200);
+    assert.equal(completion.error, 'client_closed');
   });
 });
 

@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { test, type TestContext } from 'node:test';
 import type { AuditRecord, AuditSink } from '../../src/audit/types.js';
 import type { AuthResult } from '../../src/auth/types.js';
@@ -55,6 +55,8 @@ interface Stand {
   /** The upstream answers with this status (or holds the response while `hold` is set). */
   status: number;
   hold: Promise<void> | undefined;
+  /** While set, the upstream sends its head and first bytes, then waits for it before the end. */
+  holdEnd: Promise<void> | undefined;
   onHit: (() => void) | undefined;
 }
 
@@ -77,12 +79,19 @@ async function listen(t: TestContext, handler: (req: IncomingMessage, res: Serve
 async function stand(t: TestContext, options: StandOptions = {}): Promise<Stand> {
   const events: Events = [];
   const hits: IncomingMessage['headers'][] = [];
-  const s: Stand = { url: '', events, audit: new RecordingAudit(events), routes: new RouteTable(), stamped: [], hits, status: 200, hold: undefined, onHit: undefined };
+  const s: Stand = { url: '', events, audit: new RecordingAudit(events), routes: new RouteTable(), stamped: [], hits, status: 200, hold: undefined, holdEnd: undefined, onHit: undefined };
   const origin = await listen(t, (req, res) => {
     events.push('upstream');
     hits.push(req.headers);
     s.onHit?.();
-    const answer = (): void => void res.writeHead(s.status, { 'content-type': 'text/plain' }).end('from upstream');
+    const answer = (): void => {
+      res.writeHead(s.status, { 'content-type': 'text/plain' });
+      if (s.holdEnd === undefined) res.end('from upstream');
+      else {
+        res.write('from ');
+        void s.holdEnd.then(() => res.end('upstream'));
+      }
+    };
     if (s.hold === undefined) answer();
     else void s.hold.then(answer);
   });
@@ -195,6 +204,45 @@ test('no effects for a denied request, nor when the completion record cannot be 
   // Effects would run in the same turn as the failed append settles.
   await new Promise((r) => setImmediate(r));
   assert.deepEqual(ran, []);
+});
+
+test('a client that hangs up: client_closed, with the upstream status once it answered; effects run only for a 2xx the upstream gave', async (t) => {
+  const ran: string[] = [];
+  const s = await stand(t, { effects: () => [{ name: 'note', run: (f) => void ran.push(f.exchange.requestId) }] });
+  /** A GET on a raw socket, destroyed once `ready` resolves. */
+  const hangUp = async (ready: (head: () => string) => Promise<unknown>): Promise<void> => {
+    const { port } = new URL(s.url);
+    const socket = net.connect(Number(port), '127.0.0.1');
+    let head = '';
+    socket.on('data', (d: Buffer) => void (head += d.toString('latin1')));
+    socket.write('GET /fake/x HTTP/1.1\r\nHost: x\r\n\r\n');
+    await ready(() => head);
+    socket.destroy();
+  };
+  const completion = (n: number): Promise<AuditRecord> =>
+    eventually(`completion record ${n}`, () => s.audit.records.filter((r) => r.kind === 'completion')[n - 1]);
+
+  // Gone before the upstream answered: 499, and the effects do not run.
+  let release!: () => void;
+  s.hold = new Promise<void>((r) => (release = r));
+  await hangUp(() => eventually('the upstream hit', () => s.hits.length === 1));
+  const first = await completion(1);
+  assert.equal(first.kind === 'completion' && first.status, 499);
+  assert.equal(first.kind === 'completion' && first.error, 'client_closed');
+  release();
+
+  // Gone after the upstream's 201 head: its status stays, and what it did has its effects.
+  s.hold = undefined;
+  s.status = 201;
+  let finish!: () => void;
+  s.holdEnd = new Promise<void>((r) => (finish = r));
+  await hangUp((head) => eventually('the head of the 201', () => head().startsWith('HTTP/1.1 201')));
+  const second = await completion(2);
+  assert.equal(second.kind === 'completion' && second.status, 201);
+  assert.equal(second.kind === 'completion' && second.error, 'client_closed');
+  await eventually('the effect of the 201', () => ran.length === 1);
+  assert.equal(ran.length, 1, 'the 499 had no effects');
+  finish();
 });
 
 test('a removed route takes no new requests, while the one in flight finishes', async (t) => {
