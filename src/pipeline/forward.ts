@@ -66,6 +66,8 @@ export class Forwarder {
           ...(learned === undefined ? {} : { learned }),
         });
       });
+      // Gone while the decision was being written: not sent, and ended as a hang-up later would be.
+      if (res.destroyed) return relay.clientClosed();
       res.once('close', () => relay.clientClosed());
       this.#pool(upstream).dispatch(
         {
@@ -85,8 +87,6 @@ export class Forwarder {
         },
         relay,
       );
-      // Gone while the decision was being written: the exchange ends here, as a hang-up later would.
-      if (res.destroyed) relay.clientClosed();
     });
   }
 
@@ -154,7 +154,7 @@ class Relay implements Dispatcher.DispatchHandler {
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.#controller = controller;
-    // The client left before undici got to this request: it is not sent.
+    // The client left while this request waited for a connection: it is not sent.
     if (this.#settled) controller.abort(new Error('client closed the connection'));
   }
 

@@ -27,13 +27,19 @@ type Events = string[];
 
 class RecordingAudit implements AuditSink {
   readonly records: AuditRecord[] = [];
+  /** Every append as it starts, durable or not yet. */
+  readonly started: AuditRecord[] = [];
   failing = false;
+  /** While set, appends wait for it before they become durable. */
+  gate: Promise<void> | undefined;
   readonly ready = true;
   readonly notReadyReason = undefined;
   constructor(private readonly events: Events) {}
   async append(record: AuditRecord): Promise<void> {
+    this.started.push(record);
     // Durable a little later, as a real fsync is: a forward that did not wait would overtake it.
     await new Promise((r) => setTimeout(r, 5));
+    await this.gate;
     if (this.failing) {
       this.events.push(`audit:failed:${record.kind}`);
       throw new Error('disk full');
@@ -58,6 +64,8 @@ interface Stand {
   /** While set, the upstream sends its head and first bytes, then waits for it before the end. */
   holdEnd: Promise<void> | undefined;
   onHit: (() => void) | undefined;
+  /** Called when a response on the proxy's side closes (finished, or its client gone). */
+  onClose: (() => void) | undefined;
 }
 
 interface StandOptions {
@@ -79,7 +87,7 @@ async function listen(t: TestContext, handler: (req: IncomingMessage, res: Serve
 async function stand(t: TestContext, options: StandOptions = {}): Promise<Stand> {
   const events: Events = [];
   const hits: IncomingMessage['headers'][] = [];
-  const s: Stand = { url: '', events, audit: new RecordingAudit(events), routes: new RouteTable(), stamped: [], hits, status: 200, hold: undefined, holdEnd: undefined, onHit: undefined };
+  const s: Stand = { url: '', events, audit: new RecordingAudit(events), routes: new RouteTable(), stamped: [], hits, status: 200, hold: undefined, holdEnd: undefined, onHit: undefined, onClose: undefined };
   const origin = await listen(t, (req, res) => {
     events.push('upstream');
     hits.push(req.headers);
@@ -127,7 +135,11 @@ async function stand(t: TestContext, options: StandOptions = {}): Promise<Stand>
     },
     onRefused: () => undefined,
   });
-  return Object.assign(s, { url: await listen(t, ingress.request) });
+  const url = await listen(t, (req, res) => {
+    res.once('close', () => s.onClose?.());
+    ingress.request(req, res);
+  });
+  return Object.assign(s, { url });
 }
 
 async function get(url: string): Promise<{ status: number; body: string }> {
@@ -243,6 +255,19 @@ test('a client that hangs up: client_closed, with the upstream status once it an
   await eventually('the effect of the 201', () => ran.length === 1);
   assert.equal(ran.length, 1, 'the 499 had no effects');
   finish();
+
+  // Gone while its decision was being written: recorded, and never sent upstream.
+  let durable!: () => void;
+  s.audit.gate = new Promise<void>((r) => (durable = r));
+  s.onClose = () => {
+    s.audit.gate = undefined;
+    durable();
+  };
+  const appends = s.audit.started.length;
+  await hangUp(() => eventually('the third decision being written', () => s.audit.started.length > appends));
+  const third = await completion(3);
+  assert.equal(third.kind === 'completion' && third.status, 499);
+  assert.equal(s.hits.length, 2, 'the upstream never saw the third request');
 });
 
 test('a removed route takes no new requests, while the one in flight finishes', async (t) => {
