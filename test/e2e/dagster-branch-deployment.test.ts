@@ -18,12 +18,11 @@ import { repoRoot } from '../upstreams/dagster/harness.js';
 import { startFakeDagster, type FakeDagster } from '../fakes/dagster/index.js';
 import { startTestIdp, type TestIdp } from '../fakes/idp.js';
 import { changeDeployment, dagsterUpstream, type DagsterDeployment } from '../../src/upstreams/dagster/index.js';
-import type { ChangeSnapshot } from '../../src/deployments/types.js';
+import { CHANGE_ID, changeSnapshot } from '../fakes/deployments/snapshot.js';
 
 const CI = { kind: 'machine', clientId: 'ci-runner', clientSecret: 'ci-secret', audience: 'changegate' } as const;
 /** A machine client with no role at all: what it may do in change 77's deployment it may as the change's owner. */
 const OWNER = { kind: 'machine', clientId: 'owner-bot', clientSecret: 'owner-secret', audience: 'changegate' } as const;
-const CHANGE_ID = 'I0123456789abcdef0123456789abcdef01234567';
 const LAUNCH = 'mutation Launch($p: ExecutionParams!) { launchRun(executionParams: $p) { __typename ... on LaunchRunSuccess { run { runId } } } }';
 const PARAMS = { selector: { repositoryLocationName: 'finance', repositoryName: '__repository__', jobName: 'ledger_job' }, executionMetadata: { tags: [{ key: 'gerrit/change-number', value: '1' }] } };
 
@@ -108,18 +107,14 @@ describe('Dagster branch deployments through the pipeline', () => {
   });
 
   it("serves a controller-built change deployment: the owner launches while it is open, nobody once it merged", async () => {
-    const snapshot: ChangeSnapshot = {
+    const snapshot = changeSnapshot({
       number: 77,
-      id: CHANGE_ID,
-      project: 'data-pipelines',
-      branch: 'main',
-      status: 'OPEN',
       owner: OWNER.clientId,
       reviewers: [],
       patchset: 2,
       ref: 'refs/changes/77/77/2',
-      commit: { sha: 'e'.repeat(40), timestamp: '2024-08-28 19:05:41.000000000', authorName: 'Owner Bot', authorEmail: 'owner-bot@example.com', message: 'm' },
-    };
+      commit: { sha: 'e'.repeat(40), authorName: 'Owner Bot', authorEmail: 'owner-bot@example.com' },
+    });
     let current: DagsterDeployment = changeDeployment(snapshot);
     const proxy = proxies[1]!;
     const upstreamConfig = configSchema.parse({

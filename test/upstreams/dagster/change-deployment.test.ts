@@ -10,24 +10,13 @@ import { join } from 'node:path';
 import { changeDeployment, type DagsterDeployment } from '../../../src/upstreams/dagster/index.js';
 import { judgeStart } from '../../../src/upstreams/dagster/ws/judge.js';
 import type { ChangeSnapshot } from '../../../src/deployments/types.js';
+import { CHANGE_ID, changeSnapshot } from '../../fakes/deployments/snapshot.js';
 import { PolicyEngine } from '../../../src/policy/engine.js';
 import { loadPolicy } from '../../../src/policy/load.js';
 import { classify, gql, identityFrom, repoRoot, startClassifyServer, testSchema, type Classified, type ClassifyServer } from './harness.js';
 import { subjectInput } from '../../../src/pipeline/records.js';
 
-const CHANGE_ID = 'I0123456789abcdef0123456789abcdef01234567';
-const SNAPSHOT: ChangeSnapshot = {
-  number: 42,
-  id: CHANGE_ID,
-  project: 'data-pipelines',
-  branch: 'main',
-  status: 'OPEN',
-  owner: 'olivia',
-  reviewers: ['rico'],
-  patchset: 3,
-  ref: 'refs/changes/42/42/3',
-  commit: { sha: 'c'.repeat(40), timestamp: '2024-08-28 19:05:41.000000000', authorName: 'Olivia', authorEmail: 'olivia@example.com', message: 'm' },
-};
+const SNAPSHOT: ChangeSnapshot = changeSnapshot({ commit: { sha: 'c'.repeat(40), authorName: 'Olivia' } });
 const LAUNCH = 'mutation L($p: ExecutionParams!) { launchRun(executionParams: $p) { __typename } }';
 const SELECTOR = { repositoryLocationName: 'finance', repositoryName: '__repository__', jobName: 'etl' };
 const OURS = {

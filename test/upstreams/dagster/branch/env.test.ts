@@ -6,19 +6,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { branchDeploymentEnv, BranchEnvError, MAX_AUTHOR_BYTES, MAX_MESSAGE_BYTES, type BranchEnvInput } from '../../../../src/upstreams/dagster/index.js';
 import type { ChangeSnapshot } from '../../../../src/deployments/types.js';
+import { CHANGE_ID, changeSnapshot } from '../../../fakes/deployments/snapshot.js';
 
-const SNAPSHOT: ChangeSnapshot = {
-  number: 42,
-  id: 'I0123456789abcdef0123456789abcdef01234567',
-  project: 'data-pipelines',
-  branch: 'main',
-  status: 'OPEN',
-  owner: 'olivia',
-  reviewers: ['rico'],
-  patchset: 3,
-  ref: 'refs/changes/42/42/3',
-  commit: { sha: 'a'.repeat(40), timestamp: '2024-08-28 19:05:41.000000000', authorName: 'Olivia Owner', authorEmail: 'olivia@example.com', message: 'Add the ledger job\n\nChange-Id: I0123456789abcdef0123456789abcdef01234567\n' },
-};
+const SNAPSHOT: ChangeSnapshot = changeSnapshot({ commit: { message: `Add the ledger job\n\nChange-Id: ${CHANGE_ID}\n` } });
 // A ChangeSnapshot is accepted as it is (structural typing): this line is the compile-time check.
 const INPUT: BranchEnvInput = { ...SNAPSHOT, deploymentUrl: 'https://changegate.example.com/dagster/changes/42' };
 
