@@ -81,7 +81,7 @@ export class GerritRunNotifier {
   readonly #authorization: string;
   /** By the change's id in Gerrit's REST paths; an entry lives while a post or notices remain. */
   readonly #changes = new Map<string, ChangeQueue>();
-  readonly #posts = new Set<Promise<void>>();
+  readonly #posts = new Set<Promise<unknown>>();
   #waiting = 0;
   #closed = false;
   /** Cuts retry backoffs short on close, so closing waits for one more attempt, not the backoff. */
@@ -121,20 +121,32 @@ export class GerritRunNotifier {
     queue.posting = true;
     const batch = queue.waiting.splice(0, this.#options.maxRunsPerMessage ?? 25);
     this.#waiting -= batch.length;
-    const post = this.#post(queue, batch).finally(() => {
+    const post = this.#post(queue, batch).then((ok) => {
       this.#posts.delete(post);
+      // Closing, with a Gerrit that just failed: the rest of this change would only fail too,
+      // one timeout after another, and hold the shutdown up.
+      if (!ok && this.#closed) this.#giveUp(queue, 'not posted: Changegate stopped while Gerrit was failing');
       this.#next(id, queue);
     });
     this.#posts.add(post);
   }
 
-  async #post(queue: ChangeQueue, notices: readonly RunNotice[]): Promise<void> {
+  #giveUp(queue: ChangeQueue, error: string): void {
+    const notices = queue.waiting.splice(0);
+    this.#waiting -= notices.length;
+    if (notices.length > 0) this.#options.onResult?.({ ok: false, change: queue.change, notices, attempts: 0, error });
+  }
+
+  /** Resolves whether the notices were posted; never rejects. */
+  async #post(queue: ChangeQueue, notices: readonly RunNotice[]): Promise<boolean> {
     const attempts = this.#options.attempts ?? 5;
     const body = JSON.stringify({ message: noticeMessage(notices, this.#options.dagsterUiUrl), tag: NOTICE_TAG });
-    const report = (ok: boolean, attempt: number, error?: string): void =>
+    const report = (ok: boolean, attempt: number, error?: string): boolean => {
       this.#options.onResult?.({ ok, change: queue.change, notices, attempts: attempt, ...(error === undefined ? {} : { error }) });
+      return ok;
+    };
     let error = '';
-    for (let attempt = 1; attempt <= attempts; attempt++) {
+    for (let attempt = 1; ; attempt++) {
       try {
         const { status } = await this.#http.request(queue.path, { method: 'POST', headers: { authorization: this.#authorization, 'content-type': 'application/json' }, body, timeoutMs: 10_000 });
         if (status >= 200 && status < 300) return report(true, attempt);
@@ -144,7 +156,7 @@ export class GerritRunNotifier {
       } catch (e) {
         error = e instanceof Error ? e.message : String(e);
       }
-      if (attempt === attempts || this.#closed) return report(false, attempt, error);
+      if (attempt >= attempts || this.#closed) return report(false, attempt, error);
       await sleep((this.#options.backoffMs ?? 1000) * 2 ** (attempt - 1), undefined, { signal: this.#closing.signal }).catch(() => {});
     }
   }
@@ -154,7 +166,10 @@ export class GerritRunNotifier {
     while (this.#posts.size > 0) await Promise.allSettled([...this.#posts]);
   }
 
-  /** Takes no more notices and waits while what is in hand or waiting gets one more attempt. */
+  /**
+   * Takes no more notices, and waits while what is in hand or waiting gets one more attempt; a
+   * change whose attempt fails then gives up what it still has waiting.
+   */
   async close(): Promise<void> {
     this.#closed = true;
     this.#closing.abort();

@@ -163,7 +163,7 @@ test('runs launched while their change has a post under way go out together in t
   assert.ok(gerrit.posted.every((p) => p.body.tag === NOTICE_TAG));
 });
 
-test('notices past maxWaiting are reported failed at once, not held; close gives what waits one attempt without waiting out the backoff', async (t) => {
+test('notices past maxWaiting are reported failed at once, not held; closing cuts the backoff short and gives up what waits behind a failing Gerrit', async (t) => {
   const gerrit = await heldEndpoint(t, 503);
   const results: { ok: boolean; runIds: string[]; attempts: number; error?: string }[] = [];
   const notifier = new GerritRunNotifier({
@@ -179,14 +179,28 @@ test('notices past maxWaiting are reported failed at once, not held; close gives
   gerrit.release();
   // From here every post is answered 503 at once. r1's retry would wait ten minutes (the test
   // would time out), but closing cuts the backoff short: r1 ends after its first attempt, or its
-  // second when the close came during the backoff; r2 and r3 get their one attempt together.
+  // second when the close came during the backoff. r2 and r3 are not tried behind it.
   await notifier.close();
   const r1 = results[1]!;
   assert.deepEqual({ ...r1, attempts: 0 }, { ok: false, runIds: ['r1'], attempts: 0, error: 'Gerrit answered 503' });
   assert.ok(r1.attempts === 1 || r1.attempts === 2, `r1 had ${r1.attempts} attempts`);
-  assert.deepEqual(results.slice(2), [{ ok: false, runIds: ['r2', 'r3'], attempts: 1, error: 'Gerrit answered 503' }]);
-  assert.equal(gerrit.received(), r1.attempts + 1);
+  assert.deepEqual(results.slice(2), [{ ok: false, runIds: ['r2', 'r3'], attempts: 0, error: 'not posted: Changegate stopped while Gerrit was failing' }]);
+  assert.equal(gerrit.received(), r1.attempts);
   notifier.notify(run(1, 'r5'));
   await notifier.settled();
-  assert.equal(gerrit.received(), r1.attempts + 1, 'a closed notifier takes no more notices');
+  assert.equal(gerrit.received(), r1.attempts, 'a closed notifier takes no more notices');
+});
+
+test('closing with a Gerrit that answers posts what is waiting before it resolves', async (t) => {
+  const gerrit = await heldEndpoint(t);
+  const posted: string[][] = [];
+  const notifier = new GerritRunNotifier({ gerritUrl: gerrit.url, username: 'u', token: 't', dagsterUiUrl: 'http://d', onResult: (r) => void (r.ok && posted.push(r.notices.map((n) => n.runId))) });
+  notifier.notify(run(1, 'r1'));
+  await until('the first post arrives', () => gerrit.received() === 1);
+  notifier.notify(run(1, 'r2'));
+  notifier.notify(run(2, 'r3'));
+  const closed = notifier.close();
+  gerrit.release();
+  await closed;
+  assert.deepEqual(posted.sort(), [['r1'], ['r2'], ['r3']]);
 });
