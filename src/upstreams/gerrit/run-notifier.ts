@@ -67,21 +67,20 @@ export function noticeMessage(notices: readonly RunNotice[], dagsterUiUrl: strin
   return `${notices.length} Dagster runs launched for this change:\n\n${lines.join('\n')}`;
 }
 
-/** The notices of one change waiting for its next post, and whether a post is under way. */
+/** The notices of one change waiting for its next post; it exists while a post for the change is under way. */
 interface ChangeQueue {
   readonly change: number;
   readonly path: string;
   readonly waiting: RunNotice[];
-  posting: boolean;
 }
 
 export class GerritRunNotifier {
   readonly #options: GerritNotifierOptions;
   readonly #http: GerritHttp;
   readonly #authorization: string;
-  /** By the change's id in Gerrit's REST paths; an entry lives while a post or notices remain. */
+  /** By the change's id in Gerrit's REST paths: the changes with a post under way. */
   readonly #changes = new Map<string, ChangeQueue>();
-  readonly #posts = new Set<Promise<unknown>>();
+  readonly #posts = new Set<Promise<void>>();
   #waiting = 0;
   #closed = false;
   /** Cuts retry backoffs short on close, so closing waits for one more attempt, not the backoff. */
@@ -101,24 +100,24 @@ export class GerritRunNotifier {
       return;
     }
     const id = notice.project === undefined ? String(notice.change) : `${encodeURIComponent(notice.project)}~${notice.change}`;
-    let queue = this.#changes.get(id);
-    if (queue === undefined) {
-      queue = { change: notice.change, path: `/a/changes/${id}/revisions/current/review`, waiting: [], posting: false };
-      this.#changes.set(id, queue);
-    }
-    queue.waiting.push(notice);
     this.#waiting += 1;
-    if (!queue.posting) this.#next(id, queue);
+    const underway = this.#changes.get(id);
+    if (underway !== undefined) {
+      // Goes with the change's next post.
+      underway.waiting.push(notice);
+      return;
+    }
+    const queue: ChangeQueue = { change: notice.change, path: `/a/changes/${id}/revisions/current/review`, waiting: [notice] };
+    this.#changes.set(id, queue);
+    this.#next(id, queue);
   }
 
   /** Posts what the change has waiting, then again while more arrived meanwhile. */
   #next(id: string, queue: ChangeQueue): void {
     if (queue.waiting.length === 0) {
-      queue.posting = false;
       this.#changes.delete(id);
       return;
     }
-    queue.posting = true;
     const batch = queue.waiting.splice(0, this.#options.maxRunsPerMessage ?? 25);
     this.#waiting -= batch.length;
     const post = this.#post(queue, batch).then((ok) => {
