@@ -94,8 +94,7 @@ export async function runPipeline(exchange: Exchange, deps: PipelineDeps): Promi
     void appendRecord(deps.audit, completionRecord(exchange, outcome), 'coalesce').then((durable) => {
       if (durable && succeeded(outcome)) runAfterForwardEffects(exchange, identity, classification, outcome, deps);
     });
-    // A client hanging up is not the proxy or the upstream failing: still an allow, with 499 or the upstream's status.
-    return finish(outcome.error !== undefined && outcome.error.code !== 'client_closed' ? 'error' : 'allow', outcome.status, decision.reasons);
+    return finish(failed(outcome) ? 'error' : 'allow', outcome.status, decision.reasons);
   } catch (e) {
     const error = e instanceof ChangegateError ? e : new ChangegateError('internal', 'internal error; see the proxy log for this request id', { cause: e });
     if (error.code !== 'audit_unavailable') await recordRefusal(deps.audit, exchange, identity, unclassified(exchange, action, error), error.code);
@@ -163,12 +162,16 @@ export function frameGate(exchange: Exchange, identity: Identity, deps: Pick<Pip
 }
 
 /**
- * The upstream answered 2xx and the exchange was not cut short by us or it. A client that hung
- * up after the upstream answered does not undo what the upstream did (a submit merged the change),
- * so its effects still run.
+ * The exchange was cut short by us or the upstream. A client hanging up is neither: the request
+ * is still an allow (with 499, or the upstream's status), and what the upstream did stands.
  */
+function failed(outcome: ForwardOutcome): boolean {
+  return outcome.error !== undefined && outcome.error.code !== 'client_closed';
+}
+
+/** The upstream answered 2xx and nothing failed; a submit whose client walked away still merged, so its effects run. */
 function succeeded(outcome: ForwardOutcome): boolean {
-  return (outcome.error === undefined || outcome.error.code === 'client_closed') && outcome.status >= 200 && outcome.status < 300;
+  return !failed(outcome) && outcome.status >= 200 && outcome.status < 300;
 }
 
 /** The after-forward effects, in the upstream's order; one that throws does not stop the next. */
