@@ -3,13 +3,12 @@
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
-import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import WebSocket from 'ws';
 import { auditRecords } from '../fakes/audit-records.js';
 import { eventually } from '../fakes/poll.js';
-import { rawRequest } from '../fakes/raw-http.js';
+import { hangUp, rawRequest } from '../fakes/raw-http.js';
 import { ADMIN_CLIENT, OPERATOR_CLIENT, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
@@ -246,24 +245,16 @@ describe('a client that hangs up', () => {
       const id = all.find((r) => r.kind === 'decision' && r.request?.path === path)?.requestId;
       return all.find((r) => r.kind === 'completion' && r.requestId === id);
     });
-  /** Sends a bearer GET on a raw socket; `leave` decides when to hang up, given what has arrived. */
-  const hangUp = async (path: string, leave: (received: Buffer) => boolean | Promise<boolean>): Promise<void> => {
-    const token = await h.token('ci-runner');
-    const socket = net.connect(h.proxy.ingress.port, '127.0.0.1');
-    let received = Buffer.alloc(0);
-    // The head is all `leave` looks at; a long body is not kept.
-    socket.on('data', (d: Buffer) => {
-      if (received.length < 4096) received = Buffer.concat([received, d]);
-    });
-    socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\n\r\n`);
-    await eventually(`the moment to hang up on ${path}`, () => leave(received));
-    socket.destroy();
+  /** Sends a bearer GET and hangs up once `until` holds for what has arrived. */
+  const hangUpOn = async (path: string, until: (received: string) => boolean): Promise<void> => {
+    const request = `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${await h.token('ci-runner')}\r\n\r\n`;
+    await hangUp(h.proxy.ingress.port, request, (received) => eventually(`the moment to hang up on ${path}`, () => until(received())));
   };
 
   test('before the upstream answered: recorded as client_closed (499), not as the upstream failing, and logged as an allow', async () => {
     const path = `/changes/${randomUUID()}/hang`;
     // The decision record is durable before forwarding: once it is there, the request is upstream or on its way.
-    await hangUp(path, () => auditRecords<{ request?: { path: string } }>(h.config.audit.path).some((r) => r.request?.path === path));
+    await hangUpOn(path, () => auditRecords<{ request?: { path: string } }>(h.config.audit.path).some((r) => r.request?.path === path));
     const completion = await completionOf(path);
     assert.equal(completion.status, 499);
     assert.equal(completion.error, 'client_closed');
@@ -273,7 +264,7 @@ describe('a client that hangs up', () => {
 
   test('after the upstream answered: the record keeps its status, with client_closed', async () => {
     const path = `/changes/${randomUUID()}/download`;
-    await hangUp(`${path}?bytes=${64 * 1024 * 1024}`, (received) => received.includes('HTTP/1.1 200'));
+    await hangUpOn(`${path}?bytes=${64 * 1024 * 1024}`, (received) => received.startsWith('HTTP/1.1 200'));
     const completion = await completionOf(path);
     assert.equal(completion.status, 200);
     assert.equal(completion.error, 'client_closed');

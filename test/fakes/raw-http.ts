@@ -1,7 +1,8 @@
 // A tiny raw-socket HTTP/1.1 client for sending requests no well-behaved client would: the bytes
 // go out exactly as given (latin1, one byte per char), and the first response is read back.
 // Reading stops at the end of the first response (Content-Length or chunked end), when the
-// server closes, or at the timeout, whichever comes first; the result says which.
+// server closes, or at the timeout, whichever comes first; the result says which. hangUp sends a
+// request and leaves without waiting for the answer.
 
 import net from 'node:net';
 
@@ -58,6 +59,26 @@ export function rawRequest(port: number, bytes: string | Buffer, options: RawReq
     socket.on('error', () => finish(false)); // a reset is an answer too: raw says what arrived
     socket.write(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes);
   });
+}
+
+/**
+ * Sends `bytes` and hangs up (destroys the socket) once `leave` resolves. `leave` gets what has
+ * arrived so far as latin1, up to its first 4 KiB: the head is what a test looks at, and a long
+ * body is not kept.
+ */
+export async function hangUp(port: number, bytes: string, leave: (received: () => string) => Promise<unknown>): Promise<void> {
+  const socket = net.connect(port, '127.0.0.1');
+  let received = '';
+  socket.on('data', (chunk: Buffer) => {
+    if (received.length < 4096) received += chunk.toString('latin1');
+  });
+  socket.on('error', () => undefined); // a reset after we leave is nothing to report
+  socket.write(Buffer.from(bytes, 'latin1'));
+  try {
+    await leave(() => received);
+  } finally {
+    socket.destroy();
+  }
 }
 
 function headerEnd(data: string): number {

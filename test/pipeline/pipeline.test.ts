@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import net, { type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { test, type TestContext } from 'node:test';
 import type { AuditRecord, AuditSink } from '../../src/audit/types.js';
 import type { AuthResult } from '../../src/auth/types.js';
@@ -21,6 +21,7 @@ import type { AfterForwardEffect, ForwardedExchange, Upstream } from '../../src/
 import type { Decider, Decision } from '../../src/policy/types.js';
 import { ALICE, classification, fakeExchange, fakeUpstream } from './fakes.js';
 import { eventually } from '../fakes/poll.js';
+import { hangUp } from '../fakes/raw-http.js';
 
 /** Every event in order: audit appends as they become durable, hits on the upstream, effects. */
 type Events = string[];
@@ -221,23 +222,15 @@ test('no effects for a denied request, nor when the completion record cannot be 
 test('a client that hangs up: client_closed, with the upstream status once it answered; effects run only for a 2xx the upstream gave', async (t) => {
   const ran: string[] = [];
   const s = await stand(t, { effects: () => [{ name: 'note', run: (f) => void ran.push(f.exchange.requestId) }] });
-  /** A GET on a raw socket, destroyed once `ready` resolves. */
-  const hangUp = async (ready: (head: () => string) => Promise<unknown>): Promise<void> => {
-    const { port } = new URL(s.url);
-    const socket = net.connect(Number(port), '127.0.0.1');
-    let head = '';
-    socket.on('data', (d: Buffer) => void (head += d.toString('latin1')));
-    socket.write('GET /fake/x HTTP/1.1\r\nHost: x\r\n\r\n');
-    await ready(() => head);
-    socket.destroy();
-  };
+  const port = Number(new URL(s.url).port);
+  const request = 'GET /fake/x HTTP/1.1\r\nHost: x\r\n\r\n';
   const completion = (n: number): Promise<AuditRecord> =>
     eventually(`completion record ${n}`, () => s.audit.records.filter((r) => r.kind === 'completion')[n - 1]);
 
   // Gone before the upstream answered: 499, and the effects do not run.
   let release!: () => void;
   s.hold = new Promise<void>((r) => (release = r));
-  await hangUp(() => eventually('the upstream hit', () => s.hits.length === 1));
+  await hangUp(port, request, () => eventually('the upstream hit', () => s.hits.length === 1));
   const first = await completion(1);
   assert.equal(first.kind === 'completion' && first.status, 499);
   assert.equal(first.kind === 'completion' && first.error, 'client_closed');
@@ -248,7 +241,7 @@ test('a client that hangs up: client_closed, with the upstream status once it an
   s.status = 201;
   let finish!: () => void;
   s.holdEnd = new Promise<void>((r) => (finish = r));
-  await hangUp((head) => eventually('the head of the 201', () => head().startsWith('HTTP/1.1 201')));
+  await hangUp(port, request, (received) => eventually('the head of the 201', () => received().startsWith('HTTP/1.1 201')));
   const second = await completion(2);
   assert.equal(second.kind === 'completion' && second.status, 201);
   assert.equal(second.kind === 'completion' && second.error, 'client_closed');
@@ -264,7 +257,7 @@ test('a client that hangs up: client_closed, with the upstream status once it an
     durable();
   };
   const appends = s.audit.started.length;
-  await hangUp(() => eventually('the third decision being written', () => s.audit.started.length > appends));
+  await hangUp(port, request, () => eventually('the third decision being written', () => s.audit.started.length > appends));
   const third = await completion(3);
   assert.equal(third.kind === 'completion' && third.status, 499);
   assert.equal(s.hits.length, 2, 'the upstream never saw the third request');
