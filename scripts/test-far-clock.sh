@@ -9,4 +9,4 @@ command -v faketime >/dev/null || { echo "faketime is missing: apt-get install -
 [ -d dist/test ] || npm run build
 day=$(date -u -d '+1 year' +%Y-%m-%d)
 echo "far clock: the suite starts at ${day} 23:59:00 UTC"
-TZ=UTC exec faketime -f "@${day} 23:59:00" node --test --test-concurrency=2 --test-timeout=300000 dist/test/
+TZ=UTC exec faketime -f "@${day} 23:59:00" node --test --test-reporter=./scripts/tap-with-failures.reporter.mjs --test-concurrency=2 --test-timeout=300000 dist/test/
