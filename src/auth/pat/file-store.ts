@@ -1,12 +1,14 @@
 // The default token store: one JSON file under stateDir, mode 0600, replaced atomically (write a
 // temporary file, then rename) so a crash never leaves half a file. Writes are serialized in
-// this process and, through a lock directory beside the file, across processes. Another
-// process's writes are noticed by the file's mtime and reloaded before the next read (at most
-// once a second) and before every write; that suits a few workers on one host, and a shared
-// store (Redis) is the answer beyond that.
+// this process and, through a lock file beside the file, across processes. Another process's
+// writes are noticed by the file's bytes differing from what this store last loaded or wrote, and
+// reloaded before the next read (checked at most once a second) and before every write. Not by
+// mtime: the kernel stamps it from a coarse clock tick, so two writes in one tick look the same,
+// and a store that skipped the reload wrote its stale copy over the other's token. That suits a
+// few workers on one host, and a shared store (Redis) is the answer beyond that.
 
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, stat, writeFile, chmod } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile, chmod } from 'node:fs/promises';
 import path from 'node:path';
 import { systemClock, type Clock } from '../session/types.js';
 import { withFileLock } from './file-lock.js';
@@ -27,7 +29,8 @@ export class FileTokenStore extends MemoryTokenStore {
   readonly #file: string;
   /** Decides which dead records are old enough to drop: the same clock as the PatService's. */
   readonly #clock: Clock;
-  #mtimeMs = -1;
+  /** The file as this store last loaded or wrote it. */
+  #seen: Buffer | undefined;
   #checkedAt = 0;
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -52,18 +55,18 @@ export class FileTokenStore extends MemoryTokenStore {
     const now = Date.now();
     if (!force && now - this.#checkedAt < RELOAD_CHECK_MS) return;
     this.#checkedAt = now;
-    let mtimeMs: number;
+    let bytes: Buffer;
     try {
-      mtimeMs = (await stat(this.#file)).mtimeMs;
+      bytes = await readFile(this.#file);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw e;
     }
-    if (mtimeMs === this.#mtimeMs) return;
-    const parsed = JSON.parse(await readFile(this.#file, 'utf8')) as Partial<TokenFile>;
+    if (this.#seen?.equals(bytes) === true) return;
+    const parsed = JSON.parse(bytes.toString('utf8')) as Partial<TokenFile>;
     if (parsed.version !== 1 || !Array.isArray(parsed.tokens)) throw new Error(`${this.#file}: not a Changegate token file`);
     this.load(parsed.tokens);
-    this.#mtimeMs = mtimeMs;
+    this.#seen = bytes;
   }
 
   async #persist(): Promise<void> {
@@ -73,10 +76,11 @@ export class FileTokenStore extends MemoryTokenStore {
     // Unique per write, not per process: two stores on one file in one process (a test's and the
     // proxy's, or an embedding) must never rename each other's half-written temporary file.
     const tmp = `${this.#file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-    await writeFile(tmp, `${JSON.stringify(body)}\n`, { mode: 0o600 });
+    const bytes = Buffer.from(`${JSON.stringify(body)}\n`, 'utf8');
+    await writeFile(tmp, bytes, { mode: 0o600 });
     await chmod(tmp, 0o600);
     await rename(tmp, this.#file);
-    this.#mtimeMs = (await stat(this.#file)).mtimeMs;
+    this.#seen = bytes;
   }
 
   /** Runs a mutation against fresh data and persists it, one at a time in this process and across processes. */

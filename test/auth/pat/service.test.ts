@@ -1,7 +1,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { IncomingMessage } from 'node:http';
@@ -13,6 +13,7 @@ import { hashPat } from '../../../src/auth/pat/token.js';
 import { roleMapper } from '../../../src/auth/session/roles.js';
 import type { OidcIdentity } from '../../../src/identity/types.js';
 import type { TokenStore } from '../../../src/auth/pat/types.js';
+import { eventually } from '../../fakes/poll.js';
 
 const dirs: string[] = [];
 after(async () => {
@@ -173,6 +174,47 @@ test('two stores on one file (two workers) writing at once never lose each other
   for (const { summary } of minted) if ((await fresh.get(summary.id)) === undefined) missing.push(summary.name);
   assert.deepEqual(missing, [], 'every minted token is in the file');
   for (const s of [...stores, fresh]) await s.close();
+});
+
+// Two writes in one tick of the kernel's coarse clock give the file the same mtime. Pinning it
+// with utimes to a whole second (which a stat reads back exactly) makes that deterministic: a
+// store opened on the pinned file has seen that mtime, and the other store's write is pinned back
+// to it. A store that trusted the mtime skipped the reload.
+const TICK = new Date(Math.floor(Date.now() / 1000) * 1000);
+
+async function storesOnPinnedFile(dir: string): Promise<[FileTokenStore, FileTokenStore]> {
+  const seed = await FileTokenStore.open(dir, clock);
+  await service(seed).mint(bob, { name: 'seed' });
+  await seed.close();
+  await utimes(path.join(dir, TOKEN_FILE), TICK, TICK);
+  return [await FileTokenStore.open(dir, clock), await FileTokenStore.open(dir, clock)];
+}
+
+test('another store\'s write in the same clock tick is not overwritten', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'changegate-pat-'));
+  dirs.push(dir);
+  const [a, b] = await storesOnPinnedFile(dir);
+  const other = await service(b).mint(bob, { name: 'b in the same tick' });
+  await utimes(b.file, TICK, TICK);
+  const mine = await service(a).mint(bob, { name: 'a after it' });
+  const fresh = await FileTokenStore.open(dir, clock);
+  for (const { summary } of [other, mine]) assert.ok(await fresh.get(summary.id), `${summary.name} is in the file`);
+  for (const s of [a, b, fresh]) await s.close();
+});
+
+test('a revocation written in the same clock tick reaches a reading store', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'changegate-pat-'));
+  dirs.push(dir);
+  const minting = await FileTokenStore.open(dir, clock);
+  const { token, summary } = await service(minting).mint(bob, { name: 'bound', change: 9 });
+  await minting.close();
+  const [reader, writer] = await storesOnPinnedFile(dir);
+  assert.equal((await reader.get(summary.id))?.revokedAt, undefined);
+  await service(writer).onChangeClosed(9);
+  await utimes(writer.file, TICK, TICK);
+  // A reader looks at the file at most once a second: poll, with a bound.
+  await eventually('the reader to see the revocation', async () => !(await service(reader).check(token)).ok, { timeoutMs: 5000 });
+  for (const s of [reader, writer]) await s.close();
 });
 
 test('a lock left by a writer that died is broken; one held by a live process is waited for', async () => {
