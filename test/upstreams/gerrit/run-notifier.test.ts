@@ -11,6 +11,7 @@ import type { ForwardOutcome } from '../../../src/pipeline/types.js';
 import { announceRun, type RunLaunch } from '../../../src/upstreams/dagster/run-notice.js';
 import { GerritRunNotifier, NOTICE_TAG } from '../../../src/upstreams/gerrit/run-notifier.js';
 import { ALICE, classification, fakeExchange, fakeUpstream } from '../../pipeline/fakes.js';
+import { eventually } from '../../fakes/poll.js';
 
 interface Posted {
   readonly url: string;
@@ -18,23 +19,35 @@ interface Posted {
   readonly body: { message?: string; tag?: string };
 }
 
-/** A stand-in for Gerrit's review endpoint that fails the first `failures` posts with 503. */
-async function reviewEndpoint(t: { after(fn: () => Promise<void>): void }, failures: number): Promise<{ url: string; posted: Posted[]; attempts: () => number }> {
+/**
+ * A stand-in for Gerrit's review endpoint: the first `failures` posts are answered 503, the rest
+ * 200. `posted` has the ones answered 200, as they arrive. With `held`, every answer waits until
+ * `release()` (from then on they go at once).
+ */
+async function reviewEndpoint(t: { after(fn: () => Promise<void>): void }, options: { failures?: number; held?: boolean } = {}): Promise<{ url: string; posted: Posted[]; attempts: () => number; release: () => void }> {
   const posted: Posted[] = [];
+  const held: (() => void)[] = [];
+  let open = options.held !== true;
   let attempts = 0;
   const server = http.createServer((req, res) => {
     let text = '';
     req.setEncoding('utf8').on('data', (d: string) => (text += d));
     req.on('end', () => {
       attempts += 1;
-      if (attempts <= failures) return res.writeHead(503).end();
-      posted.push({ url: req.url ?? '', authorization: req.headers.authorization ?? '', body: JSON.parse(text) as Posted['body'] });
-      res.writeHead(200, { 'content-type': 'application/json' }).end(')]}\'\n{}');
+      const ok = attempts > (options.failures ?? 0);
+      if (ok) posted.push({ url: req.url ?? '', authorization: req.headers.authorization ?? '', body: JSON.parse(text) as Posted['body'] });
+      const answer = (): void => void (ok ? res.writeHead(200, { 'content-type': 'application/json' }).end(')]}\'\n{}') : res.writeHead(503).end());
+      if (open) answer();
+      else held.push(answer);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, posted, attempts: () => attempts };
+  const release = (): void => {
+    open = true;
+    for (const answer of held.splice(0)) answer();
+  };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, posted, attempts: () => attempts, release };
 }
 
 const launch = classification('dagster.run.launch', { upstream: 'dagster', job: 'build', location: 'ci', change: { number: 1234, project: 'demo/app', source: 'header-verified' } }, { change: { number: 1234, project: 'demo/app' } });
@@ -46,7 +59,7 @@ function forwarded(notify: (l: RunLaunch) => void, c = launch, learned: Record<s
 }
 
 test('a launch for a change posts one tagged message with who, job, location, run id and link, after retries', async (t) => {
-  const gerrit = await reviewEndpoint(t, 2);
+  const gerrit = await reviewEndpoint(t, { failures: 2 });
   const results: { ok: boolean; attempts: number }[] = [];
   const notifier = new GerritRunNotifier({
     gerritUrl: gerrit.url, username: 'changegate-bot', token: 'bot-secret', dagsterUiUrl: 'https://cg.example.com/dagster/',
@@ -82,7 +95,7 @@ test('a launch without a run id, a change or a signed-in launcher posts nothing;
   forwarded(notify, classification('dagster.run.reexecute', { upstream: 'dagster', jobs: ['j1'], locations: ['l1'], change: { number: 7, source: 'deployment' } }, { change: { number: 7 } }), { runId: 'r7' });
   assert.deepEqual(notices, [{ change: 7, subject: 'alice@example.com', job: 'j1', location: 'l1', runId: 'r7' }]);
 
-  const gerrit = await reviewEndpoint(t, 100);
+  const gerrit = await reviewEndpoint(t, { failures: 100 });
   const results: { ok: boolean; error?: string }[] = [];
   const notifier = new GerritRunNotifier({ gerritUrl: gerrit.url, username: 'u', token: 't', dagsterUiUrl: 'http://d', attempts: 3, backoffMs: 5, onResult: (r) => results.push({ ok: r.ok, ...(r.error === undefined ? {} : { error: r.error }) }) });
   notifier.notify({ change: 1, subject: 's', job: 'j', location: 'l', runId: 'r' });
@@ -91,53 +104,24 @@ test('a launch without a run id, a change or a signed-in launcher posts nothing;
   assert.deepEqual(results, [{ ok: false, error: 'Gerrit answered 503' }]);
 });
 
-/** A review endpoint that holds every post until `release()` and answers `status`. */
-async function heldEndpoint(t: { after(fn: () => Promise<void>): void }, status = 200): Promise<{ url: string; posted: Posted[]; release: () => void; received: () => number }> {
-  const posted: Posted[] = [];
-  const held: (() => void)[] = [];
-  let open = false;
-  const server = http.createServer((req, res) => {
-    let text = '';
-    req.setEncoding('utf8').on('data', (d: string) => (text += d));
-    req.on('end', () => {
-      posted.push({ url: req.url ?? '', authorization: req.headers.authorization ?? '', body: JSON.parse(text) as Posted['body'] });
-      const answer = (): void => void res.writeHead(status, { 'content-type': 'application/json' }).end(')]}\'\n{}');
-      if (open) answer();
-      else held.push(answer);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  const release = (): void => {
-    open = true;
-    for (const answer of held.splice(0)) answer();
-  };
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, posted, release, received: () => posted.length };
-}
-
-async function until(what: string, condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setImmediate(r));
-  }
-}
+/** Posts arrive within milliseconds; the bound is a hang guard. */
+const POLL = { timeoutMs: 5000, intervalMs: 1 };
 
 const run = (change: number, runId: string, project?: string): RunLaunch => ({ change, ...(project === undefined ? {} : { project }), subject: 'ci-bot', job: 'build', location: 'ci', runId });
 
 test('runs launched while their change has a post under way go out together in the next one, at most maxRunsPerMessage each; other changes are not held up', async (t) => {
-  const gerrit = await heldEndpoint(t);
+  const gerrit = await reviewEndpoint(t, { held: true });
   const results: { ok: boolean; change: number; runIds: string[] }[] = [];
   const notifier = new GerritRunNotifier({
     gerritUrl: gerrit.url, username: 'u', token: 't', dagsterUiUrl: 'https://cg.example.com/dagster', maxRunsPerMessage: 2,
     onResult: (r) => results.push({ ok: r.ok, change: r.change, runIds: r.notices.map((n) => n.runId) }),
   });
   notifier.notify(run(1, 'a1', 'demo/app'));
-  await until('the first post arrives', () => gerrit.received() === 1);
+  await eventually('the first post arrives', () => gerrit.attempts() === 1, POLL);
   for (const id of ['a2', 'a3', 'a4']) notifier.notify(run(1, id, 'demo/app'));
   notifier.notify(run(2, 'b1'));
   // Change 2 has nothing under way: it is posted at once, while change 1's post is still held.
-  await until("change 2's post arrives", () => gerrit.received() === 2);
+  await eventually("change 2's post arrives", () => gerrit.attempts() === 2, POLL);
   assert.equal(gerrit.posted[1]!.url, '/a/changes/2/revisions/current/review');
   gerrit.release();
   await notifier.settled();
@@ -164,14 +148,14 @@ test('runs launched while their change has a post under way go out together in t
 });
 
 test('notices past maxWaiting are reported failed at once, not held; closing cuts the backoff short and gives up what waits behind a failing Gerrit', async (t) => {
-  const gerrit = await heldEndpoint(t, 503);
+  const gerrit = await reviewEndpoint(t, { failures: Infinity, held: true });
   const results: { ok: boolean; runIds: string[]; attempts: number; error?: string }[] = [];
   const notifier = new GerritRunNotifier({
     gerritUrl: gerrit.url, username: 'u', token: 't', dagsterUiUrl: 'http://d', maxWaiting: 2, attempts: 5, backoffMs: 600_000,
     onResult: (r) => results.push({ ok: r.ok, runIds: r.notices.map((n) => n.runId), attempts: r.attempts, ...(r.error === undefined ? {} : { error: r.error }) }),
   });
   notifier.notify(run(1, 'r1'));
-  await until('the first post arrives', () => gerrit.received() === 1);
+  await eventually('the first post arrives', () => gerrit.attempts() === 1, POLL);
   notifier.notify(run(1, 'r2'));
   notifier.notify(run(1, 'r3'));
   notifier.notify(run(1, 'r4'));
@@ -185,18 +169,18 @@ test('notices past maxWaiting are reported failed at once, not held; closing cut
   assert.deepEqual({ ...r1, attempts: 0 }, { ok: false, runIds: ['r1'], attempts: 0, error: 'Gerrit answered 503' });
   assert.ok(r1.attempts === 1 || r1.attempts === 2, `r1 had ${r1.attempts} attempts`);
   assert.deepEqual(results.slice(2), [{ ok: false, runIds: ['r2', 'r3'], attempts: 0, error: 'not posted: Changegate stopped while Gerrit was failing' }]);
-  assert.equal(gerrit.received(), r1.attempts);
+  assert.equal(gerrit.attempts(), r1.attempts);
   notifier.notify(run(1, 'r5'));
   await notifier.settled();
-  assert.equal(gerrit.received(), r1.attempts, 'a closed notifier takes no more notices');
+  assert.equal(gerrit.attempts(), r1.attempts, 'a closed notifier takes no more notices');
 });
 
 test('closing with a Gerrit that answers posts what is waiting before it resolves', async (t) => {
-  const gerrit = await heldEndpoint(t);
+  const gerrit = await reviewEndpoint(t, { held: true });
   const posted: string[][] = [];
   const notifier = new GerritRunNotifier({ gerritUrl: gerrit.url, username: 'u', token: 't', dagsterUiUrl: 'http://d', onResult: (r) => void (r.ok && posted.push(r.notices.map((n) => n.runId))) });
   notifier.notify(run(1, 'r1'));
-  await until('the first post arrives', () => gerrit.received() === 1);
+  await eventually('the first post arrives', () => gerrit.attempts() === 1, POLL);
   notifier.notify(run(1, 'r2'));
   notifier.notify(run(2, 'r3'));
   const closed = notifier.close();
